@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { main } from '../compiler/cli/main.js';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  strict: false,
+  options: {
+    out: { type: 'string' },
+    format: { type: 'string' },
+    input: { type: 'string' },
+    hostname: { type: 'string' },
+    'no-optimize': { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+process.exitCode = await main(positionals, values as Record<string, string | boolean | undefined>);

@@ -1,0 +1,39 @@
+import type { Cond } from '../../grammar/ast.js';
+import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { conditionSpan, walkRules, type ConditionSource, type RuleTree } from '../rule-tree.js';
+import { regexDiagnostic } from './regex.js';
+
+function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+      visit(c.left, src, out);
+      visit(c.right, src, out);
+      return;
+    case 'not':
+      visit(c.operand, src, out);
+      return;
+    case 'group':
+      visit(c.inner, src, out);
+      return;
+    case 'matches': {
+      const t = translatePerlRegex(c.regex, { icase: c.icase });
+      if (t.ok) return;
+      const start = c.regexSpan.start + t.offset;
+      out.push(regexDiagnostic(t, conditionSpan(src, { start, end: start + t.length }), c.regex));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** conditionRegexes checks that every `matches`/`imatches` regex translates and compiles. */
+export function conditionRegexes(tree: RuleTree): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  walkRules(tree.rules, (r) => {
+    if (r.condition?.ast) visit(r.condition.ast, r.condition, out);
+  });
+  return out;
+}

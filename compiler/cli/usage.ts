@@ -1,0 +1,12 @@
+/** usage is the help text of wubotc. */
+export const usage = `usage: wubotc <command> [options]
+
+  compile <file|config-root> [--out DIR] [--no-optimize]
+      compile rule trees to TypeScript modules; a file without --out prints to stdout
+  lint <paths…> [--format text|json]
+      report diagnostics; exit 1 when there are errors
+  run <rules.yaml> [--input FILE] [--hostname H] [--no-optimize]
+      run a rule tree over JSON Lines (stdin by default), one output line per input line
+
+Exit status: 0 clean or warnings only, 1 errors, 2 usage.
+`;

@@ -1,0 +1,113 @@
+import { fieldsRead, isLeaf, type Cond, type Leaf, type Operand } from '../../grammar/ast.js';
+import { unparse } from '../../grammar/unparse.js';
+import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { ident, lit } from './lit.js';
+
+/** Names that a plain object inherits; reading them needs an own-property test. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+const COMPARE_FN = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const;
+
+/** MemoSlot holds the result of a test that appears more than once, until a field it reads may change. */
+export interface MemoSlot {
+  readonly name: string;
+  readonly fields: ReadonlySet<string>;
+}
+
+/** CondEmitter turns conditions into TypeScript expressions over the message `m`. */
+export class CondEmitter {
+  readonly regexes = new Map<string, { name: string; source: string; flags: string }>();
+  readonly memo = new Map<string, MemoSlot>();
+
+  /** useMemo gives a slot to every test that occurs at least twice among the conditions. */
+  useMemo(conds: readonly Cond[]): void {
+    const counts = new Map<string, Leaf>();
+    const seen = new Set<string>();
+    const visit = (c: Cond): void => {
+      if (isLeaf(c)) {
+        const key = unparse(c);
+        if (seen.has(key)) counts.set(key, c);
+        seen.add(key);
+        return;
+      }
+      if (c.kind === 'and' || c.kind === 'or') {
+        visit(c.left);
+        visit(c.right);
+      } else if (c.kind === 'not') visit(c.operand);
+      else if (c.kind === 'group') visit(c.inner);
+    };
+    conds.forEach(visit);
+    for (const [key, leaf] of counts) {
+      this.memo.set(key, { name: ident('t', this.memo.size), fields: fieldsRead(leaf) });
+    }
+  }
+
+  /** read is the expression for a field's value. */
+  read(field: string): string {
+    return INHERITED.has(field) ? `own(m, ${lit(field)})` : `m[${lit(field)}]`;
+  }
+
+  /** regex returns the module-level name of a compiled regex. */
+  regex(source: string, icase: boolean): string {
+    const key = `${icase ? 'i' : '-'}${source}`;
+    let r = this.regexes.get(key);
+    if (!r) {
+      const t = translatePerlRegex(source, { icase });
+      if (!t.ok) throw new Error(`emit: unchecked regex ${JSON.stringify(source)}`);
+      r = { name: ident('re', this.regexes.size), source: t.source, flags: t.flags };
+      this.regexes.set(key, r);
+    }
+    return r.name;
+  }
+
+  private operand(o: Operand): string {
+    return o.kind === 'number' ? lit(o.value) : `num(${this.read(o.name)})`;
+  }
+
+  private leaf(c: Leaf): string {
+    switch (c.kind) {
+      case 'equals':
+        return `eq(${this.read(c.field)}, ${lit(c.value)})`;
+      case 'matches':
+        return `like(${this.read(c.field)}, ${this.regex(c.regex, c.icase)})`;
+      case 'contains':
+        return `hasOwn(m, ${lit(c.field)})`;
+      case 'istrue':
+        return `isTrue(${this.read(c.field)})`;
+      case 'isfalse':
+        return `isFalse(${this.read(c.field)})`;
+      case 'compare':
+        return `${COMPARE_FN[c.op]}(${this.operand(c.left)}, ${this.operand(c.right)})`;
+    }
+  }
+
+  /** expr is the expression for a condition. */
+  expr(c: Cond): string {
+    if (isLeaf(c)) {
+      const slot = this.memo.get(unparse(c));
+      const code = this.leaf(c);
+      return slot ? `(${slot.name} === 0 ? (${slot.name} = ${code} ? 1 : 2) : ${slot.name}) === 1` : code;
+    }
+    switch (c.kind) {
+      case 'and':
+        return `(${this.expr(c.left)}) && (${this.expr(c.right)})`;
+      case 'or':
+        return `(${this.expr(c.left)}) || (${this.expr(c.right)})`;
+      case 'not':
+        return `!(${this.expr(c.operand)})`;
+      case 'group':
+        return this.expr(c.inner);
+      case 'const':
+        return c.value ? 'true' : 'false';
+    }
+  }
+
+  /** resets returns statements that forget memoized tests reading fields a write may change. */
+  resets(writes: ReadonlySet<string> | 'any'): string[] {
+    const out: string[] = [];
+    for (const slot of this.memo.values()) {
+      if (writes === 'any' || [...slot.fields].some((f) => writes.has(f))) out.push(`${slot.name} = 0;`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,149 @@
+import { Project, VariableDeclarationKind, type CodeBlockWriter } from 'ts-morph';
+import type { Cond } from '../../grammar/ast.js';
+import type { Plan, RuleStep, Step } from '../optimize/plan.js';
+import { pluginWrites } from '../optimize/writes.js';
+import { CondEmitter } from './conditions.js';
+import { ident, lit } from './lit.js';
+
+/** The helpers every module defines from rt.values; fixed code, no user text. */
+const PRELUDE = [
+  'const { truthy, str, num, isTrue, isFalse } = rt.values;',
+  'const rulelog = rt.rulelog;',
+  'const hasOwn = Object.hasOwn;',
+  'const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);',
+  'const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;',
+  'const like = (v: unknown, re: RegExp): boolean => truthy(v) && re.test(str(v));',
+  'const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;',
+  'const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;',
+  'const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;',
+  'const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;',
+];
+
+interface Emitted {
+  plugins: string[];
+  entries: string[];
+  dispatch: string[];
+}
+
+function collectConds(steps: readonly Step[], out: Cond[] = []): Cond[] {
+  for (const s of steps) {
+    if (s.kind === 'rule') {
+      if (s.cond) out.push(s.cond);
+      collectConds(s.children, out);
+    } else for (const c of s.cases) collectConds(c.steps, out);
+  }
+  return out;
+}
+
+class ModuleEmitter {
+  readonly conds = new CondEmitter();
+  readonly decls: Emitted = { plugins: [], entries: [], dispatch: [] };
+
+  constructor(private readonly plan: Plan) {
+    if (plan.optimized) this.conds.useMemo(collectConds(plan.steps));
+  }
+
+  body(w: CodeBlockWriter): void {
+    w.writeLine('if (truthy(m["last_rule"])) return;');
+    const slots = [...this.conds.memo.values()].map((s) => `${s.name} = 0`);
+    if (slots.length) w.writeLine(`let ${slots.join(', ')};`);
+    this.steps(w, this.plan.steps);
+  }
+
+  private steps(w: CodeBlockWriter, steps: readonly Step[]): void {
+    for (const s of steps) {
+      if (s.kind === 'rule') this.rule(w, s);
+      else this.dispatchStep(w, s);
+    }
+  }
+
+  private lines(w: CodeBlockWriter, lines: readonly string[]): void {
+    for (const l of lines) w.writeLine(l);
+  }
+
+  private rule(w: CodeBlockWriter, s: RuleStep): void {
+    const r = s.rule;
+    const tests = [
+      ...(s.checkLastRule ? ['!truthy(m["last_rule"])'] : []),
+      ...(s.cond ? [`(${this.conds.expr(s.cond)})`] : []),
+    ];
+    const entry = ident('n', this.decls.entries.length);
+    this.decls.entries.push(`const ${entry} = rt.hostname + ":" + ${lit(r.name ?? '')};`);
+    const inner = (): void => {
+      w.writeLine(`rulelog(m, ${entry});`);
+      this.lines(w, this.conds.resets(new Set(['wubot_rulelog'])));
+      this.steps(w, s.children);
+      if (r.plugin) {
+        const p = ident('p', this.decls.plugins.length);
+        this.decls.plugins.push(`const ${p} = rt.plugin(${lit(r.plugin.name)}, ${lit(r.plugin.config)});`);
+        w.writeLine(`${p}.react(m);`);
+        this.lines(w, this.conds.resets(pluginWrites(r)));
+      }
+      if (r.lastRule) {
+        w.writeLine('m["last_rule"] = 1;');
+        this.lines(w, this.conds.resets(new Set(['last_rule'])));
+      }
+    };
+    if (tests.length) w.write(`if (${tests.join(' && ')}) `).block(inner);
+    else w.block(inner);
+  }
+
+  private dispatchStep(w: CodeBlockWriter, s: Extract<Step, { kind: 'dispatch' }>): void {
+    const map = ident('d', this.decls.dispatch.length);
+    const pairs = s.cases.map((c, i) => `[${lit(c.value)}, ${i}]`).join(', ');
+    this.decls.dispatch.push(`const ${map} = new Map<string, number>([${pairs}]);`);
+    const emit = (): void => {
+      w.writeLine(`const v = ${this.conds.read(s.field)};`);
+      w.write(`switch (truthy(v) ? ${map}.get(str(v)) : undefined) `).block(() => {
+        s.cases.forEach((c, i) => {
+          w.write(`case ${i}: `).block(() => this.steps(w, c.steps));
+          w.writeLine('break;');
+        });
+      });
+    };
+    if (s.checkLastRule) w.write('if (!truthy(m["last_rule"])) ').block(emit);
+    else w.block(emit);
+  }
+}
+
+let project: Project | undefined;
+
+/**
+ * emitModule is the emit stage: one TypeScript module for a plan. Its default
+ * export builds the pipeline for a runtime; every string from the config
+ * enters through lit().
+ */
+export function emitModule(plan: Plan, sourceHash: string): string {
+  project ??= new Project({ useInMemoryFileSystem: true });
+  const e = new ModuleEmitter(plan);
+  let body = '';
+  const sf = project.createSourceFile('pipeline.ts', '', { overwrite: true });
+  sf.addStatements('// Generated by wubotc from a rule file. Do not edit.');
+  sf.addImportDeclaration({ isTypeOnly: true, namedImports: ['Message', 'Pipeline', 'PipelineRuntime'], moduleSpecifier: 'wubot/pipeline' });
+  sf.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: 'sourceHash', initializer: lit(sourceHash) }],
+  });
+  sf.addFunction({
+    isDefaultExport: true,
+    name: 'createPipeline',
+    parameters: [{ name: 'rt', type: 'PipelineRuntime' }],
+    returnType: 'Pipeline',
+    statements: (w) => {
+      // the body is written first, because writing it declares the regexes, plugins and maps it uses
+      const inner = project!.createSourceFile('body.ts', '', { overwrite: true });
+      inner.addStatements((bw) => bw.write('function run(m: Message): void ').block(() => e.body(bw)));
+      body = inner.getFullText();
+      project!.removeSourceFile(inner);
+      for (const l of PRELUDE) w.writeLine(l);
+      for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = new RegExp(${lit(r.source)}, ${lit(r.flags)});`);
+      for (const l of [...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]) w.writeLine(l);
+      w.write(body.trimEnd()).newLine();
+      w.writeLine('return run;');
+    },
+  });
+  const text = sf.getFullText();
+  project.removeSourceFile(sf);
+  return text;
+}

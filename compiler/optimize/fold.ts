@@ -1,0 +1,61 @@
+import type { Cond } from '../../grammar/ast.js';
+import { truthy } from '../../runtime/perl-values.js';
+
+function constant(value: boolean, span: Cond['span']): Cond {
+  return { kind: 'const', value, span };
+}
+
+function compareNumbers(op: string, a: number, b: number): boolean {
+  switch (op) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
+/**
+ * fold simplifies a condition without changing its meaning: groups are
+ * dropped, constants propagate through AND/OR/NOT, and tests that can never
+ * hold (`F equals 0`, `F matches 0`, comparisons of two numbers) become
+ * constants. Tests have no side effects, so dropping one is always safe.
+ */
+export function fold(c: Cond): Cond {
+  switch (c.kind) {
+    case 'group':
+      return fold(c.inner);
+    case 'not': {
+      const x = fold(c.operand);
+      return x.kind === 'const' ? constant(!x.value, c.span) : { ...c, operand: x };
+    }
+    case 'and':
+    case 'or': {
+      const l = fold(c.left);
+      const r = fold(c.right);
+      const absorbing = c.kind === 'or';
+      if (l.kind === 'const') return l.value === absorbing ? constant(absorbing, c.span) : r;
+      if (r.kind === 'const') return r.value === absorbing ? constant(absorbing, c.span) : l;
+      return { ...c, left: l, right: r };
+    }
+    case 'equals':
+      return truthy(c.value) ? c : constant(false, c.span);
+    case 'matches':
+      return truthy(c.regex) ? c : constant(false, c.span);
+    case 'compare':
+      if (c.left.kind === 'number' && c.right.kind === 'number') {
+        return constant(compareNumbers(c.op, c.left.value, c.right.value), c.span);
+      }
+      return c;
+    default:
+      return c;
+  }
+}
+
+/** isLiteral tells whether a condition is written as a bare TRUE or FALSE. */
+export function isLiteral(c: Cond): boolean {
+  return c.kind === 'const' || (c.kind === 'group' && isLiteral(c.inner));
+}

@@ -1,0 +1,43 @@
+import type { RuleNode } from '../rule-tree.js';
+
+/** Writes is the set of fields a rule may change, or 'any'. */
+export type Writes = ReadonlySet<string> | 'any';
+
+/** pluginWrites is what one rule's own plugin may change. */
+export function pluginWrites(rule: RuleNode): Writes {
+  if (!rule.plugin) return new Set();
+  if (!rule.plugin.def) return 'any';
+  const w = rule.plugin.def.writes(rule.plugin.config);
+  return w === 'any' ? 'any' : new Set(w);
+}
+
+const memo = new WeakMap<RuleNode, Writes>();
+
+/** subtreeWrites is what running a rule (rulelog, children, plugin, last_rule) may change. */
+export function subtreeWrites(rule: RuleNode): Writes {
+  let w = memo.get(rule);
+  if (!w) {
+    w = computeSubtreeWrites(rule);
+    memo.set(rule, w);
+  }
+  return w;
+}
+
+function computeSubtreeWrites(rule: RuleNode): Writes {
+  const out = new Set<string>(['wubot_rulelog']);
+  if (rule.lastRule) out.add('last_rule');
+  const own = pluginWrites(rule);
+  if (own === 'any') return 'any';
+  for (const f of own) out.add(f);
+  for (const c of rule.children) {
+    const w = subtreeWrites(c);
+    if (w === 'any') return 'any';
+    for (const f of w) out.add(f);
+  }
+  return out;
+}
+
+/** mayWrite tells whether a Writes may change a field. */
+export function mayWrite(w: Writes, field: string): boolean {
+  return w === 'any' || w.has(field);
+}

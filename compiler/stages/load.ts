@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { scalarOffsets } from '../../grammar/scalar-offsets.js';
+import { nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
+import { truthy } from '../../runtime/perl-values.js';
+import { reactorPlugins } from '../../stdlib/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../diagnostics/source.js';
+import { closest } from '../diagnostics/suggest.js';
+import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
+import { ruleFileSchema } from '../schema/rule-file-schema.js';
+import { validateAgainst } from '../schema/validate.js';
+import { checkPluginConfig } from './plugin-config.js';
+
+/** ReadFile reads a file's text; the language server passes one that sees unsaved buffers. */
+export type ReadFile = (path: string) => string;
+
+const ruleCodes = { type: 'schemaType', unknownKey: 'unknownKey', missing: 'missingKey' } as const;
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+}
+
+class Loader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly files: SourceFile[] = [];
+  private nextId = 0;
+
+  constructor(private readonly readFile: ReadFile) {}
+
+  /** file loads one rule file and returns its rules; `stack` holds the files including it. */
+  file(path: string, text: string, stack: string[]): RuleNode[] {
+    const { yaml, diagnostics } = parseYaml(path, text);
+    this.files.push(yaml.file);
+    this.diagnostics.push(...diagnostics);
+    if (diagnostics.some((d) => d.severity === 'error')) return [];
+    const root = yaml.doc.contents as Node | null;
+    if (!isMap(root)) {
+      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), 'a rule file must be a mapping with a `rules:` list'));
+      return [];
+    }
+    this.diagnostics.push(...validateAgainst(ruleFileSchema, yaml.doc.toJS(), root, yaml.file, ruleCodes, 'the rule file'));
+    return this.list(pairOf(root, 'rules')?.value ?? undefined, yaml, [...stack, path]);
+  }
+
+  private list(node: Node | undefined, yaml: YamlFile, stack: string[]): RuleNode[] {
+    if (!isSeq(node)) return [];
+    const out: RuleNode[] = [];
+    for (const item of node.items) if (isMap(item)) out.push(this.rule(item, yaml, stack));
+    return out;
+  }
+
+  private rule(map: YAMLMap, yaml: YamlFile, stack: string[]): RuleNode {
+    const file = yaml.file;
+    const id = this.nextId++;
+    const get = (k: string): Node | undefined => pairOf(map, k)?.value ?? undefined;
+    const nameNode = get('name');
+    const name = nameNode ? scalarText(nameNode) : undefined;
+    const condition = this.condition(get('condition'), yaml);
+    const plugin = this.plugin(get('plugin'), get('config'), yaml);
+    const lastRuleNode = get('last_rule');
+    const children = this.list(get('rules'), yaml, stack);
+    const rulesfile = get('rulesfile');
+    if (isScalar(rulesfile) && typeof rulesfile.value === 'string') {
+      children.push(...this.include(rulesfile, rulesfile.value, yaml, stack));
+    }
+    const rulesfileField = pairOf(map, 'rulesfile_field');
+    if (rulesfileField) {
+      this.diagnostics.push(
+        diagnostic('unsupportedKey', nodeSpan(file, rulesfileField.key as Node), '`rulesfile_field` is not supported', {
+          hint: 'rule files are compiled ahead of time; name the file with `rulesfile`',
+        }),
+      );
+    }
+    return {
+      id,
+      name,
+      file,
+      span: nodeSpan(file, map),
+      condition,
+      plugin,
+      lastRule: lastRuleNode !== undefined && truthy(lastRuleNode.toJSON()),
+      children,
+    };
+  }
+
+  private condition(node: Node | undefined, yaml: YamlFile): ConditionSource | undefined {
+    if (!isScalar(node)) return undefined;
+    const text = scalarText(node) ?? '';
+    return { text, file: yaml.file, offsets: scalarOffsets(yaml.file.text, node, text) };
+  }
+
+  private plugin(nameNode: Node | undefined, configNode: Node | undefined, yaml: YamlFile): PluginUse | undefined {
+    if (!isScalar(nameNode) || typeof nameNode.value !== 'string') return undefined;
+    const name = nameNode.value;
+    const span = nodeSpan(yaml.file, nameNode);
+    const def = reactorPlugins.get(name);
+    const config = (isMap(configNode) ? configNode.toJS(yaml.doc) : {}) as Record<string, unknown>;
+    if (!def) {
+      const suggestion = closest(name, reactorPlugins.keys());
+      this.diagnostics.push(
+        diagnostic('unknownPlugin', span, `unknown plugin \`${name}\``, {
+          hint: suggestion ? `did you mean \`${suggestion}\`?` : `the plugins are ${[...reactorPlugins.keys()].join(', ')}`,
+        }),
+      );
+      return { name, span, config, configNode };
+    }
+    this.diagnostics.push(...checkPluginConfig(def, config, configNode, span, yaml));
+    return { name, span, def, config, configNode };
+  }
+
+  private include(node: Node, target: string, yaml: YamlFile, stack: string[]): RuleNode[] {
+    const path = resolve(dirname(yaml.file.path), expandHome(target));
+    const at = nodeSpan(yaml.file, node);
+    if (stack.includes(path)) {
+      this.diagnostics.push(
+        diagnostic('rulesfileCycle', at, `\`${target}\` includes itself`, { notes: [`inclusion chain: ${[...stack, path].join(' → ')}`] }),
+      );
+      return [];
+    }
+    let text: string;
+    try {
+      text = this.readFile(path);
+    } catch (e) {
+      this.diagnostics.push(diagnostic('rulesfileMissing', at, `cannot read rulesfile \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      return [];
+    }
+    return this.file(path, text, stack);
+  }
+}
+
+/** LoadResult is the load stage's output: the rule tree and what was wrong with it. */
+export interface LoadResult {
+  readonly tree: RuleTree;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * loadRuleTree is the load stage: YAML with positions, the rule-file schema,
+ * plugin lookup and plugin config schemas, and included rule files.
+ */
+export function loadRuleTree(path: string, text?: string, readFile: ReadFile = (p) => readFileSync(p, 'utf8')): LoadResult {
+  const loader = new Loader(readFile);
+  const abs = resolve(path);
+  const rules = loader.file(path, text ?? readFile(abs), []);
+  return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics };
+}

@@ -1,0 +1,26 @@
+import { parseCondition } from '../../grammar/condition-parser.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
+
+const codeFor = {
+  unparseable: 'conditionUnparseable',
+  syntax: 'conditionUnparseable',
+  empty: 'conditionEmpty',
+  groupInsideLeaf: 'groupInsideLeaf',
+} as const;
+
+/** parseConditions is the parse stage: every condition into an AST, errors at their exact column. */
+export function parseConditions(tree: RuleTree): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  walkRules(tree.rules, (rule) => {
+    const c = rule.condition;
+    if (!c) return;
+    const parsed = parseCondition(c.text);
+    c.ast = parsed.ast;
+    for (const e of parsed.errors) {
+      const hint = e.kind === 'empty' ? 'remove `condition:` for a rule that always fires' : e.hint;
+      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint }));
+    }
+  });
+  return out;
+}

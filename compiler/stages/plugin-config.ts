@@ -1,0 +1,40 @@
+import { isScalar, type Node } from 'yaml';
+import { scalarOffsets } from '../../grammar/scalar-offsets.js';
+import { nodeAtPath, nodeSpan, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
+import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import type { PluginDef } from '../../stdlib/plugin.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { span, type Span } from '../diagnostics/source.js';
+import { validateAgainst } from '../schema/validate.js';
+import { regexDiagnostic } from '../checks/regex.js';
+
+const pluginCodes = { type: 'pluginConfig', unknownKey: 'pluginConfigUnknownKey', missing: 'pluginConfigMissing' } as const;
+
+/** checkPluginConfig checks one rule's plugin config: its schema, the plugin's own checks, and its regexes. */
+export function checkPluginConfig(def: PluginDef, config: Record<string, unknown>, configNode: Node | undefined, pluginSpan: Span, yaml: YamlFile): Diagnostic[] {
+  const file = yaml.file;
+  if (!configNode) {
+    const required = (def.schema.required as string[] | undefined) ?? [];
+    const problems = def.check?.({}) ?? [];
+    if (required.length === 0 && problems.length === 0) return [];
+    const needs = required.length ? required.map((k) => `\`${k}\``).join(', ') : problems[0].message;
+    return [diagnostic('pluginConfigMissing', pluginSpan, `${def.name} needs a \`config:\` (${needs})`)];
+  }
+  const out = validateAgainst(def.schema, config, configNode, file, pluginCodes, `the ${def.name} config`);
+  if (out.length > 0) return out;
+  for (const p of def.check?.(config) ?? []) {
+    const at = nodeAtPath(configNode, p.path) ?? configNode;
+    out.push(diagnostic(p.missing ? 'pluginConfigMissing' : 'pluginConfig', nodeSpan(file, at), `${def.name}: ${p.message}`));
+  }
+  for (const rk of def.regexKeys ?? []) {
+    const node = nodeAtPath(configNode, [rk.key]);
+    if (!isScalar(node)) continue;
+    const text = scalarText(node) ?? '';
+    const t = translatePerlRegex(text, { dotall: rk.dotall });
+    if (t.ok) continue;
+    const offsets = scalarOffsets(file.text, node, text);
+    const at = span(file, offsets[Math.min(t.offset, text.length)], offsets[Math.min(t.offset + t.length - 1, text.length)] + 1);
+    out.push(regexDiagnostic(t, at, text));
+  }
+  return out;
+}

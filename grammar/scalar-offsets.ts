@@ -1,0 +1,62 @@
+import type { Scalar } from 'yaml';
+
+const WS = /[ \t\r\n]/;
+
+function escapeLength(raw: string, j: number): { length: number; produces: boolean } {
+  const c = raw[j + 1];
+  if (c === 'x') return { length: 4, produces: true };
+  if (c === 'u') return { length: 6, produces: true };
+  if (c === 'U') return { length: 10, produces: true };
+  if (c === '\r' || c === '\n') {
+    let k = j + 1;
+    while (k < raw.length && WS.test(raw[k])) k++;
+    return { length: k - j, produces: false };
+  }
+  return { length: 2, produces: true };
+}
+
+/**
+ * scalarOffsets maps each character of a YAML scalar's value to its offset in
+ * the file, so that a position inside a condition can be shown at its real
+ * line and column, also in quoted, escaped, folded and block scalars.
+ * The result has value.length + 1 entries (the last is the end). When the
+ * value cannot be aligned with its source, every entry is the scalar's start.
+ */
+export function scalarOffsets(text: string, node: Scalar, value: string): number[] {
+  const [start, end] = node.range ?? [0, 0, 0];
+  const style = node.type;
+  let j = start;
+  if (style === 'QUOTE_DOUBLE' || style === 'QUOTE_SINGLE') j = start + 1;
+  else if (style === 'BLOCK_LITERAL' || style === 'BLOCK_FOLDED') {
+    const nl = text.indexOf('\n', start);
+    j = nl < 0 ? end : nl + 1;
+  }
+  const out: number[] = new Array(value.length + 1);
+  let i = 0;
+  while (i < value.length && j < end) {
+    const v = value[i];
+    const r = text[j];
+    if (style === 'QUOTE_DOUBLE' && r === '\\') {
+      const esc = escapeLength(text, j);
+      if (esc.produces) out[i++] = j;
+      j += esc.length;
+    } else if (style === 'QUOTE_SINGLE' && r === "'" && text[j + 1] === "'") {
+      out[i++] = j;
+      j += 2;
+    } else if (r === v) {
+      out[i++] = j++;
+    } else if (WS.test(v) && WS.test(r)) {
+      const runStart = j;
+      while (j < end && WS.test(text[j])) j++;
+      let k = 0;
+      while (i < value.length && WS.test(value[i])) out[i++] = Math.min(runStart + k++, j);
+    } else if (WS.test(r)) {
+      j++;
+    } else {
+      break;
+    }
+  }
+  if (i < value.length) return out.fill(start);
+  out[value.length] = value.length > 0 ? out[value.length - 1] + 1 : j;
+  return out;
+}

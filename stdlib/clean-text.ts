@@ -1,0 +1,48 @@
+import { perlRegex } from '../runtime/perl-regex.js';
+import { str } from '../runtime/perl-values.js';
+import type { Message } from '../runtime/pipeline-api.js';
+import { definePlugin } from './plugin.js';
+
+interface Config {
+  source_field: string;
+  regexp_search: string;
+  target_field?: string;
+}
+
+export default definePlugin<Config>({
+  name: 'CleanText',
+  summary: 'Delete every match of a regex from a field.',
+  docs: 'Removes all matches of `regexp_search` from `source_field` and stores the result in `target_field` (default: the source field). A missing source does nothing.',
+  schema: {
+    type: 'object',
+    properties: {
+      source_field: { type: 'string', description: 'the field to read' },
+      regexp_search: { type: 'string', description: 'a Perl regex; every match is removed' },
+      target_field: { type: 'string', description: 'where to store the result' },
+    },
+    required: ['source_field', 'regexp_search'],
+    additionalProperties: false,
+  },
+  regexKeys: [{ key: 'regexp_search' }],
+  examples: [
+    {
+      title: 'drop a mailing-list tag',
+      config: { source_field: 'subject', regexp_search: '\\[wubot-users\\]\\s*' },
+      input: { subject: '[wubot-users] new release' },
+      output: { subject: 'new release' },
+    },
+  ],
+  writes: (c) => [c.target_field ?? c.source_field],
+  create(c) {
+    const re = perlRegex(c.regexp_search);
+    const global = new RegExp(re.source, re.flags + 'g');
+    const target = c.target_field ?? c.source_field;
+    return {
+      react(m: Message) {
+        const value = m[c.source_field];
+        if (value === undefined || value === null) return;
+        m[target] = str(value).replace(global, '');
+      },
+    };
+  },
+});

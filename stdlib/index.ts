@@ -1,0 +1,19 @@
+import type { PluginDef } from './plugin.js';
+// field plugins: change the message in place
+import CaptureData from './capture-data.js';
+import CleanText from './clean-text.js';
+import CopyField from './copy-field.js';
+import DeleteField from './delete-field.js';
+import HashLookup from './hash-lookup.js';
+import HTMLStrip from './html-strip.js';
+import SetField from './set-field.js';
+import Split from './split.js';
+import Template from './template.js';
+import TransformField from './transform-field.js';
+
+/** reactorPlugins are all reactor plugins by name. */
+export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField].map(
+    (p) => [p.name, p] as const,
+  ),
+);

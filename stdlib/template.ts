@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { str } from '../runtime/perl-values.js';
+import type { Message } from '../runtime/pipeline-api.js';
+import { definePlugin, requireOne, type ConfigProblem } from './plugin.js';
+
+interface Config {
+  template?: string;
+  template_file?: string;
+  source_field?: string;
+  target_field: string;
+}
+
+const PLACEHOLDER = /\{\$([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const ANY_BRACES = /\{[^{}]*\}/g;
+
+/** fillTemplate replaces each `{$name}` by the value of field `name` (missing fields give ""); nothing else is evaluated. */
+export function fillTemplate(template: string, m: Message): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => str(m[name]));
+}
+
+/** templateProblems reports brace groups that are not a plain `{$name}`, which the original would run as Perl code. */
+export function templateProblems(template: string): string[] {
+  const bad: string[] = [];
+  for (const m of template.matchAll(ANY_BRACES)) {
+    if (!/^\{\$[A-Za-z_][A-Za-z0-9_]*\}$/.test(m[0])) bad.push(m[0]);
+  }
+  return bad;
+}
+
+function expandHome(path: string): string {
+  return path.startsWith('~/') ? homedir() + path.slice(1) : path;
+}
+
+export default definePlugin<Config>({
+  name: 'Template',
+  summary: 'Fill a template with message fields into a field.',
+  docs: 'Builds `target_field` from `template`, the file `template_file`, or the template held in the field `source_field`. Only `{$name}` is replaced, by the value of field `name`; a template never runs code, so other `{…}` text is kept as it is. Dotted field names cannot be addressed.',
+  schema: {
+    type: 'object',
+    properties: {
+      template: { type: 'string', description: 'the template text' },
+      template_file: { type: 'string', description: 'a file holding the template' },
+      source_field: { type: 'string', description: 'a field holding the template' },
+      target_field: { type: 'string', description: 'where to store the result' },
+    },
+    required: ['target_field'],
+    additionalProperties: false,
+  },
+  check: (c) => {
+    const problems: ConfigProblem[] = requireOne(c, ['template', 'template_file', 'source_field']);
+    if (c.template !== undefined) {
+      for (const b of templateProblems(c.template)) {
+        problems.push({ path: ['template'], message: `\`${b}\` is not a \`{$field}\` placeholder; only \`{$name}\` is filled in` });
+      }
+    }
+    return problems;
+  },
+  examples: [
+    {
+      title: 'a subject from fields',
+      config: { template: '{$hostname}: load is {$load}', target_field: 'subject' },
+      input: { hostname: 'web1', load: 4.5 },
+      output: { hostname: 'web1', load: 4.5, subject: 'web1: load is 4.5' },
+    },
+  ],
+  writes: (c) => [c.target_field],
+  create(c, ctx) {
+    const fixed =
+      c.template ?? (c.template_file !== undefined ? readFileSync(resolve(ctx.baseDir, expandHome(c.template_file)), 'utf8') : undefined);
+    return {
+      react(m: Message) {
+        const template = fixed ?? str(m[c.source_field!]);
+        m[c.target_field] = fillTemplate(template, m);
+      },
+    };
+  },
+});

@@ -1,0 +1,73 @@
+import { perlRegex } from '../runtime/perl-regex.js';
+import { str } from '../runtime/perl-values.js';
+import type { Message } from '../runtime/pipeline-api.js';
+import { definePlugin } from './plugin.js';
+
+interface Config {
+  source_field: string;
+  target_field?: string;
+  regexp_search: string;
+  regexp_replace?: string;
+}
+
+/** replacer turns a Perl replacement text into a function of the match: `$1`, `${1}` and `\1` are captures. */
+export function replacer(replacement: string): (match: string, ...groups: unknown[]) => string {
+  const parts: (string | number)[] = [];
+  const re = /\$(\d+)|\$\{(\d+)\}|\\(\d)|\\([nt\\$])/g;
+  let last = 0;
+  for (let m = re.exec(replacement); m; m = re.exec(replacement)) {
+    parts.push(replacement.slice(last, m.index));
+    if (m[4] !== undefined) parts.push(m[4] === 'n' ? '\n' : m[4] === 't' ? '\t' : m[4]);
+    else parts.push(Number(m[1] ?? m[2] ?? m[3]));
+    last = re.lastIndex;
+  }
+  parts.push(replacement.slice(last));
+  return (match, ...groups) =>
+    parts.map((p) => (typeof p === 'number' ? (p === 0 ? match : ((groups[p - 1] as string | undefined) ?? '')) : p)).join('');
+}
+
+export default definePlugin<Config>({
+  name: 'TransformField',
+  summary: 'Search and replace in a field with a regex.',
+  docs: 'Replaces every match of `regexp_search` in `source_field` by `regexp_replace` (default: nothing) and stores the result in `target_field` (default: the source field). In the replacement, `$1`, `${1}` and `\\1` stand for capture groups. A missing source does nothing.',
+  schema: {
+    type: 'object',
+    properties: {
+      source_field: { type: 'string', description: 'the field to read' },
+      target_field: { type: 'string', description: 'where to store the result' },
+      regexp_search: { type: 'string', description: 'a Perl regex' },
+      regexp_replace: { type: 'string', description: 'the replacement text' },
+    },
+    required: ['source_field', 'regexp_search'],
+    additionalProperties: false,
+  },
+  regexKeys: [{ key: 'regexp_search' }],
+  examples: [
+    {
+      title: 'shorten a host name',
+      config: { source_field: 'hostname', regexp_search: '^(\\w+)\\..*$', regexp_replace: '$1' },
+      input: { hostname: 'www.example.com' },
+      output: { hostname: 'www' },
+    },
+    {
+      title: 'replace every match',
+      config: { source_field: 'subject', target_field: 'clean', regexp_search: '\\s+', regexp_replace: ' ' },
+      input: { subject: 'a  b\t\tc' },
+      output: { subject: 'a  b\t\tc', clean: 'a b c' },
+    },
+  ],
+  writes: (c) => [c.target_field ?? c.source_field],
+  create(c) {
+    const re = perlRegex(c.regexp_search);
+    const global = new RegExp(re.source, re.flags + 'g');
+    const fn = replacer(c.regexp_replace ?? '');
+    const target = c.target_field ?? c.source_field;
+    return {
+      react(m: Message) {
+        const value = m[c.source_field];
+        if (value === undefined || value === null) return;
+        m[target] = str(value).replace(global, fn);
+      },
+    };
+  },
+});
