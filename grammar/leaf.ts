@@ -59,9 +59,9 @@ const FORMS =
   'the tests are `F equals V`, `F matches R`, `F imatches R`, `contains F`, `F is true`, `F is false` and `A < B` (also <=, >, >=), joined by AND, OR, NOT and `( … )`';
 
 function hintFor(text: string): string {
+  if (/ is not /.test(text)) return 'there is no `is not`: write `NOT F is true`, or `F is false`';
   if (/\s(and|or|not)\s/.test(` ${text} `)) return 'AND, OR and NOT must be written in capitals';
   if (/\s(==|!=|=)\s/.test(text)) return 'use `F equals V`; there is no `==`, `!=` or `=`';
-  if (/ is not /.test(text)) return 'there is no `is not`: write `NOT F is true`, or `F is false`';
   if (/ is (True|False|TRUE|FALSE|yes|no)$/.test(text)) return 'write `is true` or `is false` in lower case';
   if (/^[A-Za-z0-9_.]+\s*(<=|>=|<|>)\s*-/.test(text)) return 'negative numbers cannot be written in a comparison';
   if (/(<=|>=|<|>)/.test(text)) return 'a comparison needs exactly one space on each side of the operator: `load > 5`';

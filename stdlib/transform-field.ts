@@ -10,8 +10,17 @@ interface Config {
   regexp_replace?: string;
 }
 
-/** replacer turns a Perl replacement text into a function of the match: `$1`, `${1}` and `\1` are captures. */
-export function replacer(replacement: string): (match: string, ...groups: unknown[]) => string {
+/** groupCount is the number of capture groups of a regex. */
+function groupCount(re: RegExp): number {
+  return new RegExp(`${re.source}|`, re.flags).exec('')!.length - 1;
+}
+
+/**
+ * replacer turns a Perl replacement text into a function of the match for a
+ * regex with `groups` capture groups: `$1`, `${1}` and `\1` are captures, and a
+ * group that did not take part, or does not exist, is empty.
+ */
+export function replacer(replacement: string, groups: number): (match: string, ...args: unknown[]) => string {
   const parts: (string | number)[] = [];
   const re = /\$(\d+)|\$\{(\d+)\}|\\(\d)|\\([nt\\$])/g;
   let last = 0;
@@ -22,8 +31,10 @@ export function replacer(replacement: string): (match: string, ...groups: unknow
     last = re.lastIndex;
   }
   parts.push(replacement.slice(last));
-  return (match, ...groups) =>
-    parts.map((p) => (typeof p === 'number' ? (p === 0 ? match : ((groups[p - 1] as string | undefined) ?? '')) : p)).join('');
+  return (match, ...args) =>
+    parts
+      .map((p) => (typeof p !== 'number' ? p : p === 0 ? match : p <= groups ? ((args[p - 1] as string | undefined) ?? '') : ''))
+      .join('');
 }
 
 export default definePlugin<Config>({
@@ -60,7 +71,7 @@ export default definePlugin<Config>({
   create(c) {
     const re = perlRegex(c.regexp_search);
     const global = new RegExp(re.source, re.flags + 'g');
-    const fn = replacer(c.regexp_replace ?? '');
+    const fn = replacer(c.regexp_replace ?? '', groupCount(re));
     const target = c.target_field ?? c.source_field;
     return {
       react(m: Message) {

@@ -13,6 +13,10 @@ export function lit(value: unknown): string {
     return String(value);
   }
   if (value === undefined) return 'undefined';
+  if (value !== null && typeof value === 'object') {
+    // an object literal would turn a `__proto__` key into a prototype; JSON.parse keeps it a key
+    return `JSON.parse(${lit(JSON.stringify(value))})`;
+  }
   const json = JSON.stringify(value);
   if (json === undefined) throw new Error(`lit: cannot quote a ${typeof value}`);
   return json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');

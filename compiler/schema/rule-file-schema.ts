@@ -10,6 +10,7 @@ export const ruleKeys: Record<string, { schema: Record<string, unknown>; descrip
   plugin: { schema: { type: 'string' }, description: 'the reactor plugin to run when the rule fires' },
   config: { schema: { type: 'object' }, description: "the plugin's configuration" },
   last_rule: { schema: {}, description: 'when true, no further rules run for this message' },
+  rulesfile_field: { schema: {}, description: 'not supported: rule files are compiled ahead of time' },
 };
 
 /** ruleFileSchema is the JSON Schema of a reactor rule file: a mapping with a `rules:` list. */

@@ -7,7 +7,7 @@ import type { SourceFile } from '../diagnostics/source.js';
 import { closest } from '../diagnostics/suggest.js';
 import { nodeAtPath, nodeSpan, pairOf } from '../../grammar/yaml-source.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
@@ -24,6 +24,22 @@ function pathOf(e: ErrorObject): string[] {
     .split('/')
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function typeNames(types: string): string {
+  return types
+    .split(',')
+    .map((t) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`))
+    .join(' or ');
+}
+
+/** describe names the place a schema path points at: a rule, or a key inside one. */
+function describe(path: readonly string[], what: string): string {
+  if (path.length === 0) return what;
+  const last = path[path.length - 1];
+  const inRules = path.length >= 2 && path[path.length - 2] === 'rules' && /^\d+$/.test(last);
+  if (inRules) return 'this rule';
+  return `\`${last}\``;
 }
 
 /** Codes used for the three kinds of schema finding. */
@@ -54,10 +70,17 @@ export function validateAgainst(
   const validate = validatorFor(schema);
   if (validate(value)) return [];
   const out: Diagnostic[] = [];
-  for (const e of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // a missing key that an unknown key is a typo of is reported once, at the typo
+  const typos = new Set(
+    errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => `${e.instancePath}/${closest(String((e.params as { additionalProperty: string }).additionalProperty), allowedKeys(e)) ?? ''}`),
+  );
+  for (const e of errors) {
     const path = pathOf(e);
     const target = nodeAtPath(node, path) ?? node;
-    const where = path.length ? `\`${path.join('.')}\`` : what;
+    const where = describe(path, what);
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const pair = isMap(target) ? pairOf(target, key) : undefined;
@@ -69,11 +92,13 @@ export function validateAgainst(
       );
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
+      if (typos.has(`${e.instancePath}/${key}`)) continue;
       out.push(diagnostic(codes.missing, nodeSpan(file, target), `${where} is missing the required key \`${key}\``));
     } else if (e.keyword === '$ref' || e.keyword === 'if') {
       continue;
     } else {
-      out.push(diagnostic(codes.type, nodeSpan(file, target), `${where} ${e.message ?? 'is invalid'}`));
+      const message = e.keyword === 'type' ? `must be ${typeNames(String((e.params as { type: string }).type))}` : e.message;
+      out.push(diagnostic(codes.type, nodeSpan(file, target), `${where} ${message ?? 'is invalid'}`));
     }
   }
   return out;

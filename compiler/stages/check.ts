@@ -1,4 +1,3 @@
-import { conditionRegexes } from '../checks/condition-regexes.js';
 import { constantConditions } from '../checks/constant-conditions.js';
 import { mixedAndOr } from '../checks/mixed-and-or.js';
 import { ruleNames } from '../checks/rule-names.js';
@@ -8,7 +7,6 @@ import type { RuleTree } from '../rule-tree.js';
 
 /** checks are the semantic checks, each a small function of the parsed tree. */
 export const checks: readonly ((tree: RuleTree) => Diagnostic[])[] = [
-  conditionRegexes,
   mixedAndOr,
   constantConditions,
   unreachable,

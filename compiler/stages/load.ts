@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
@@ -23,6 +23,12 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
 }
 
+/** displayPath shows a file relative to the working directory when it lies below it. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
 class Loader {
   readonly diagnostics: Diagnostic[] = [];
   readonly files: SourceFile[] = [];
@@ -42,7 +48,7 @@ class Loader {
       return [];
     }
     this.diagnostics.push(...validateAgainst(ruleFileSchema, yaml.doc.toJS(), root, yaml.file, ruleCodes, 'the rule file'));
-    return this.list(pairOf(root, 'rules')?.value ?? undefined, yaml, [...stack, path]);
+    return this.list(pairOf(root, 'rules')?.value ?? undefined, yaml, [...stack, resolve(path)]);
   }
 
   private list(node: Node | undefined, yaml: YamlFile, stack: string[]): RuleNode[] {
@@ -116,7 +122,9 @@ class Loader {
     const at = nodeSpan(yaml.file, node);
     if (stack.includes(path)) {
       this.diagnostics.push(
-        diagnostic('rulesfileCycle', at, `\`${target}\` includes itself`, { notes: [`inclusion chain: ${[...stack, path].join(' → ')}`] }),
+        diagnostic('rulesfileCycle', at, `\`${target}\` includes itself`, {
+          notes: [`inclusion chain: ${[...stack, path].map(displayPath).join(' → ')}`],
+        }),
       );
       return [];
     }
@@ -124,10 +132,10 @@ class Loader {
     try {
       text = this.readFile(path);
     } catch (e) {
-      this.diagnostics.push(diagnostic('rulesfileMissing', at, `cannot read rulesfile \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      this.diagnostics.push(diagnostic('rulesfileMissing', at, `cannot read rulesfile \`${displayPath(path)}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
       return [];
     }
-    return this.file(path, text, stack);
+    return this.file(displayPath(path), text, stack);
   }
 }
 

@@ -1,4 +1,5 @@
 import { parseCondition } from '../../grammar/condition-parser.js';
+import { conditionRegexes } from '../checks/condition-regexes.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 
@@ -9,7 +10,7 @@ const codeFor = {
   groupInsideLeaf: 'groupInsideLeaf',
 } as const;
 
-/** parseConditions is the parse stage: every condition into an AST, errors at their exact column. */
+/** parseConditions is the parse stage: every condition into an AST, and its regexes into JavaScript, errors at their exact column. */
 export function parseConditions(tree: RuleTree): Diagnostic[] {
   const out: Diagnostic[] = [];
   walkRules(tree.rules, (rule) => {
@@ -22,5 +23,6 @@ export function parseConditions(tree: RuleTree): Diagnostic[] {
       out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint }));
     }
   });
+  out.push(...conditionRegexes(tree));
   return out;
 }

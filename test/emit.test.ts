@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+import { lit } from '../compiler/emit/lit.js';
+import type { Message } from '../runtime/pipeline-api.js';
+import { compileText, pipelinesFor, repoRoot, runOn, tempDir } from './helpers.js';
+
+/** typeErrors type-checks emitted modules as `tsc --strict --noEmit` would. */
+function typeErrors(codes: string[]): string[] {
+  const dir = tempDir('wubot-tsc-');
+  const files = codes.map((code, i) => {
+    const f = join(dir, `m${i}.ts`);
+    writeFileSync(f, code);
+    return f;
+  });
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+    paths: { 'wubot/pipeline': [join(repoRoot, 'runtime', 'pipeline-api.ts')] },
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+const examplePath = join(repoRoot, 'examples', 'config', 'reactor.yaml');
+const example = readFileSync(examplePath, 'utf8');
+const hostile = readFileSync(join(repoRoot, 'test', 'cases', 'emit', 'hostile', 'input.yaml'), 'utf8');
+
+describe('emitted modules', () => {
+  it('pass tsc --strict, optimized and not', () => {
+    const codes = [example, hostile].flatMap((t) => [compileText(t, {}, examplePath).code!, compileText(t, { optimize: false }, examplePath).code!]);
+    assert.deepEqual(typeErrors(codes), []);
+  });
+
+  it('fail the type check when broken, so the check above can fail', () => {
+    assert.notDeepEqual(typeErrors([compileText(example, {}, examplePath).code!.replace('return run;', 'return 42;')]), []);
+  });
+
+  it('are deterministic', () => {
+    assert.equal(compileText(example, {}, examplePath).code, compileText(example, {}, examplePath).code);
+    assert.equal(compileText(hostile, { optimize: false }).code, compileText(hostile, { optimize: false }).code);
+  });
+
+  it('keep hostile YAML text as data', async () => {
+    const g = globalThis as { pwned?: unknown };
+    delete g.pwned;
+    const p = await pipelinesFor(hostile);
+    const messages: Message[] = [
+      { subject: '"); globalThis.pwned = 1; (" `${1}` */' },
+      { x: 'a" + (globalThis.pwned = 1) + "' },
+      { subject: '`', constructor: 'a"); globalThis.pwned = 1; //b' },
+    ];
+    for (const m of messages) {
+      const a = runOn(p.interpreted, m);
+      assert.deepEqual(runOn(p.optimized, m), a);
+      assert.deepEqual(runOn(p.literal, m), a);
+    }
+    assert.equal(g.pwned, undefined);
+    const out = runOn(p.optimized, messages[0]) as { message: Record<string, unknown> };
+    assert.equal(out.message['"]; globalThis.pwned = 1; //'], '`${globalThis.pwned = 1}`');
+    assert.equal(out.message['__proto__'], '</script>\u2028');
+    const third = runOn(p.optimized, messages[2]) as { message: Record<string, unknown> };
+    assert.equal(third.message.constructor, 'a`b');
+  });
+});
+
+describe('lit', () => {
+  it('quotes every kind of string so that it reads back as the same value', () => {
+    for (const s of ['"', '`', '${x}', '*/', '\n', '\u2028', '\u2029', '\\', "'", '</script>', '\0']) {
+      const code = lit(s);
+      assert.ok(!code.includes('\u2028') && !code.includes('\u2029') && !code.includes('\n'));
+      assert.equal(new Function(`return ${code};`)(), s);
+    }
+  });
+
+  it('keeps __proto__ an ordinary key of objects', () => {
+    const v = new Function(`return ${lit(JSON.parse('{"__proto__": {"polluted": 1}}'))};`)() as object;
+    assert.deepEqual(Object.keys(v), ['__proto__']);
+    assert.equal((v as { polluted?: unknown }).polluted, undefined);
+  });
+
+  it('writes numbers JSON cannot', () => {
+    assert.equal(lit(Infinity), 'Infinity');
+    assert.equal(lit(NaN), 'NaN');
+    assert.equal(lit(-0), '-0');
+  });
+});
