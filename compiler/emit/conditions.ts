@@ -1,6 +1,7 @@
 import { fieldsRead, isLeaf, type Cond, type Leaf, type Operand } from '../../grammar/ast.js';
 import { unparse } from '../../grammar/unparse.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { truthy } from '../../runtime/perl-values.js';
 import { ident, lit } from './lit.js';
 
 /** Names that a plain object inherits; reading them needs an own-property test. */
@@ -69,6 +70,8 @@ export class CondEmitter {
       case 'equals':
         return `eq(${this.read(c.field)}, ${lit(c.value)})`;
       case 'matches':
+        // the original also needs the pattern itself to be true, so `matches 0` never holds
+        if (!truthy(c.regex)) return 'false';
         return `like(${this.read(c.field)}, ${this.regex(c.regex, c.icase)})`;
       case 'contains':
         return `hasOwn(m, ${lit(c.field)})`;

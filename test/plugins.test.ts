@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRuntime } from '../runtime/host.js';
+import { reactorPlugins } from '../stdlib/index.js';
+import { compileText } from './helpers.js';
+import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+
+/* Every plugin's documented examples run as tests, and each example config passes the compiler's checks. */
+describe('plugin examples', () => {
+  const rt = createRuntime({ hostname: 'h' });
+  for (const def of reactorPlugins.values()) {
+    describe(def.name, () => {
+      it('has a summary, docs and examples', () => {
+        assert.ok(def.summary.length > 0 && def.docs.length > 0);
+        assert.ok(def.examples.length > 0);
+      });
+      for (const ex of def.examples) {
+        it(ex.title, () => {
+          const m = structuredClone(ex.input);
+          rt.plugin(def.name, ex.config).react(m);
+          assert.deepEqual(JSON.parse(JSON.stringify(m)), ex.output);
+          const rule = JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] });
+          const c = compileText(rule, { emit: false });
+          assert.ok(!hasErrors(c.diagnostics), c.diagnostics.map((d) => d.message).join('\n'));
+        });
+      }
+    });
+  }
+});
+
+describe('plugin behaviour beyond the examples', () => {
+  const rt = createRuntime({ hostname: 'h' });
+  const run = (name: string, config: object, m: Record<string, unknown>) => {
+    rt.plugin(name, config).react(m);
+    return m;
+  };
+
+  it('SetField copies objects so messages never share them', () => {
+    const p = rt.plugin('SetField', { field: 'tags', value: ['a'] });
+    const m1: Record<string, unknown> = {};
+    const m2: Record<string, unknown> = {};
+    p.react(m1);
+    p.react(m2);
+    (m1.tags as string[]).push('b');
+    assert.deepEqual(m2.tags, ['a']);
+  });
+
+  it('CaptureData matches across lines and ignores a false capture', () => {
+    assert.equal(run('CaptureData', { field: 'body', regexp: 'a.(b)' }, { body: 'a\nb' }).body, 'b');
+    assert.deepEqual(run('CaptureData', { field: 'x', regexp: '(0)', target_field: 'y' }, { x: '0 0' }), { x: '0 0' });
+  });
+
+  it('TransformField uses $1, ${1} and \\1, and empty for groups that did not take part', () => {
+    const m = run('TransformField', { source_field: 's', regexp_search: '(a)|(b)', regexp_replace: '[$1${2}\\1]' }, { s: 'ab' });
+    assert.equal(m.s, '[aa][b]');
+  });
+
+  it('Split drops trailing empty parts, as Perl split does', () => {
+    const m = run('Split', { source_field: 's', target_fields: ['a', 'b', 'c'] }, { s: 'x,y,,' });
+    assert.deepEqual(JSON.parse(JSON.stringify(m)), { s: 'x,y,,', b: 'x', c: 'y' });
+    assert.ok('a' in m);
+  });
+
+  it('Template fills only {$name} and never runs code', () => {
+    const m = run('Template', { template: '{$a} {$missing} {$a + 1} {`x`}', target_field: 't' }, { a: 'A' });
+    assert.equal(m.t, 'A  {$a + 1} {`x`}');
+  });
+
+  it('Template rejects placeholders that are not plain names at compile time', () => {
+    const c = compileText(JSON.stringify({ rules: [{ name: 't', plugin: 'Template', config: { template: '{$x->{y}}', target_field: 't' } }] }), { emit: false });
+    assert.ok(c.diagnostics.some((d) => d.code === 'WB5001'));
+  });
+
+  it('HTMLStrip drops scripts, styles and comments', () => {
+    const m = run('HTMLStrip', { field: 'h', target_field: 't' }, { h: '<script>x()</script><style>p{}</style><!-- c -->Hi &lt;there&gt;' });
+    assert.equal(m.t, 'Hi <there>');
+  });
+});
