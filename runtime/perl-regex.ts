@@ -58,9 +58,69 @@ function codePoint(cp: number): string {
   return `\\u{${cp.toString(16)}}`;
 }
 
+const WORD_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * groupShape scans a group from its `(` and returns where its alternatives
+ * start and end, or undefined for lookarounds and other special groups.
+ */
+function groupShape(src: string, open: number): { alts: [number, number][]; close: number } | undefined {
+  let start = open + 1;
+  if (src[start] === '?') {
+    if (src[start + 1] !== ':') return undefined;
+    start += 2;
+  }
+  const alts: [number, number][] = [];
+  let altStart = start;
+  let depth = 0;
+  for (let k = start; k < src.length; k++) {
+    const c = src[k];
+    if (c === '\\') k++;
+    else if (c === '[') {
+      k++;
+      if (src[k] === '^') k++;
+      if (src[k] === ']') k++;
+      while (k < src.length && src[k] !== ']') k += src[k] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) {
+        alts.push([altStart, k]);
+        return { alts, close: k };
+      }
+      depth--;
+    } else if (c === '|' && depth === 0) {
+      alts.push([altStart, k]);
+      altStart = k + 1;
+    }
+  }
+  return undefined;
+}
+
+/** startsWithWord tells whether whatever matches at `pos` surely begins with a word character. */
+function startsWithWord(src: string, pos: number): boolean {
+  const c = src[pos];
+  if (c === undefined) return false;
+  if (c === '(') {
+    const g = groupShape(src, pos);
+    if (!g || /[?*{]/.test(src[g.close + 1] ?? '')) return false;
+    return g.alts.every(([a, b]) => b > a && startsWithWord(src, a));
+  }
+  return WORD_CHAR.test(c) && !/[?*{]/.test(src[pos + 1] ?? '');
+}
+
+/** groupEndsWithWord tells whether every alternative of the group at `open` ends with a literal word character. */
+function groupEndsWithWord(src: string, open: number): boolean {
+  const g = groupShape(src, open);
+  return !!g && g.alts.every(([a, b]) => b > a && WORD_CHAR.test(src[b - 1]) && src[b - 2] !== '\\');
+}
+
 class Translator {
   private i = 0;
   private out = '';
+  /** open groups: the source offset of each `(`, or -1 for lookarounds */
+  private groups: number[] = [];
+  /** what the last atom was, for simplifying a following `\b` */
+  private last: 'word' | number | undefined;
   private icase: boolean;
   private dotall: boolean;
   private multiline = false;
@@ -96,6 +156,15 @@ class Translator {
 
   private atom(): void {
     const c = this.src[this.i];
+    const before = this.out.length;
+    const wasGroupClose = c === ')';
+    this.atomBody(c);
+    if (!wasGroupClose && this.out.length !== before && !(c === '\\' && this.src[this.i - 1] === 'b')) {
+      this.last = c !== '\\' && WORD_CHAR.test(c) && this.out.length - before === 1 ? 'word' : undefined;
+    }
+  }
+
+  private atomBody(c: string): void {
     switch (c) {
       case '\\':
         this.escapeOutside();
@@ -139,7 +208,13 @@ class Translator {
         }
         return;
       }
-      case ')':
+      case ')': {
+        const open = this.groups.pop();
+        this.out += c;
+        this.i++;
+        this.last = open !== undefined && open >= 0 ? open : undefined;
+        return;
+      }
       case '|':
         this.out += c;
         this.i++;
@@ -167,16 +242,19 @@ class Translator {
     let m: RegExpExecArray | null;
     if (rest.startsWith('(*')) this.refuse(2, 'backtracking control verbs `(*…)` are not supported');
     if (!rest.startsWith('(?')) {
+      this.groups.push(this.i);
       this.out += '(';
       this.i++;
       return;
     }
     if ((m = /^\(\?(:|=|!|<=|<!)/.exec(rest))) {
+      this.groups.push(m[1] === ':' ? this.i : -1);
       this.out += m[0];
       this.i += m[0].length;
       return;
     }
     if ((m = /^\(\?(?:P?<|')([A-Za-z_][A-Za-z0-9_]*)[>']/.exec(rest))) {
+      this.groups.push(-1);
       this.out += `(?<${m[1]}>`;
       this.i += m[0].length;
       return;
@@ -198,6 +276,18 @@ class Translator {
     this.refuse(2, 'this group syntax (recursion, conditionals, subroutine calls) is not supported');
   }
 
+  /**
+   * wordBoundary translates `\b`. Next to an atom that surely matches a word
+   * character, a boundary only needs to look at the other side; that form
+   * lets the regex engine scan for the literal and is much faster.
+   */
+  private wordBoundary(): string {
+    if (startsWithWord(this.src, this.i + 2)) return `(?<![${WORD}])`;
+    const last = this.last;
+    if (last === 'word' || (typeof last === 'number' && groupEndsWithWord(this.src, last))) return `(?![${WORD}])`;
+    return `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
+  }
+
   private escapeOutside(): void {
     const n = this.src[this.i + 1];
     if (n === undefined) this.refuse(1, 'the pattern ends with a lone backslash');
@@ -212,12 +302,16 @@ class Translator {
       H: `[^${HSPACE}]`,
       v: `[${VSPACE}]`,
       V: `[^${VSPACE}]`,
-      b: `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`,
       B: `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`,
       A: '(?<![\\s\\S])',
       z: '(?![\\s\\S])',
       Z: '(?=\\n?(?![\\s\\S]))',
     };
+    if (n === 'b') {
+      this.out += this.wordBoundary();
+      this.i += 2;
+      return;
+    }
     if (n in simple) {
       this.out += simple[n];
       this.i += 2;

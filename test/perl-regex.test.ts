@@ -28,6 +28,25 @@ describe('Perl regexes in JavaScript', () => {
     assert.equal(m('^\\s$', '\uFEFF'), false);
   });
 
+  it('keeps the meaning of \\b next to words, groups and quantifiers', () => {
+    const cases: [string, string, boolean][] = [
+      ['\\bkernel\\b', 'the kernel.', true],
+      ['\\bkernel\\b', 'kernels', false],
+      ['\\bkernel\\b', 'ékernel', false],
+      ['\\b(outage|down)\\b', 'is down', true],
+      ['\\b(outage|down)\\b', 'downtime', false],
+      ['\\ba?x', 'ax', true],
+      ['\\ba?x', 'bx', false],
+      ['x*\\b', '-', false],
+      ['x*\\b', 'x-', true],
+      ['(ab|c\\d)\\b', 'c1x', false],
+      ['(ab|c\\d)\\b', 'c1 ', true],
+      ['(?:a|b)\\b', 'a!', true],
+      ['(?=a)\\b', 'ba', false],
+    ];
+    for (const [re, text, expected] of cases) assert.equal(m(re, text), expected, `${re} on ${text}`);
+  });
+
   it('translates escapes, classes and groups', () => {
     assert.equal(m('^\\Qa.b\\E$', 'a.b'), true);
     assert.equal(m('^\\Qa.b\\E$', 'axb'), false);

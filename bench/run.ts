@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile } from '../compiler/compile.js';
+import { toJavaScript } from '../compiler/emit/transpile.js';
+import { createRuntime } from '../runtime/host.js';
+import { interpret } from '../runtime/interpret.js';
+import type { CompiledModule, Message, Pipeline } from '../runtime/pipeline-api.js';
+import { bigTree } from './big-tree.js';
+import { handWritten, realisticMessages, realisticTree } from './realistic.js';
+
+/*
+ * Speed figures, printed (never asserted: machines are shared and noisy).
+ * Ratios are measured in the same run.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const wubotc = join(root, 'dist', 'bin', 'wubotc.js');
+const work = mkdtempSync(join(tmpdir(), 'wubot-bench-'));
+const env = { ...process.env, WUBOTC_CACHE: join(work, 'cache') };
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function throughput(p: Pipeline, source: readonly Message[], reps = 5): number {
+  let best = 0;
+  for (let r = 0; r < reps; r++) {
+    const batch = source.map((m) => ({ ...m }));
+    const t0 = performance.now();
+    for (const m of batch) p(m);
+    const dt = (performance.now() - t0) / 1000;
+    best = Math.max(best, batch.length / dt);
+  }
+  return best;
+}
+
+function wall(args: string[], stdinFile?: string, stdoutFile?: string): number {
+  const input = stdinFile ? openSync(stdinFile, 'r') : 'ignore';
+  const output = stdoutFile ? openSync(stdoutFile, 'w') : 'ignore';
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [wubotc, ...args], { stdio: [input, output, 'inherit'], env });
+  const dt = performance.now() - t0;
+  if (typeof input === 'number') closeSync(input);
+  if (typeof output === 'number') closeSync(output);
+  if (r.status !== 0) throw new Error(`wubotc ${args.join(' ')} exited ${r.status}`);
+  return dt;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function inProcess(): Promise<void> {
+  const text = realisticTree();
+  const c = compile('realistic.yaml', { text });
+  if (!c.code) throw new Error('realistic tree does not compile');
+  const rt = createRuntime({ hostname: 'bench' });
+  const js = toJavaScript(c.code);
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as CompiledModule;
+  const literal = compile('realistic.yaml', { text, optimize: false });
+  const litJs = toJavaScript(literal.code!);
+  const litMod = (await import(`data:text/javascript;base64,${Buffer.from(litJs).toString('base64')}`)) as CompiledModule;
+  const messages = realisticMessages(200_000);
+  const compiled = throughput(mod.default(rt), messages);
+  const unoptimized = throughput(litMod.default(rt), messages);
+  const interpreted = throughput(interpret(c.tree!, rt), messages);
+  const hand = throughput(handWritten('bench'), messages);
+  console.log('in-process, realistic tree of 97 rules, 200,000 messages, best of 5:');
+  console.log(`  compiled (optimized)    ${fmt(compiled).padStart(11)} msg/s`);
+  console.log(`  compiled (unoptimized)  ${fmt(unoptimized).padStart(11)} msg/s`);
+  console.log(`  interpreter             ${fmt(interpreted).padStart(11)} msg/s   compiled/interpreter = ${(compiled / interpreted).toFixed(2)}x`);
+  console.log(`  hand-written JS         ${fmt(hand).padStart(11)} msg/s   compiled/hand-written = ${(compiled / hand).toFixed(2)}x`);
+  console.log('  target: compiled >= 300,000 msg/s (the original Perl reactor: about 7,000)');
+}
+
+function cli(): void {
+  const tree = join(work, 'realistic.yaml');
+  writeFileSync(tree, realisticTree());
+  const input = join(work, 'in.jsonl');
+  const n = 200_000;
+  writeFileSync(input, realisticMessages(n).map((m) => JSON.stringify(m)).join('\n') + '\n');
+  wall(['run', tree, '--hostname', 'bench'], undefined, join(work, 'warm.jsonl'));
+  const runs = [0, 1, 2].map(() => wall(['run', tree, '--input', input, '--hostname', 'bench'], undefined, join(work, 'out.jsonl')));
+  console.log(`wubotc run over JSON Lines, ${fmt(n)} messages, cached module, best of 3:`);
+  console.log(`  ${fmt(n / (Math.min(...runs) / 1000))} msg/s (wall ${fmt(Math.min(...runs))} ms, process start included); target >= 100,000`);
+  const starts = Array.from({ length: 7 }, () => wall(['run', tree, '--hostname', 'bench'], '/dev/null'));
+  console.log(`wubotc run start with a cached compile, empty input: median ${fmt(median(starts))} ms of 7; target < 500 ms`);
+}
+
+function bigCompile(): void {
+  const file = join(work, 'big.yaml');
+  writeFileSync(file, bigTree(250));
+  const t0 = performance.now();
+  const c = compile(file);
+  const dt = performance.now() - t0;
+  if (!c.code) throw new Error('big tree does not compile');
+  const stages = Object.entries(c.timings)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ');
+  console.log(`compile of a 2,500-rule file: in-process ${fmt(dt)} ms (${stages} ms)`);
+  const cold = wall(['compile', file], undefined, join(work, 'big.ts'));
+  console.log(`  wubotc compile, new process: ${fmt(cold)} ms; target < 5,000 ms`);
+}
+
+await inProcess();
+cli();
+bigCompile();
