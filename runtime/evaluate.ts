@@ -1,4 +1,4 @@
-import type { Cond, Operand } from '../grammar/ast.js';
+import type { CompareOp, Cond, Operand } from '../grammar/ast.js';
 import { perlRegex } from './perl-regex.js';
 import { isFalse, isTrue, num, str, truthy } from './perl-values.js';
 import type { Message } from './pipeline-api.js';
@@ -42,17 +42,21 @@ export function evaluate(c: Cond, m: Message): boolean {
     case 'compare': {
       const a = operand(c.left, m);
       const b = operand(c.right, m);
-      if (a === undefined || b === undefined) return false;
-      switch (c.op) {
-        case '<':
-          return a < b;
-        case '<=':
-          return a <= b;
-        case '>':
-          return a > b;
-        case '>=':
-          return a >= b;
-      }
+      return a !== undefined && b !== undefined && compareNumbers(c.op, a, b);
     }
+  }
+}
+
+/** compareNumbers applies a comparison operator of the condition language. */
+export function compareNumbers(op: CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
   }
 }

@@ -1,7 +1,6 @@
 import { perlRegex } from '../runtime/perl-regex.js';
-import { str } from '../runtime/perl-values.js';
-import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin } from './plugin.js';
+import { replaceInField } from './replace-in-field.js';
 
 interface Config {
   source_field: string;
@@ -34,15 +33,6 @@ export default definePlugin<Config>({
   ],
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
-    const re = perlRegex(c.regexp_search);
-    const global = new RegExp(re.source, re.flags + 'g');
-    const target = c.target_field ?? c.source_field;
-    return {
-      react(m: Message) {
-        const value = m[c.source_field];
-        if (value === undefined || value === null) return;
-        m[target] = str(value).replace(global, '');
-      },
-    };
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, perlRegex(c.regexp_search), () => '');
   },
 });

@@ -1,21 +1,9 @@
 import type { Cond } from '../../grammar/ast.js';
+import { compareNumbers } from '../../runtime/evaluate.js';
 import { truthy } from '../../runtime/perl-values.js';
 
 function constant(value: boolean, span: Cond['span']): Cond {
   return { kind: 'const', value, span };
-}
-
-function compareNumbers(op: string, a: number, b: number): boolean {
-  switch (op) {
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '>':
-      return a > b;
-    default:
-      return a >= b;
-  }
 }
 
 /**
