@@ -16,7 +16,18 @@ export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnos
     const [a, b] = e.pos;
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     if (e.code === 'DUPLICATE_KEY') return diagnostic('duplicateKey', span(file, a, b), message);
-    return diagnostic('yamlSyntax', span(file, a, Math.max(b, a + 1)), message);
+    const quote = /Missing closing (["'])quote/.exec(message)?.[1];
+    const open = quote ? text.lastIndexOf(quote, a - 1) : -1;
+    if (open >= 0) {
+      return diagnostic('yamlSyntax', span(file, open, open + 1), 'this quoted string is never closed', {
+        label: 'opened here',
+        hint: `add the closing ${quote} on the same line, or use a block scalar (\`|\`) for text with quotes`,
+      });
+    }
+    const indentation = e.code === 'BAD_INDENT' || /indent|without - indicator|same column/i.test(message);
+    return diagnostic('yamlSyntax', span(file, a, Math.max(b, a + 1)), message, {
+      hint: indentation ? 'check the indentation: the keys of one rule start in the same column, under its `- `' : undefined,
+    });
   });
   return { yaml: { file, doc }, diagnostics };
 }
