@@ -87,6 +87,13 @@ describe('wubotc', () => {
     assert.equal((JSON.parse(lines[3]) as { color: string }).color, 'green');
   });
 
+  it('run exits 2 for a missing rule file or input file', () => {
+    assert.equal(wubotc(['run', 'no/such.yaml'], '').code, 2);
+    const r = wubotc(['run', example, '--input', 'no/such.jsonl']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no\/such\.jsonl: no such file/);
+  });
+
   it('run refuses a rule file with errors and shows why', () => {
     const r = wubotc(['run', 'test/cases/diagnostics/condition-plain/input.yaml'], '{}\n');
     assert.equal(r.code, 1);

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { renderText } from '../diagnostics/render.js';
 import { loadPipeline } from '../../runtime/load-pipeline.js';
@@ -75,6 +75,12 @@ export async function runCommand(args: string[], flags: Record<string, string | 
   if (!rules || args.length > 1) {
     process.stderr.write('usage: wubotc run <rules.yaml> [--input FILE] [--hostname H]\n');
     return 2;
+  }
+  for (const f of [rules, flags.input]) {
+    if (typeof f === 'string' && !existsSync(f)) {
+      process.stderr.write(`wubotc: ${f}: no such file or directory\n`);
+      return 2;
+    }
   }
   const loaded = await loadPipeline(rules, {
     hostname: (flags.hostname as string | undefined) ?? shortHostname(),

@@ -1,4 +1,4 @@
-import { Project, VariableDeclarationKind, type CodeBlockWriter } from 'ts-morph';
+import { CodeBlockWriter, Project, VariableDeclarationKind } from 'ts-morph';
 import type { Cond } from '../../grammar/ast.js';
 import type { Plan, RuleStep, Step } from '../optimize/plan.js';
 import { pluginWrites } from '../optimize/writes.js';
@@ -116,7 +116,9 @@ let project: Project | undefined;
 export function emitModule(plan: Plan, sourceHash: string): string {
   project ??= new Project({ useInMemoryFileSystem: true });
   const e = new ModuleEmitter(plan);
-  let body = '';
+  // the body is written first, because writing it declares the regexes, plugins and maps it uses
+  const body = new CodeBlockWriter({ indentNumberOfSpaces: 4 });
+  body.write('function run(m: Message): void ').block(() => e.body(body));
   const sf = project.createSourceFile('pipeline.ts', '', { overwrite: true });
   sf.addImportDeclaration({ isTypeOnly: true, namedImports: ['Message', 'Pipeline', 'PipelineRuntime'], moduleSpecifier: 'wubot/pipeline' });
   sf.addVariableStatement({
@@ -130,15 +132,10 @@ export function emitModule(plan: Plan, sourceHash: string): string {
     parameters: [{ name: 'rt', type: 'PipelineRuntime' }],
     returnType: 'Pipeline',
     statements: (w) => {
-      // the body is written first, because writing it declares the regexes, plugins and maps it uses
-      const inner = project!.createSourceFile('body.ts', '', { overwrite: true });
-      inner.addStatements((bw) => bw.write('function run(m: Message): void ').block(() => e.body(bw)));
-      body = inner.getFullText();
-      project!.removeSourceFile(inner);
       for (const l of PRELUDE) w.writeLine(l);
       for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = new RegExp(${lit(r.source)}, ${lit(r.flags)});`);
       for (const l of [...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]) w.writeLine(l);
-      w.write(body.trimEnd()).newLine();
+      w.write(body.toString().trimEnd()).newLine();
       w.writeLine('return run;');
     },
   });
