@@ -1,13 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { hostname as osHostname } from 'node:os';
+import { shortHostname } from '../../runtime/hostname.js';
 import { renderText } from '../diagnostics/render.js';
 import { loadPipeline } from '../../runtime/load-pipeline.js';
 import type { Message, Pipeline } from '../../runtime/pipeline-api.js';
-
-/** shortHostname is the system host name up to its first dot, as the original uses it. */
-export function shortHostname(): string {
-  return osHostname().split('.')[0];
-}
 
 function toMessage(value: unknown): Message | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;

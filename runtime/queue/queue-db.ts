@@ -1,0 +1,85 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../pipeline-api.js';
+
+/** QUEUE_FILE is the SQLite file inside a queue directory. */
+export const QUEUE_FILE = 'queue.sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS message_queue (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid TEXT NOT NULL UNIQUE,
+  key TEXT,
+  subject TEXT,
+  hostname TEXT,
+  lastupdate INTEGER,
+  data TEXT NOT NULL,
+  seen INTEGER
+);
+CREATE INDEX IF NOT EXISTS message_queue_pending ON message_queue(id) WHERE seen IS NULL;
+CREATE INDEX IF NOT EXISTS message_queue_seen ON message_queue(seen) WHERE seen IS NOT NULL;
+CREATE TABLE IF NOT EXISTS message_queue_rejected (
+  id INTEGER PRIMARY KEY,
+  data TEXT,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS message_queue_dead (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL,
+  data TEXT NOT NULL,
+  rule TEXT,
+  error TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+`;
+
+/** Durability selects SQLite's synchronous mode: `full` survives power loss, `normal` survives a killed process. */
+export type Durability = 'full' | 'normal';
+
+/** QueueOptions are shared by queue readers and writers. */
+export interface QueueOptions {
+  readonly durability?: Durability;
+  readonly log?: Logger;
+}
+
+function isCorruption(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+}
+
+function configure(db: Database.Database, durability: Durability): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 10000');
+  db.exec(SCHEMA);
+  db.pragma('schema_version');
+}
+
+/**
+ * openQueueDb opens (creating when needed) the SQLite file of a queue
+ * directory. A file that is not a database, or is corrupt, is moved aside
+ * with a log line naming where it went, and a new one is made.
+ */
+export function openQueueDb(dir: string, opts: QueueOptions = {}): Database.Database {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, QUEUE_FILE);
+  const durability = opts.durability ?? 'full';
+  let db = new Database(file);
+  try {
+    configure(db, durability);
+    return db;
+  } catch (e) {
+    db.close();
+    if (!isCorruption(e)) throw e;
+    const aside = `${file}.corrupt.${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+    }
+    opts.log?.error('queue file is corrupt; moved it aside and started a new one', { file, movedTo: aside, reason: (e as Error).message });
+    db = new Database(file);
+    configure(db, durability);
+    return db;
+  }
+}

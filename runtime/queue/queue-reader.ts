@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Message } from '../pipeline-api.js';
+import { openQueueDb, type QueueOptions } from './queue-db.js';
+
+/** Claimed is a message handed to the reader and not yet acknowledged. */
+export interface Claimed {
+  readonly id: number;
+  readonly uid: string;
+  readonly message: Message;
+}
+
+/** ReaderOptions add how long acknowledged messages are kept. */
+export interface ReaderOptions extends QueueOptions {
+  /** retentionMs: acknowledged rows are purged after this long (default 24 h). */
+  readonly retentionMs?: number;
+}
+
+/** QueueBusyError says another process already reads this queue. */
+export class QueueBusyError extends Error {
+  constructor(dir: string, holder: string) {
+    super(`queue ${dir} already has a reader${holder ? ` (${holder})` : ''}; a queue has exactly one reader`);
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function decode(data: string): Message | string {
+  try {
+    const v = JSON.parse(data) as unknown;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'stored data is not a JSON object';
+    return Object.assign(Object.create(null) as Message, v);
+  } catch (e) {
+    return `stored data is not JSON: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * QueueReader is the one consumer of a queue directory. It claims the oldest
+ * pending messages and acknowledges them only once they were handled: a
+ * crash in between delivers them again. The reader's exclusive lock lives in
+ * `reader.lock` and is released by the operating system when the process
+ * ends, however it ends.
+ */
+export class QueueReader {
+  private cursor = 0;
+  private readonly selectPending: Database.Statement;
+  private readonly ackMany: (claimed: readonly Claimed[]) => void;
+  private readonly reject: (id: number, data: string, reason: string) => void;
+  private readonly bury: (c: Claimed, rule: string, error: string) => void;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly db: Database.Database,
+    private readonly lock: Database.Database,
+    private readonly retentionMs: number,
+  ) {
+    this.selectPending = db.prepare('SELECT id, uid, data FROM message_queue WHERE seen IS NULL AND id > ? ORDER BY id LIMIT ?');
+    const ack = db.prepare('UPDATE message_queue SET seen = ? WHERE id = ?');
+    this.ackMany = db.transaction((claimed: readonly Claimed[]) => {
+      const now = Date.now();
+      for (const c of claimed) ack.run(now, c.id);
+    });
+    const insertRejected = db.prepare('INSERT OR REPLACE INTO message_queue_rejected (id, data, reason, at) VALUES (?, ?, ?, ?)');
+    const remove = db.prepare('DELETE FROM message_queue WHERE id = ?');
+    this.reject = db.transaction((id: number, data: string, reason: string) => {
+      insertRejected.run(id, data, reason, Date.now());
+      remove.run(id);
+    });
+    const insertDead = db.prepare('INSERT OR REPLACE INTO message_queue_dead (id, uid, data, rule, error, at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.bury = db.transaction((c: Claimed, rule: string, error: string) => {
+      insertDead.run(c.id, c.uid, JSON.stringify(c.message), rule, error, Date.now());
+      ack.run(Date.now(), c.id);
+    });
+    this.purge();
+  }
+
+  /** open takes the reader's lock of a queue directory and opens it; it throws QueueBusyError when another reader holds it. */
+  static open(dir: string, opts: ReaderOptions = {}): QueueReader {
+    const db = openQueueDb(dir, opts);
+    const lock = new Database(join(dir, 'reader.lock'));
+    try {
+      lock.pragma('busy_timeout = 0');
+      lock.pragma('locking_mode = EXCLUSIVE');
+      lock.exec('BEGIN EXCLUSIVE');
+    } catch (e) {
+      lock.close();
+      db.close();
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new QueueBusyError(dir, readHolder(dir));
+      throw e;
+    }
+    writeFileSync(join(dir, 'reader.pid'), `${process.pid}\n`);
+    return new QueueReader(dir, db, lock, opts.retentionMs ?? DAY_MS);
+  }
+
+  /**
+   * claim returns up to `max` of the oldest pending messages not yet claimed
+   * by this reader, in order. Rows that cannot be decoded move to the
+   * rejected table with the reason and are skipped.
+   */
+  claim(max: number): Claimed[] {
+    const out: Claimed[] = [];
+    while (out.length < max) {
+      const rows = this.selectPending.all(this.cursor, max - out.length) as { id: number; uid: string; data: string }[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        this.cursor = row.id;
+        const m = decode(row.data);
+        if (typeof m === 'string') this.reject(row.id, row.data, m);
+        else out.push({ id: row.id, uid: row.uid, message: m });
+      }
+    }
+    return out;
+  }
+
+  /** ack marks messages handled, in one transaction. */
+  ack(claimed: readonly Claimed[]): void {
+    if (claimed.length) this.ackMany(claimed);
+  }
+
+  /** deadLetter keeps a message that could not be handled, with the rule and the error, and takes it off the queue. */
+  deadLetter(c: Claimed, rule: string, error: string): void {
+    this.bury(c, rule, error);
+  }
+
+  /** rewind makes claimed but unacknowledged messages claimable again, as after a restart. */
+  rewind(): void {
+    this.cursor = 0;
+  }
+
+  /** purge deletes acknowledged rows older than the retention time. */
+  purge(now = Date.now()): number {
+    return this.db.prepare('DELETE FROM message_queue WHERE seen IS NOT NULL AND seen < ?').run(now - this.retentionMs).changes;
+  }
+
+  close(): void {
+    this.db.close();
+    this.lock.close();
+  }
+
+  toString(): string {
+    return `QueueReader(${this.dir})`;
+  }
+}
+
+function readHolder(dir: string): string {
+  try {
+    return `pid ${readFileSync(join(dir, 'reader.pid'), 'utf8').trim()}`;
+  } catch {
+    return '';
+  }
+}

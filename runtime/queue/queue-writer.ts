@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import { shortHostname } from '../hostname.js';
+import type { Message } from '../pipeline-api.js';
+import { stampMessage } from './message-id.js';
+import { openQueueDb, type QueueOptions } from './queue-db.js';
+
+/** WriterOptions add the host name that stamps new messages. */
+export interface WriterOptions extends QueueOptions {
+  readonly hostname?: string;
+}
+
+/** subjectColumn is the queue's summary of a message, as the original's `subject` column. */
+function subjectColumn(m: Message): string {
+  const subject = typeof m.subject === 'string' && m.subject !== '' ? m.subject : new Date(Number(m.lastupdate) * 1000).toUTCString();
+  return typeof m.key === 'string' && m.key !== '' ? `${m.key}: ${subject}` : subject;
+}
+
+/**
+ * QueueWriter appends messages to a queue directory. Any number of writers,
+ * in any processes, may append to one queue. Appending is idempotent: a
+ * message whose id the queue already holds is not stored again.
+ */
+export class QueueWriter {
+  private readonly insert: Database.Statement;
+  private readonly appendAll: (messages: readonly Message[]) => number;
+  private readonly host: string;
+
+  private constructor(
+    private readonly db: Database.Database,
+    host: string,
+  ) {
+    this.host = host;
+    this.insert = db.prepare(
+      'INSERT OR IGNORE INTO message_queue (uid, key, subject, hostname, lastupdate, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.appendAll = db.transaction((messages: readonly Message[]) => {
+      let added = 0;
+      const now = Date.now();
+      for (const m of messages) {
+        const uid = stampMessage(m, this.host, now);
+        const r = this.insert.run(uid, typeof m.key === 'string' ? m.key : '', subjectColumn(m), String(m.hostname), Number(m.lastupdate) || 0, JSON.stringify(m));
+        added += r.changes;
+      }
+      return added;
+    });
+  }
+
+  /** open opens a queue directory for appending, creating it when needed. */
+  static open(dir: string, opts: WriterOptions = {}): QueueWriter {
+    return new QueueWriter(openQueueDb(dir, opts), opts.hostname ?? shortHostname());
+  }
+
+  /**
+   * append stores messages in order, in one transaction, giving each an id,
+   * `lastupdate` and `hostname` when missing (on the message itself). It
+   * returns how many were new.
+   */
+  append(messages: readonly Message[]): number {
+    return this.appendAll(messages);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

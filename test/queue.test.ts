@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Logger } from '../runtime/pipeline-api.js';
+import { ID_FIELD } from '../runtime/queue/message-id.js';
+import { QueueBusyError, QueueReader } from '../runtime/queue/queue-reader.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { repoRoot, tempDir } from './helpers.js';
+
+function memoryLog(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const add = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+  return { lines, info: add('info'), warn: add('warn'), error: add('error') };
+}
+
+describe('queue', () => {
+  it('appends in order, claims oldest first, and stamps id, lastupdate and hostname', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir, { hostname: 'navi' });
+    const msgs = [{ subject: 'a' }, { subject: 'b', lastupdate: 5, hostname: 'kitt' }, { subject: 'c' }];
+    assert.equal(w.append(msgs), 3);
+    assert.equal(typeof msgs[0][ID_FIELD as 'subject'], 'string');
+    const r = QueueReader.open(dir);
+    const got = r.claim(10);
+    assert.deepEqual(got.map((c) => c.message.subject), ['a', 'b', 'c']);
+    assert.equal(got[0].message.hostname, 'navi');
+    assert.equal(got[1].message.hostname, 'kitt');
+    assert.equal(got[1].message.lastupdate, 5);
+    assert.ok(Number(got[0].message.lastupdate) > 1_700_000_000);
+    assert.notEqual(got[0].uid, got[2].uid);
+    r.close();
+    w.close();
+  });
+
+  it('delivers again what was claimed but not acknowledged', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    w.append([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    let r = QueueReader.open(dir);
+    const first = r.claim(2);
+    r.ack(first.slice(0, 1));
+    assert.deepEqual(r.claim(10).map((c) => c.message.n), [3]);
+    r.close();
+    r = QueueReader.open(dir);
+    assert.deepEqual(r.claim(10).map((c) => c.message.n), [2, 3]);
+    r.close();
+    w.close();
+  });
+
+  it('stores a message with an id it already holds only once', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    const m = { subject: 'x' };
+    assert.equal(w.append([m]), 1);
+    assert.equal(w.append([structuredClone(m)]), 0);
+    const r = QueueReader.open(dir);
+    assert.equal(r.claim(10).length, 1);
+    r.close();
+    w.close();
+  });
+
+  it('refuses a second reader, in this process and in another', () => {
+    const dir = tempDir();
+    const r = QueueReader.open(dir);
+    assert.throws(() => QueueReader.open(dir), QueueBusyError);
+    const child = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import { QueueReader } from ${JSON.stringify(join(repoRoot, 'dist/runtime/queue/queue-reader.js'))}; try { QueueReader.open(${JSON.stringify(dir)}); console.log('opened'); } catch (e) { console.log(e.message); }`],
+      { encoding: 'utf8' },
+    );
+    assert.match(child.stdout, /already has a reader \(pid \d+\)/);
+    r.close();
+    QueueReader.open(dir).close();
+  });
+
+  it('moves undecodable rows to the rejected table with the reason', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    w.append([{ n: 1 }, { n: 2 }]);
+    w.close();
+    const db = new Database(join(dir, 'queue.sqlite'));
+    db.prepare("UPDATE message_queue SET data = '{broken' WHERE id = 1").run();
+    db.close();
+    const r = QueueReader.open(dir);
+    assert.deepEqual(r.claim(10).map((c) => c.message.n), [2]);
+    r.close();
+    const check = new Database(join(dir, 'queue.sqlite'), { readonly: true });
+    const rejected = check.prepare('SELECT id, reason FROM message_queue_rejected').all() as { id: number; reason: string }[];
+    check.close();
+    assert.equal(rejected.length, 1);
+    assert.match(rejected[0].reason, /not JSON/);
+  });
+
+  it('moves a corrupt queue file aside, says so, and starts a new one', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'queue.sqlite'), 'this is not a database, but it is long enough to have a header.'.repeat(100));
+    const log = memoryLog();
+    const w = QueueWriter.open(dir, { log });
+    assert.equal(w.append([{ n: 1 }]), 1);
+    w.close();
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('queue.sqlite.corrupt.')));
+    assert.match(log.lines.join('\n'), /error queue file is corrupt.*movedTo/);
+  });
+
+  it('keeps a failed message in the dead-letter table with the rule and error', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    w.append([{ n: 1 }, { n: 2 }]);
+    const r = QueueReader.open(dir);
+    const [a] = r.claim(1);
+    r.deadLetter(a, 'forward', 'disk full');
+    r.close();
+    const r2 = QueueReader.open(dir);
+    assert.deepEqual(r2.claim(10).map((c) => c.message.n), [2]);
+    r2.close();
+    const db = new Database(join(dir, 'queue.sqlite'), { readonly: true });
+    const dead = db.prepare('SELECT rule, error, data FROM message_queue_dead').get() as { rule: string; error: string; data: string };
+    db.close();
+    assert.equal(dead.rule, 'forward');
+    assert.equal(dead.error, 'disk full');
+    assert.equal((JSON.parse(dead.data) as { n: number }).n, 1);
+    w.close();
+  });
+
+  it('purges acknowledged rows after the retention time, never pending ones', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    w.append([{ n: 1 }, { n: 2 }]);
+    const r = QueueReader.open(dir, { retentionMs: 1000 });
+    r.ack(r.claim(1));
+    assert.equal(r.purge(Date.now() + 500), 0);
+    assert.equal(r.purge(Date.now() + 5000), 1);
+    r.rewind();
+    assert.deepEqual(r.claim(10).map((c) => c.message.n), [2]);
+    r.close();
+    w.close();
+    assert.ok(existsSync(join(dir, 'queue.sqlite')));
+  });
+});
