@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-import { usage } from '../runtime/cli-usage.js';
+import { parseArgs } from 'node:util';
+import { main } from '../runtime/cli/main.js';
 
-// The daemons (monitor, reactor) and queue commands arrive with the runtime; until then this prints what exists.
-const [command] = process.argv.slice(2);
-if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-  process.stdout.write(usage);
-  process.exitCode = command === undefined ? 2 : 0;
-} else {
-  process.stderr.write(`wubot: \`${command}\` is not available yet in this version\n\n${usage}`);
-  process.exitCode = 2;
-}
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  strict: false,
+  options: {
+    home: { type: 'string' },
+    hostname: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+process.exitCode = await main(positionals, values as Record<string, string | boolean | undefined>);

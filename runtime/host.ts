@@ -1,14 +1,8 @@
 import { reactorPlugins } from '../stdlib/index.js';
 import type { PluginDef } from '../stdlib/plugin.js';
+import { createLogger } from './log.js';
 import { isFalse, isTrue, num, str, truthy } from './perl-values.js';
-import type { Logger, Message, PipelineRuntime, PluginContext } from './pipeline-api.js';
-
-/** stderrLogger writes one JSON object a line to stderr. */
-export const stderrLogger: Logger = {
-  info: (msg, fields) => process.stderr.write(JSON.stringify({ level: 'info', msg, ...fields }) + '\n'),
-  warn: (msg, fields) => process.stderr.write(JSON.stringify({ level: 'warn', msg, ...fields }) + '\n'),
-  error: (msg, fields) => process.stderr.write(JSON.stringify({ level: 'error', msg, ...fields }) + '\n'),
-};
+import type { Logger, Message, PipelineRuntime, PluginContext, PluginInstance } from './pipeline-api.js';
 
 /** HostOptions say where a pipeline runs. */
 export interface HostOptions {
@@ -19,6 +13,17 @@ export interface HostOptions {
   readonly plugins?: ReadonlyMap<string, PluginDef>;
 }
 
+/** PluginError is a plugin's failure on a message, with the rule it ran for. */
+export class PluginError extends Error {
+  constructor(
+    readonly rule: string,
+    readonly plugin: string,
+    override readonly cause: unknown,
+  ) {
+    super(`rule ${JSON.stringify(rule)} (${plugin}): ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 /** rulelog appends an entry to the message's wubot_rulelog list, making it a list if it is not one. */
 export function rulelog(m: Message, entry: string): void {
   const log = m.wubot_rulelog;
@@ -26,23 +31,48 @@ export function rulelog(m: Message, entry: string): void {
   else m.wubot_rulelog = [entry];
 }
 
+/** HostRuntime is a PipelineRuntime that also reaches every plugin instance it made. */
+export interface HostRuntime extends PipelineRuntime {
+  /** flush calls flush on every plugin instance, in creation order. */
+  flush(): void;
+  /** close closes every plugin instance. */
+  close(): void;
+}
+
 /** createRuntime builds the runtime that compiled modules and the interpreter run against. */
-export function createRuntime(opts: HostOptions): PipelineRuntime {
+export function createRuntime(opts: HostOptions): HostRuntime {
+  const instances: PluginInstance[] = [];
   const plugins = opts.plugins ?? reactorPlugins;
   const ctx: PluginContext = {
     hostname: opts.hostname,
     home: opts.home ?? process.env.WUBOT_HOME ?? `${process.env.HOME ?? '.'}/wubot`,
     baseDir: opts.baseDir ?? process.cwd(),
-    log: opts.log ?? stderrLogger,
+    log: opts.log ?? createLogger(),
   };
   return {
     hostname: opts.hostname,
     values: { truthy, str, num, isTrue, isFalse },
-    plugin(name, config) {
+    plugin(name, config, rule) {
       const def = plugins.get(name);
       if (!def) throw new Error(`unknown plugin ${name}`);
-      return def.create(config as Record<string, unknown>, ctx);
+      const instance = def.create(config as Record<string, unknown>, ctx);
+      instances.push(instance);
+      const react = instance.react.bind(instance);
+      instance.react = (m) => {
+        try {
+          react(m);
+        } catch (e) {
+          throw new PluginError(rule, name, e);
+        }
+      };
+      return instance;
     },
     rulelog,
+    flush() {
+      for (const i of instances) i.flush?.();
+    },
+    close() {
+      for (const i of instances) i.close?.();
+    },
   };
 }

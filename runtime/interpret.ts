@@ -11,7 +11,7 @@ export function interpret(tree: RuleTree, rt: PipelineRuntime): Pipeline {
   const instances = new Map<RuleNode, PluginInstance>();
   const prepare = (rules: readonly RuleNode[]): void => {
     for (const r of rules) {
-      if (r.plugin) instances.set(r, rt.plugin(r.plugin.name, r.plugin.config));
+      if (r.plugin) instances.set(r, rt.plugin(r.plugin.name, r.plugin.config, r.name ?? ''));
       prepare(r.children);
     }
   };

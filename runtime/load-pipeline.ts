@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
-import { createRuntime, type HostOptions } from './host.js';
+import { createRuntime, type HostOptions, type HostRuntime } from './host.js';
 import type { CompiledModule, Pipeline } from './pipeline-api.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,7 +74,7 @@ export interface LoadOptions extends HostOptions {
 
 /** LoadedPipeline is a ready pipeline, or the diagnostics that prevented it. */
 export type LoadedPipeline =
-  | { ok: true; pipeline: Pipeline; fromCache: boolean; diagnostics: Diagnostic[] }
+  | { ok: true; pipeline: Pipeline; runtime: HostRuntime; files: string[]; fromCache: boolean; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
 /**
@@ -92,7 +92,9 @@ export async function loadPipeline(path: string, opts: LoadOptions): Promise<Loa
   const cached = readManifest(manifestPath);
   if (cached && fresh(cached, optimize)) {
     const mod = (await import(pathToFileURL(join(cacheDir, cached.module)).href)) as CompiledModule;
-    return { ok: true, pipeline: mod.default(createRuntime(host)), fromCache: true, diagnostics: [] };
+    const runtime = createRuntime(host);
+    const files = cached.files.map((f) => f.path);
+    return { ok: true, pipeline: mod.default(runtime), runtime, files, fromCache: true, diagnostics: [] };
   }
   const { compile } = await import('../compiler/compile.js');
   const { hasErrors } = await import('../compiler/diagnostics/diagnostic.js');
@@ -110,5 +112,7 @@ export async function loadPipeline(path: string, opts: LoadOptions): Promise<Loa
   };
   writeAtomic(manifestPath, JSON.stringify(manifest, null, 2));
   const mod = (await import(pathToFileURL(join(cacheDir, moduleName)).href)) as CompiledModule;
-  return { ok: true, pipeline: mod.default(createRuntime(host)), fromCache: false, diagnostics: c.diagnostics };
+  const runtime = createRuntime(host);
+  const files = manifest.files.map((f) => f.path);
+  return { ok: true, pipeline: mod.default(runtime), runtime, files, fromCache: false, diagnostics: c.diagnostics };
 }

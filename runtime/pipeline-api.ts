@@ -30,6 +30,12 @@ export interface PluginContext {
 export interface PluginInstance {
   /** react changes the message in place (field plugins) or acts on it (side-effect plugins). */
   react(m: Message): void;
+  /**
+   * flush completes what react deferred (such as appends to a queue, written
+   * in one transaction per batch). The reactor flushes before it
+   * acknowledges the batch, so nothing acknowledged is lost.
+   */
+  flush?(): void;
   /** monitor is called periodically by the reactor; the messages it returns go through the rules. */
   monitor?(): Message[];
   /** close releases what the instance holds (files, database handles). */
@@ -49,8 +55,11 @@ export interface PerlValues {
 export interface PipelineRuntime {
   readonly hostname: string;
   readonly values: PerlValues;
-  /** plugin creates the instance for one rule's plugin and config. */
-  plugin(name: string, config: unknown): PluginInstance;
+  /**
+   * plugin creates the instance for one rule's plugin and config. An error
+   * its react throws reaches the caller as a PluginError naming the rule.
+   */
+  plugin(name: string, config: unknown, rule: string): PluginInstance;
   /** rulelog appends `host:rule` to the message's wubot_rulelog list. */
   rulelog(m: Message, entry: string): void;
 }

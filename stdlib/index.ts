@@ -10,10 +10,12 @@ import SetField from './set-field.js';
 import Split from './split.js';
 import Template from './template.js';
 import TransformField from './transform-field.js';
+// side-effect plugins: act on the message
+import MessageQueue from './message-queue.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, MessageQueue].map(
     (p) => [p.name, p] as const,
   ),
 );

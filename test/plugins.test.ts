@@ -17,7 +17,7 @@ describe('plugin examples', () => {
       for (const ex of def.examples) {
         it(ex.title, () => {
           const m = structuredClone(ex.input);
-          rt.plugin(def.name, ex.config).react(m);
+          rt.plugin(def.name, ex.config, ex.title).react(m);
           assert.deepEqual(JSON.parse(JSON.stringify(m)), ex.output);
           const rule = JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] });
           const c = compileText(rule, { emit: false });
@@ -31,12 +31,12 @@ describe('plugin examples', () => {
 describe('plugin behaviour beyond the examples', () => {
   const rt = createRuntime({ hostname: 'h' });
   const run = (name: string, config: object, m: Record<string, unknown>) => {
-    rt.plugin(name, config).react(m);
+    rt.plugin(name, config, 'test').react(m);
     return m;
   };
 
   it('SetField copies objects so messages never share them', () => {
-    const p = rt.plugin('SetField', { field: 'tags', value: ['a'] });
+    const p = rt.plugin('SetField', { field: 'tags', value: ['a'] }, 'tags');
     const m1: Record<string, unknown> = {};
     const m2: Record<string, unknown> = {};
     p.react(m1);

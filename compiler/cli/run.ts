@@ -19,6 +19,7 @@ export class LineRunner {
   constructor(
     private readonly pipeline: Pipeline,
     private readonly write: (text: string) => void,
+    private readonly flush: () => void = () => {},
   ) {}
 
   push(chunk: string): void {
@@ -60,6 +61,7 @@ export class LineRunner {
       }
       out.push(JSON.stringify(m));
     }
+    this.flush();
     if (out.length) this.write(out.join('\n') + '\n');
   }
 }
@@ -86,7 +88,7 @@ export async function runCommand(args: string[], flags: Record<string, string | 
     return 1;
   }
   const input = flags.input ? createReadStream(flags.input as string, 'utf8') : process.stdin.setEncoding('utf8');
-  const runner = new LineRunner(loaded.pipeline, (t) => process.stdout.write(t));
+  const runner = new LineRunner(loaded.pipeline, (t) => process.stdout.write(t), () => loaded.runtime.flush());
   for await (const chunk of input) runner.push(chunk as string);
   runner.end();
   return runner.failures > 0 ? 1 : 0;

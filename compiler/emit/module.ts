@@ -75,7 +75,7 @@ class ModuleEmitter {
       this.steps(w, s.children);
       if (r.plugin) {
         const p = ident('p', this.decls.plugins.length);
-        this.decls.plugins.push(`const ${p} = rt.plugin(${lit(r.plugin.name)}, ${lit(r.plugin.config)});`);
+        this.decls.plugins.push(`const ${p} = rt.plugin(${lit(r.plugin.name)}, ${lit(r.plugin.config)}, ${lit(r.name ?? '')});`);
         w.writeLine(`${p}.react(m);`);
         this.lines(w, this.conds.resets(pluginWrites(r)));
       }

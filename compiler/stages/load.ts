@@ -108,7 +108,7 @@ class Loader {
       const suggestion = closest(name, reactorPlugins.keys());
       this.diagnostics.push(
         diagnostic('unknownPlugin', span, `unknown plugin \`${name}\``, {
-          hint: suggestion ? `did you mean \`${suggestion}\`?` : `the plugins are ${[...reactorPlugins.keys()].join(', ')}`,
+          hint: suggestion ? `did you mean \`${suggestion}\`?` : `the plugins are ${[...reactorPlugins.keys()].sort().join(', ')}`,
         }),
       );
       return { name, span, config, configNode };

@@ -15,9 +15,9 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
     const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;
     const d0 = new Map<string, number>([["beta", 0], ["gamma", 1], ["delta", 2]]);
-    const p0 = rt.plugin("SetField", JSON.parse("{\"field\":\"color\",\"value\":\"red\"}"));
-    const p1 = rt.plugin("SetField", JSON.parse("{\"field\":\"color\",\"value\":\"blue\"}"));
-    const p2 = rt.plugin("DeleteField", JSON.parse("{\"field\":\"subject\"}"));
+    const p0 = rt.plugin("SetField", JSON.parse("{\"field\":\"color\",\"value\":\"red\"}"), "a");
+    const p1 = rt.plugin("SetField", JSON.parse("{\"field\":\"color\",\"value\":\"blue\"}"), "b");
+    const p2 = rt.plugin("DeleteField", JSON.parse("{\"field\":\"subject\"}"), "urgent again");
     const n0 = rt.hostname + ":" + "a";
     const n1 = rt.hostname + ":" + "b";
     const n2 = rt.hostname + ":" + "c";

@@ -15,8 +15,8 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
     const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;
     const re0 = new RegExp("|\"|`|\\$\\{|\\*\\/", "u");
-    const p0 = rt.plugin("SetField", JSON.parse("{\"set\":{\"\\\"]; globalThis.pwned = 1; //\":\"`${globalThis.pwned = 1}`\",\"__proto__\":\"</script>\u2028\"}}"));
-    const p1 = rt.plugin("TransformField", JSON.parse("{\"source_field\":\"constructor\",\"regexp_search\":\"\\\"\\\\); globalThis.pwned = 1; //\",\"regexp_replace\":\"${1}`\"}"));
+    const p0 = rt.plugin("SetField", JSON.parse("{\"set\":{\"\\\"]; globalThis.pwned = 1; //\":\"`${globalThis.pwned = 1}`\",\"__proto__\":\"</script>\u2028\"}}"), "'); globalThis.pwned = 1; ('");
+    const p1 = rt.plugin("TransformField", JSON.parse("{\"source_field\":\"constructor\",\"regexp_search\":\"\\\"\\\\); globalThis.pwned = 1; //\",\"regexp_replace\":\"${1}`\"}"), "regex \u2028");
     const n0 = rt.hostname + ":" + "quote \" backtick ` dollar ${process.exit(1)} */ /* \u2028 \u2029 end";
     const n1 = rt.hostname + ":" + "'); globalThis.pwned = 1; ('";
     const n2 = rt.hostname + ":" + "regex \u2028";

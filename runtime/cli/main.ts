@@ -1,0 +1,35 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { shortHostname } from '../hostname.js';
+import { usage } from './usage.js';
+
+/** Flags are the parsed command-line options. */
+export type Flags = Record<string, string | boolean | undefined>;
+
+/** homeOf is --home, else $WUBOT_HOME, else ~/wubot. */
+export function homeOf(flags: Flags): string {
+  return (flags.home as string | undefined) ?? process.env.WUBOT_HOME ?? join(homedir(), 'wubot');
+}
+
+/** hostnameOf is --hostname, else the short host name. */
+export function hostnameOf(flags: Flags): string {
+  return (flags.hostname as string | undefined) ?? shortHostname();
+}
+
+/** main dispatches a wubot command and returns the exit status (or never returns, for daemons). */
+export async function main(args: string[], flags: Flags): Promise<number> {
+  const [command, ...rest] = args;
+  if (flags.help || command === undefined || command === 'help') {
+    process.stdout.write(usage);
+    return command === undefined && !flags.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'reactor':
+      return (await import('./reactor-command.js')).reactorCommand(flags);
+    case 'queue':
+      return (await import('./queue-command.js')).queueCommand(rest, flags);
+    default:
+      process.stderr.write(`wubot: unknown command \`${command}\`\n\n${usage}`);
+      return 2;
+  }
+}

@@ -1,0 +1,92 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createLogger } from '../log.js';
+import { QUEUE_FILE } from '../queue/queue-db.js';
+import { QueueWriter } from '../queue/queue-writer.js';
+import { hostnameOf, type Flags } from './main.js';
+
+async function push(dir: string, flags: Flags): Promise<number> {
+  const writer = QueueWriter.open(dir, { hostname: hostnameOf(flags), log: createLogger() });
+  let batch: Record<string, unknown>[] = [];
+  let lineNo = 0;
+  let bad = 0;
+  let added = 0;
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    try {
+      const v = JSON.parse(line) as unknown;
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
+      batch.push(v as Record<string, unknown>);
+    } catch (e) {
+      bad++;
+      process.stderr.write(`line ${lineNo}: ${(e as Error).message}\n`);
+    }
+    if (batch.length >= 1000) {
+      added += writer.append(batch);
+      batch = [];
+    }
+  }
+  added += writer.append(batch);
+  writer.close();
+  process.stderr.write(`${added} messages appended to ${dir}\n`);
+  return bad > 0 ? 1 : 0;
+}
+
+function openReadonly(dir: string): Database.Database | undefined {
+  const file = join(dir, QUEUE_FILE);
+  if (!existsSync(file)) {
+    process.stderr.write(`wubot: ${dir} is not a queue directory (no ${QUEUE_FILE})\n`);
+    return undefined;
+  }
+  return new Database(file, { readonly: true });
+}
+
+function dump(dir: string): number {
+  const db = openReadonly(dir);
+  if (!db) return 2;
+  const out = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
+  for (const r of db.prepare('SELECT id, uid, seen, data FROM message_queue ORDER BY id').iterate() as Iterable<{ id: number; uid: string; seen: number | null; data: string }>) {
+    out({ row: r.id, id: r.uid, state: r.seen === null ? 'pending' : 'acked', acked_at: r.seen ?? undefined, message: JSON.parse(r.data) as unknown });
+  }
+  for (const r of db.prepare('SELECT id, reason, data FROM message_queue_rejected ORDER BY id').iterate() as Iterable<{ id: number; reason: string; data: string }>) {
+    out({ row: r.id, state: 'rejected', reason: r.reason, data: r.data });
+  }
+  for (const r of db.prepare('SELECT id, uid, rule, error, data FROM message_queue_dead ORDER BY id').iterate() as Iterable<{ id: number; uid: string; rule: string; error: string; data: string }>) {
+    out({ row: r.id, id: r.uid, state: 'dead', rule: r.rule, error: r.error, message: JSON.parse(r.data) as unknown });
+  }
+  db.close();
+  return 0;
+}
+
+function stats(dir: string): number {
+  const db = openReadonly(dir);
+  if (!db) return 2;
+  const one = (sql: string) => (db.prepare(sql).get() as { n: number | null }).n;
+  const result = {
+    pending: one('SELECT count(*) AS n FROM message_queue WHERE seen IS NULL'),
+    acked: one('SELECT count(*) AS n FROM message_queue WHERE seen IS NOT NULL'),
+    rejected: one('SELECT count(*) AS n FROM message_queue_rejected'),
+    dead: one('SELECT count(*) AS n FROM message_queue_dead'),
+    oldest_pending_lastupdate: one('SELECT min(lastupdate) AS n FROM message_queue WHERE seen IS NULL'),
+  };
+  db.close();
+  process.stdout.write(JSON.stringify(result) + '\n');
+  return 0;
+}
+
+/** queueCommand is `wubot queue push|dump|stats <dir>`. */
+export async function queueCommand(args: string[], flags: Flags): Promise<number> {
+  const [verb, dir] = args;
+  if (!dir || args.length !== 2) {
+    process.stderr.write('usage: wubot queue push|dump|stats <dir>\n');
+    return 2;
+  }
+  if (verb === 'push') return push(dir, flags);
+  if (verb === 'dump') return dump(dir);
+  if (verb === 'stats') return stats(dir);
+  process.stderr.write(`wubot: unknown queue command \`${verb}\`\n`);
+  return 2;
+}

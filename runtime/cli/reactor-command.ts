@@ -1,0 +1,25 @@
+import { createLogger } from '../log.js';
+import { QueueBusyError } from '../queue/queue-reader.js';
+import { Reactor } from '../reactor.js';
+import { homeOf, hostnameOf, type Flags } from './main.js';
+
+/** reactorCommand runs the reactor until SIGTERM or SIGINT; SIGHUP reloads the config. */
+export async function reactorCommand(flags: Flags): Promise<number> {
+  const log = createLogger();
+  const reactor = new Reactor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
+  try {
+    if (!(await reactor.start())) return 1;
+  } catch (e) {
+    if (e instanceof QueueBusyError) {
+      log.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  process.on('SIGHUP', () => reactor.requestReload());
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => reactor.stop());
+  await reactor.run();
+  reactor.close();
+  log.info('reactor stopped', { handled: reactor.handled });
+  return 0;
+}

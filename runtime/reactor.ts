@@ -1,0 +1,159 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderText } from '../compiler/diagnostics/render.js';
+import { PluginError, type HostRuntime } from './host.js';
+import { loadPipeline } from './load-pipeline.js';
+import type { Logger, Pipeline } from './pipeline-api.js';
+import { QueueReader, type Claimed } from './queue/queue-reader.js';
+
+/** ReactorOptions say which host's reactor runs, from which home. */
+export interface ReactorOptions {
+  readonly home: string;
+  readonly hostname: string;
+  readonly log: Logger;
+  /** batch: messages handled per transaction (default 200). */
+  readonly batch?: number;
+  /** idleMs: how long to wait when the queue is empty (default 100 ms). */
+  readonly idleMs?: number;
+  /** watchMs: how often config files are checked for changes (default 1000 ms). */
+  readonly watchMs?: number;
+}
+
+/** reactorConfigPath is `config/reactor.yaml.<host>`, falling back to `config/reactor.yaml`. */
+export function reactorConfigPath(home: string, hostname: string): string {
+  const own = join(home, 'config', `reactor.yaml.${hostname}`);
+  return existsSync(own) ? own : join(home, 'config', 'reactor.yaml');
+}
+
+interface Loaded {
+  pipeline: Pipeline;
+  runtime: HostRuntime;
+  files: string[];
+  signature: string;
+}
+
+function signature(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const s = statSync(f);
+        return `${f}:${s.mtimeMs}:${s.size}`;
+      } catch {
+        return `${f}:missing`;
+      }
+    })
+    .join('|');
+}
+
+/**
+ * Reactor runs the host's compiled rule tree over its reactor queue, in
+ * order. A message is acknowledged only after its rules ran and the
+ * plugins flushed; a plugin that throws sends the message to the dead-letter
+ * table with the rule name. A new config replaces the running tree between
+ * two batches; a config with errors is refused while the old tree runs on.
+ */
+export class Reactor {
+  private current?: Loaded;
+  private reader?: QueueReader;
+  private running = false;
+  private reloadWanted = false;
+  private lastWatch = 0;
+  handled = 0;
+
+  constructor(private readonly opts: ReactorOptions) {}
+
+  private get configPath(): string {
+    return reactorConfigPath(this.opts.home, this.opts.hostname);
+  }
+
+  private async load(): Promise<Loaded | undefined> {
+    const path = this.configPath;
+    const loaded = await loadPipeline(path, {
+      hostname: this.opts.hostname,
+      home: this.opts.home,
+      log: this.opts.log,
+      cacheDir: join(this.opts.home, 'cache', 'wubotc'),
+    });
+    if (!loaded.ok) {
+      this.opts.log.error('the reactor config has errors', { config: path, diagnostics: renderText(loaded.diagnostics) });
+      return undefined;
+    }
+    return { pipeline: loaded.pipeline, runtime: loaded.runtime, files: loaded.files, signature: signature(loaded.files) };
+  }
+
+  /** start loads the config (refusing to start when it has errors) and opens the queue. */
+  async start(): Promise<boolean> {
+    this.current = await this.load();
+    if (!this.current) return false;
+    this.reader = QueueReader.open(join(this.opts.home, 'reactor'), { log: this.opts.log });
+    this.running = true;
+    this.opts.log.info('reactor started', { host: this.opts.hostname, config: this.configPath });
+    return true;
+  }
+
+  /** requestReload asks for the config to be reloaded between two batches (SIGHUP). */
+  requestReload(): void {
+    this.reloadWanted = true;
+  }
+
+  private async maybeReload(): Promise<void> {
+    const now = Date.now();
+    if (!this.reloadWanted && now - this.lastWatch < (this.opts.watchMs ?? 1000)) return;
+    this.lastWatch = now;
+    const changed = this.current && signature(this.current.files) !== this.current.signature;
+    if (!this.reloadWanted && !changed) return;
+    this.reloadWanted = false;
+    const next = await this.load();
+    if (!next) {
+      if (this.current) this.current.signature = signature(this.current.files);
+      this.opts.log.warn('kept the running rule tree');
+      return;
+    }
+    this.current?.runtime.close();
+    this.current = next;
+    this.opts.log.info('reloaded the rule tree', { config: this.configPath });
+  }
+
+  /** step handles one batch; it returns how many messages it took from the queue. */
+  step(): number {
+    const reader = this.reader!;
+    const { pipeline, runtime } = this.current!;
+    const claimed = reader.claim(this.opts.batch ?? 200);
+    const done: Claimed[] = [];
+    for (const c of claimed) {
+      const m = c.message;
+      if (m.key === undefined || m.key === null || m.key === '') m.key = 'wubot-reactor';
+      try {
+        pipeline(m);
+        done.push(c);
+      } catch (e) {
+        const rule = e instanceof PluginError ? e.rule : '';
+        this.opts.log.error('a rule failed; the message went to the dead-letter table', { rule, error: (e as Error).message, id: c.uid });
+        reader.deadLetter(c, rule, (e as Error).message);
+      }
+    }
+    runtime.flush();
+    reader.ack(done);
+    this.handled += done.length;
+    return claimed.length;
+  }
+
+  /** run handles batches until stop is called. */
+  async run(): Promise<void> {
+    while (this.running) {
+      await this.maybeReload();
+      const n = this.step();
+      if (n === 0) await new Promise((r) => setTimeout(r, this.opts.idleMs ?? 100));
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  close(): void {
+    this.current?.runtime.close();
+    this.reader?.close();
+  }
+}

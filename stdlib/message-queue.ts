@@ -1,0 +1,64 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { Message } from '../runtime/pipeline-api.js';
+import { ID_FIELD, stampMessage } from '../runtime/queue/message-id.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { definePlugin } from './plugin.js';
+
+interface Config {
+  directory: string;
+}
+
+/** writers are shared by every rule of the process that appends to the same directory. */
+const writers = new Map<string, QueueWriter>();
+
+function writerFor(dir: string, hostname: string): QueueWriter {
+  let w = writers.get(dir);
+  if (!w) {
+    w = QueueWriter.open(dir, { hostname });
+    writers.set(dir, w);
+  }
+  return w;
+}
+
+/** queueDirectory resolves a configured queue directory: `~` is the user's home, a relative path is under the wubot home. */
+export function queueDirectory(dir: string, wubotHome: string): string {
+  if (dir === '~' || dir.startsWith('~/')) return homedir() + dir.slice(1);
+  return resolve(wubotHome, dir);
+}
+
+export default definePlugin<Config>({
+  name: 'MessageQueue',
+  summary: 'Append the message to a queue directory, for forwarding.',
+  docs: 'Stores a copy of the message in the queue at `directory` (a path, `~/…`, or relative to the wubot home). The message gets its id, `lastupdate` and `hostname` here when it has none, as the original store does. Copies are written when the batch ends, before the message is acknowledged upstream; a message redelivered after a crash has the same id and is not stored twice.',
+  schema: {
+    type: 'object',
+    properties: { directory: { type: 'string', description: 'the queue directory' } },
+    required: ['directory'],
+    additionalProperties: false,
+  },
+  examples: [
+    {
+      title: 'forward what was not received from another host',
+      config: { directory: '/tmp/wubot-example-forward' },
+      input: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1' },
+      output: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1' },
+    },
+  ],
+  writes: () => [ID_FIELD, 'lastupdate', 'hostname'],
+  create(c, ctx) {
+    const dir = queueDirectory(c.directory, ctx.home);
+    const pending: Message[] = [];
+    return {
+      react(m: Message) {
+        stampMessage(m, ctx.hostname);
+        pending.push(structuredClone(m));
+      },
+      flush() {
+        if (pending.length === 0) return;
+        writerFor(dir, ctx.hostname).append(pending);
+        pending.length = 0;
+      },
+    };
+  },
+});
