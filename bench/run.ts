@@ -9,6 +9,8 @@ import { createRuntime } from '../runtime/host.js';
 import { interpret } from '../runtime/interpret.js';
 import type { CompiledModule, Message, Pipeline } from '../runtime/pipeline-api.js';
 import { bigTree } from './big-tree.js';
+import { queueThroughput, rawThroughput } from './queue.js';
+import { reactorHome, reactorRss, reactorThroughput } from './reactor.js';
 import { handWritten, realisticMessages, realisticTree } from './realistic.js';
 
 /*
@@ -105,6 +107,21 @@ function bigCompile(): void {
   console.log(`  wubotc compile, new process: ${fmt(cold)} ms; target < 5,000 ms`);
 }
 
+async function runtime(): Promise<void> {
+  const messages = realisticMessages(50_000);
+  const raw = rawThroughput(mkdtempSync(join(work, 'raw-')), messages);
+  const ours = queueThroughput(mkdtempSync(join(work, 'queue-')), messages);
+  console.log('queue, WAL with synchronous FULL, batches of 500, 50,000 messages:');
+  console.log(`  raw better-sqlite3 insert+delete  ${fmt(raw).padStart(9)} msg/s`);
+  console.log(`  wubot append+claim+ack            ${fmt(ours).padStart(9)} msg/s   ours/raw = ${(ours / raw).toFixed(2)}; targets >= 0.5 and >= 20,000`);
+  const reactor = await reactorThroughput(reactorHome(mkdtempSync(join(work, 'reactor-'))), messages);
+  console.log(`reactor, queue to queue through the 97-rule tree plus a forward rule: ${fmt(reactor)} msg/s; target >= 20,000`);
+  const waiting = Number(process.env.BENCH_WAITING ?? 1_000_000);
+  const rss = await reactorRss(join(root, 'dist', 'bin', 'wubot.js'), reactorHome(mkdtempSync(join(work, 'rss-'))), waiting, realisticMessages);
+  console.log(`reactor RSS: idle ${rss.idle.toFixed(1)} MB; with ${fmt(waiting)} messages waiting, every 2 s: ${rss.busy.map((x) => x.toFixed(1)).join(', ')} MB; target < 80 MB, flat`);
+}
+
 await inProcess();
 cli();
 bigCompile();
+await runtime();

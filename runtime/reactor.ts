@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderText } from '../compiler/diagnostics/render.js';
 import { PluginError, type HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { Logger, Pipeline } from './pipeline-api.js';
@@ -75,7 +74,7 @@ export class Reactor {
       cacheDir: join(this.opts.home, 'cache', 'wubotc'),
     });
     if (!loaded.ok) {
-      this.opts.log.error('the reactor config has errors', { config: path, diagnostics: renderText(loaded.diagnostics) });
+      this.opts.log.error('the reactor config has errors', { config: path, diagnostics: loaded.report });
       return undefined;
     }
     return { pipeline: loaded.pipeline, runtime: loaded.runtime, files: loaded.files, signature: signature(loaded.files) };

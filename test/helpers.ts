@@ -6,6 +6,7 @@ import { compile, type Compilation, type CompileOptions } from '../compiler/comp
 import { toJavaScript } from '../compiler/emit/transpile.js';
 import { createRuntime } from '../runtime/host.js';
 import { interpret } from '../runtime/interpret.js';
+import { asMessage } from '../runtime/message.js';
 import type { CompiledModule, Message, Pipeline } from '../runtime/pipeline-api.js';
 
 /** repoRoot is the checkout, two levels above the compiled test file. */
@@ -49,7 +50,7 @@ export async function pipelinesFor(text: string, hostname = 'h'): Promise<Pipeli
 
 /** runOn runs a pipeline on a copy of a message and returns the result as plain JSON data. */
 export function runOn(p: Pipeline, m: Message): unknown {
-  const copy = Object.assign(Object.create(null) as Message, structuredClone(m));
+  const copy = asMessage(structuredClone(m))!;
   let error: string | undefined;
   try {
     p(copy);

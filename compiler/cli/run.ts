@@ -1,14 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { shortHostname } from '../../runtime/hostname.js';
-import { renderText } from '../diagnostics/render.js';
 import { loadPipeline } from '../../runtime/load-pipeline.js';
+import { asMessage } from '../../runtime/message.js';
 import type { Message, Pipeline } from '../../runtime/pipeline-api.js';
-
-function toMessage(value: unknown): Message | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  // a message has no prototype, so that fields such as `constructor` or `__proto__` are plain fields
-  return Object.assign(Object.create(null) as Message, value);
-}
 
 /** LineRunner runs a pipeline over JSON Lines text chunks, writing one line out per line in. */
 export class LineRunner {
@@ -43,7 +37,7 @@ export class LineRunner {
       let m: Message | undefined;
       let problem = 'not a JSON object';
       try {
-        m = toMessage(JSON.parse(line));
+        m = asMessage(JSON.parse(line));
       } catch (e) {
         problem = `not JSON: ${(e as Error).message}`;
       }
@@ -84,7 +78,7 @@ export async function runCommand(args: string[], flags: Record<string, string | 
     optimize: !flags['no-optimize'],
   });
   if (!loaded.ok) {
-    process.stderr.write(renderText(loaded.diagnostics) + '\n');
+    process.stderr.write(loaded.report + '\n');
     return 1;
   }
   const input = flags.input ? createReadStream(flags.input as string, 'utf8') : process.stdin.setEncoding('utf8');

@@ -4,21 +4,23 @@ import type { Message } from '../pipeline-api.js';
 /** ID_FIELD is the field that carries a message's unique id, from its first store on, across hosts. */
 export const ID_FIELD = 'wubot_id';
 
+/** 64 random bits per process tell apart ids made in the same millisecond by different processes and hosts. */
+const processPart = randomBytes(8).toString('hex');
 let lastMs = 0;
 let counter = 0;
 
 /**
- * newMessageId makes an id that sorts by creation time (so the queue's index
- * grows at its end) and is unique across hosts: milliseconds, a counter, and
- * 64 random bits.
+ * newMessageId makes an id that sorts by creation time within a process (so
+ * the queue's index grows at its end) and is unique across processes and
+ * hosts: milliseconds (never going back), a counter, and the process's
+ * random part.
  */
 export function newMessageId(now = Date.now()): string {
-  if (now === lastMs) counter++;
-  else {
+  if (now > lastMs) {
     lastMs = now;
     counter = 0;
-  }
-  return `${now.toString(36).padStart(9, '0')}${counter.toString(36).padStart(3, '0')}${randomBytes(8).toString('hex')}`;
+  } else counter++;
+  return `${lastMs.toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${processPart}`;
 }
 
 /**

@@ -18,7 +18,6 @@ CREATE TABLE IF NOT EXISTS message_queue (
   seen INTEGER
 );
 CREATE INDEX IF NOT EXISTS message_queue_pending ON message_queue(id) WHERE seen IS NULL;
-CREATE INDEX IF NOT EXISTS message_queue_seen ON message_queue(seen) WHERE seen IS NOT NULL;
 CREATE TABLE IF NOT EXISTS message_queue_rejected (
   id INTEGER PRIMARY KEY,
   data TEXT,

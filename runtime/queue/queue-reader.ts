@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asMessage } from '../message.js';
 import type { Message } from '../pipeline-api.js';
 import { openQueueDb, type QueueOptions } from './queue-db.js';
 
@@ -28,9 +29,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function decode(data: string): Message | string {
   try {
-    const v = JSON.parse(data) as unknown;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'stored data is not a JSON object';
-    return Object.assign(Object.create(null) as Message, v);
+    return asMessage(JSON.parse(data)) ?? 'stored data is not a JSON object';
   } catch (e) {
     return `stored data is not JSON: ${(e as Error).message}`;
   }
@@ -58,9 +57,16 @@ export class QueueReader {
   ) {
     this.selectPending = db.prepare('SELECT id, uid, data FROM message_queue WHERE seen IS NULL AND id > ? ORDER BY id LIMIT ?');
     const ack = db.prepare('UPDATE message_queue SET seen = ? WHERE id = ?');
+    const ackRange = db.prepare('UPDATE message_queue SET seen = ? WHERE id BETWEEN ? AND ? AND seen IS NULL');
     this.ackMany = db.transaction((claimed: readonly Claimed[]) => {
       const now = Date.now();
-      for (const c of claimed) ack.run(now, c.id);
+      // claims come in id order, so consecutive ids are acknowledged by one range update each
+      let start = 0;
+      for (let i = 1; i <= claimed.length; i++) {
+        if (i < claimed.length && claimed[i].id === claimed[i - 1].id + 1) continue;
+        ackRange.run(now, claimed[start].id, claimed[i - 1].id);
+        start = i;
+      }
     });
     const insertRejected = db.prepare('INSERT OR REPLACE INTO message_queue_rejected (id, data, reason, at) VALUES (?, ?, ?, ?)');
     const remove = db.prepare('DELETE FROM message_queue WHERE id = ?');

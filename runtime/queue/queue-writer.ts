@@ -11,7 +11,7 @@ export interface WriterOptions extends QueueOptions {
 
 /** subjectColumn is the queue's summary of a message, as the original's `subject` column. */
 function subjectColumn(m: Message): string {
-  const subject = typeof m.subject === 'string' && m.subject !== '' ? m.subject : new Date(Number(m.lastupdate) * 1000).toUTCString();
+  const subject = typeof m.subject === 'string' ? m.subject : '';
   return typeof m.key === 'string' && m.key !== '' ? `${m.key}: ${subject}` : subject;
 }
 
