@@ -4,7 +4,8 @@ import { emitModule } from './emit/module.js';
 import { planTree, type Plan } from './optimize/plan.js';
 import type { RuleTree } from './rule-tree.js';
 import { checkTree } from './stages/check.js';
-import { loadRuleTree, type ReadFile } from './stages/load.js';
+import { monitorPlugins } from '../stdlib/monitors/index.js';
+import { instanceShape, loadRuleTree, type FileShape, type ReadFile } from './stages/load.js';
 import { parseConditions } from './stages/parse.js';
 
 /** CompileOptions select the stages' behaviour. */
@@ -15,6 +16,8 @@ export interface CompileOptions {
   readonly emit?: boolean;
   readonly text?: string;
   readonly readFile?: ReadFile;
+  /** instanceOf: the file is an instance of this monitor plugin, whose rules are under `react:`. */
+  readonly instanceOf?: string;
 }
 
 /** Compilation is the state the stages pass along. */
@@ -23,6 +26,8 @@ export interface Compilation {
   readonly options: CompileOptions;
   diagnostics: Diagnostic[];
   tree?: RuleTree;
+  /** root is the file's top-level mapping as data (for an instance: its configuration). */
+  root?: Record<string, unknown>;
   plan?: Plan;
   sourceHash?: string;
   code?: string;
@@ -37,14 +42,22 @@ export interface Stage {
   run(c: Compilation): void;
 }
 
+function shapeFor(instanceOf: string | undefined): FileShape | undefined {
+  if (instanceOf === undefined) return undefined;
+  const def = monitorPlugins.get(instanceOf);
+  if (!def) throw new Error(`compile: unknown monitor plugin ${instanceOf}`);
+  return instanceShape(def);
+}
+
 /** stages is the compiler, in order. */
 export const stages: readonly Stage[] = [
   {
     name: 'load',
     stopOnErrors: false,
     run: (c) => {
-      const r = loadRuleTree(c.path, c.options.text, c.options.readFile);
+      const r = loadRuleTree(c.path, c.options.text, c.options.readFile, shapeFor(c.options.instanceOf));
       c.tree = r.tree;
+      c.root = r.root;
       c.diagnostics.push(...r.diagnostics);
     },
   },

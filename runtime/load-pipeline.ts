@@ -12,6 +12,8 @@ const compileWorker = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'co
 export interface LoadOptions extends HostOptions {
   readonly cacheDir?: string;
   readonly optimize?: boolean;
+  /** instanceOf: load the `react:` rules of an instance of this monitor plugin. */
+  readonly instanceOf?: string;
 }
 
 /** LoadedPipeline is a ready pipeline, or the rendered diagnostics that prevented it. */
@@ -19,8 +21,8 @@ export type LoadedPipeline =
   | { ok: true; pipeline: Pipeline; runtime: HostRuntime; files: string[]; fromCache: boolean; report: string }
   | { ok: false; report: string };
 
-async function compileInChild(path: string, cacheDir: string, optimize: boolean): Promise<{ ok: boolean; report: string }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [compileWorker, path, cacheDir, String(optimize)], {
+async function compileInChild(path: string, cacheDir: string, optimize: boolean, instanceOf: string): Promise<{ ok: boolean; report: string }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [compileWorker, path, cacheDir, String(optimize), instanceOf], {
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(stdout) as { ok: boolean; report: string };
@@ -34,12 +36,12 @@ async function compileInChild(path: string, cacheDir: string, optimize: boolean)
  */
 export async function loadPipeline(path: string, opts: LoadOptions): Promise<LoadedPipeline> {
   const optimize = opts.optimize ?? true;
-  const entry = cacheEntry(path, optimize, opts.cacheDir ?? defaultCacheDir());
+  const entry = cacheEntry(path, optimize, opts.cacheDir ?? defaultCacheDir(), opts.instanceOf);
   let manifest: Manifest | undefined = freshManifest(entry, optimize);
   const fromCache = manifest !== undefined;
   let report = '';
   if (!manifest) {
-    const result = await compileInChild(path, entry.dir, optimize);
+    const result = await compileInChild(path, entry.dir, optimize, opts.instanceOf ?? '');
     report = result.report;
     if (!result.ok) return { ok: false, report };
     manifest = freshManifest(entry, optimize);

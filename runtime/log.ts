@@ -2,7 +2,8 @@ import type { Logger } from './pipeline-api.js';
 
 type Level = 'info' | 'warn' | 'error';
 
-const SECRET_KEY = /pass(word)?|secret|token/i;
+/** SECRET_KEY matches field names whose values are never logged or copied onto messages. */
+export const SECRET_KEY = /pass(word)?|secret|token/i;
 
 /** redact replaces the values of fields whose names suggest a secret, at any depth. */
 export function redact(value: unknown): unknown {

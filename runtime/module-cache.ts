@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The compiler's own code: a cached module is stale when any of it changed. */
-const COMPILER_DIRS = ['grammar', 'compiler/emit', 'compiler/optimize', 'stdlib', 'runtime'];
+const COMPILER_DIRS = ['grammar', 'compiler', 'stdlib'];
 
 let fingerprint: string | undefined;
 
@@ -22,10 +22,8 @@ export function compilerFingerprint(): string {
   if (fingerprint) return fingerprint;
   const h = createHash('sha256');
   for (const dir of COMPILER_DIRS) {
-    const abs = join(root, dir);
-    for (const name of readdirSync(abs).filter((n) => n.endsWith('.js')).sort()) {
-      h.update(name).update(readFileSync(join(abs, name)));
-    }
+    const files = (readdirSync(join(root, dir), { recursive: true }) as string[]).filter((n) => n.endsWith('.js')).sort();
+    for (const name of files) h.update(name).update(readFileSync(join(root, dir, name)));
   }
   fingerprint = h.digest('hex');
   return fingerprint;
@@ -57,8 +55,8 @@ export interface CacheEntry {
 }
 
 /** cacheEntry names the cache files of a rule file. */
-export function cacheEntry(ruleFile: string, optimize: boolean, dir: string): CacheEntry {
-  const key = sha256(`${resolve(ruleFile)}\n${optimize}`).slice(0, 24);
+export function cacheEntry(ruleFile: string, optimize: boolean, dir: string, instanceOf = ''): CacheEntry {
+  const key = sha256(`${resolve(ruleFile)}\n${optimize}\n${instanceOf}`).slice(0, 24);
   return { dir, key, manifestPath: join(dir, `${key}.json`) };
 }
 

@@ -9,13 +9,13 @@ import { cacheEntry, writeCached } from '../../runtime/module-cache.js';
  * that the long-running reactor never holds the compiler (and TypeScript)
  * in memory. Prints one JSON line: { ok, report }.
  */
-const [path, cacheDir, optimizeFlag] = process.argv.slice(2);
+const [path, cacheDir, optimizeFlag, instanceOf] = process.argv.slice(2);
 const optimize = optimizeFlag !== 'false';
-const c = compile(path, { optimize });
+const c = compile(path, { optimize, instanceOf: instanceOf || undefined });
 const report = c.diagnostics.length ? renderText(c.diagnostics) : '';
 if (hasErrors(c.diagnostics) || !c.code) {
   process.stdout.write(JSON.stringify({ ok: false, report }) + '\n');
 } else {
-  writeCached(cacheEntry(path, optimize, cacheDir), toJavaScript(c.code), c.sourceHash!, c.tree!.files, optimize);
+  writeCached(cacheEntry(path, optimize, cacheDir, instanceOf), toJavaScript(c.code), c.sourceHash!, c.tree!.files, optimize);
   process.stdout.write(JSON.stringify({ ok: true, report }) + '\n');
 }

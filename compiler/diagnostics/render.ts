@@ -9,10 +9,18 @@ function where(span: Span): string {
   return `${span.file.path}:${line + 1}:${col + 1}`;
 }
 
+/** A `key: value` line whose key names a secret; its value is never printed. */
+const SECRET_LINE = /^(\s*(?:-\s+)?["']?[\w.-]*(?:pass(?:word)?|secret|token)[\w.-]*["']?\s*:\s*)(\S.*)$/i;
+
+/** redactLine hides the value of a config line that holds a secret. */
+export function redactLine(line: string): string {
+  return line.replace(SECRET_LINE, (_, key: string) => `${key}[redacted]`);
+}
+
 function caretBlock(span: Span, text: string | undefined): string[] {
   const { line, col } = span.file.position(span.start);
   const end = span.file.position(span.end);
-  const source = span.file.lineText(line);
+  const source = redactLine(span.file.lineText(line));
   const width = end.line === line ? Math.max(1, end.col - col) : Math.max(1, source.length - col);
   const gutter = String(line + 1);
   const pad = ' '.repeat(gutter.length);

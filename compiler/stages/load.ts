@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
-import { nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
+import { nodeAtPath, nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
+import { genericKeys, type MonitorPluginDef } from '../../stdlib/monitor-plugin.js';
+import type { ConfigProblem, JsonSchema } from '../../stdlib/plugin.js';
 import { truthy } from '../../runtime/perl-values.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -13,6 +15,16 @@ import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tre
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';
 import { checkPluginConfig } from './plugin-config.js';
+
+/** FileShape says what a file's top level holds and where its rules are. */
+export interface FileShape {
+  readonly what: string;
+  readonly rulesKey: string;
+  readonly schema: object;
+  check?(data: Record<string, unknown>): ConfigProblem[];
+}
+
+const ruleFileShape: FileShape = { what: 'the rule file', rulesKey: 'rules', schema: ruleFileSchema };
 
 /** ReadFile reads a file's text; the language server passes one that sees unsaved buffers. */
 export type ReadFile = (path: string) => string;
@@ -36,19 +48,28 @@ class Loader {
 
   constructor(private readonly readFile: ReadFile) {}
 
-  /** file loads one rule file and returns its rules; `stack` holds the files including it. */
-  file(path: string, text: string, stack: string[]): RuleNode[] {
+  /** root is the top-level mapping of the first file, as plain data. */
+  root?: Record<string, unknown>;
+
+  /** file loads one rule file (or instance file) and returns its rules; `stack` holds the files including it. */
+  file(path: string, text: string, stack: string[], shape: FileShape = ruleFileShape): RuleNode[] {
     const { yaml, diagnostics } = parseYaml(path, text);
     this.files.push(yaml.file);
     this.diagnostics.push(...diagnostics);
     if (diagnostics.some((d) => d.severity === 'error')) return [];
     const root = yaml.doc.contents as Node | null;
     if (!isMap(root)) {
-      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), 'a rule file must be a mapping with a `rules:` list'));
+      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), `${shape.what} must be a mapping`));
       return [];
     }
-    this.diagnostics.push(...validateAgainst(ruleFileSchema, yaml.doc.toJS(), root, yaml.file, ruleCodes, 'the rule file'));
-    return this.list(pairOf(root, 'rules')?.value ?? undefined, yaml, [...stack, resolve(path)]);
+    const data = yaml.doc.toJS() as Record<string, unknown>;
+    this.root ??= data;
+    this.diagnostics.push(...validateAgainst(shape.schema, data, root, yaml.file, ruleCodes, shape.what));
+    for (const p of shape.check?.(data) ?? []) {
+      const at = nodeAtPath(root, p.path) ?? root;
+      this.diagnostics.push(diagnostic(p.missing ? 'missingKey' : 'schemaType', nodeSpan(yaml.file, at), p.message));
+    }
+    return this.list(pairOf(root, shape.rulesKey)?.value ?? undefined, yaml, [...stack, resolve(path)]);
   }
 
   private list(node: Node | undefined, yaml: YamlFile, stack: string[]): RuleNode[] {
@@ -143,15 +164,34 @@ class Loader {
 export interface LoadResult {
   readonly tree: RuleTree;
   readonly diagnostics: Diagnostic[];
+  /** root is the file's top-level mapping as plain data (an instance's configuration). */
+  readonly root?: Record<string, unknown>;
 }
 
 /**
  * loadRuleTree is the load stage: YAML with positions, the rule-file schema,
  * plugin lookup and plugin config schemas, and included rule files.
  */
-export function loadRuleTree(path: string, text?: string, readFile: ReadFile = (p) => readFileSync(p, 'utf8')): LoadResult {
+export function loadRuleTree(path: string, text?: string, readFile: ReadFile = (p) => readFileSync(p, 'utf8'), shape: FileShape = ruleFileShape): LoadResult {
   const loader = new Loader(readFile);
   const abs = resolve(path);
-  const rules = loader.file(path, text ?? readFile(abs), []);
-  return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics };
+  const rules = loader.file(path, text ?? readFile(abs), [], shape);
+  return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics, root: loader.root };
+}
+
+/** instanceShape is the shape of a monitor instance file: the plugin's keys, the generic ones, and `react:` rules. */
+export function instanceShape(def: MonitorPluginDef): FileShape {
+  const own = (def.schema.properties as Record<string, JsonSchema> | undefined) ?? {};
+  return {
+    what: `the ${def.name} instance`,
+    rulesKey: 'react',
+    schema: {
+      type: 'object',
+      properties: { ...own, ...genericKeys },
+      required: def.schema.required ?? [],
+      additionalProperties: false,
+      $defs: ruleFileSchema.$defs,
+    },
+    check: (data) => def.check?.(data) ?? [],
+  };
 }

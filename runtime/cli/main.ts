@@ -24,8 +24,14 @@ export async function main(args: string[], flags: Flags): Promise<number> {
     return command === undefined && !flags.help ? 2 : 0;
   }
   switch (command) {
+    case 'monitor':
+      return (await import('./monitor-command.js')).monitorCommand(flags);
     case 'reactor':
       return (await import('./reactor-command.js')).reactorCommand(flags);
+    case 'check':
+      return (await import('./check-command.js')).checkCommand(rest, flags);
+    case 'config':
+      return (await import('./config-command.js')).configCommand(rest, flags);
     case 'queue':
       return (await import('./queue-command.js')).queueCommand(rest, flags);
     default:

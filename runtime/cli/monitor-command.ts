@@ -1,0 +1,17 @@
+import { createLogger } from '../log.js';
+import { Monitor } from '../monitor.js';
+import { homeOf, hostnameOf, type Flags } from './main.js';
+
+/** monitorCommand runs the monitor until SIGTERM or SIGINT. */
+export async function monitorCommand(flags: Flags): Promise<number> {
+  const log = createLogger();
+  const monitor = new Monitor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
+  const count = await monitor.start();
+  if (count === 0) log.warn('no monitor instances to run');
+  await new Promise<void>((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
+  });
+  await monitor.stop();
+  log.info('monitor stopped', { checks: monitor.checks });
+  return 0;
+}

@@ -1,0 +1,116 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+/*
+ * A config tree in the original's layout: config/reactor.yaml[.<host>] and
+ * config/plugins/<Plugin>/<name>.yaml[.<host>]. A file ending in
+ * `.yaml.<suffix>` belongs to the host named by the suffix; other hosts (and
+ * suffixes such as `disabled` or `bak`) do not load it.
+ */
+
+/** InstanceFile is one monitor instance this host loads. */
+export interface InstanceFile {
+  readonly plugin: string;
+  readonly name: string;
+  /** key is `<Plugin>-<name>`, as the original names an instance's messages. */
+  readonly key: string;
+  readonly path: string;
+}
+
+/** IgnoredFile is a file of the tree this host does not load, with why. */
+export interface IgnoredFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** HostConfig is what one host loads from a config tree, and from which files. */
+export interface HostConfig {
+  readonly host: string;
+  readonly configDir: string;
+  readonly reactor?: string;
+  readonly instances: InstanceFile[];
+  readonly ignored: IgnoredFile[];
+}
+
+const SUFFIXED = /^(.*?)\.yaml\.(.+)$/;
+
+/** hostSuffix is the host a file name is meant for (`x.yaml.web1` → `web1`), or undefined for a plain file. */
+export function hostSuffix(name: string): string | undefined {
+  return SUFFIXED.exec(name)?.[2];
+}
+
+/** loadsFile tells whether a host loads a file of the tree, by its name alone. */
+export function loadsFile(name: string, host: string): boolean {
+  const suffix = hostSuffix(name);
+  return suffix === undefined || suffix === host;
+}
+
+function instancesOf(pluginDir: string, plugin: string, host: string, ignored: IgnoredFile[]): InstanceFile[] {
+  const chosen = new Map<string, InstanceFile>();
+  for (const file of readdirSync(pluginDir).sort()) {
+    const path = join(pluginDir, file);
+    if (file.startsWith('.') || statSync(path).isDirectory()) continue;
+    const suffixed = SUFFIXED.exec(file);
+    let name: string;
+    if (suffixed) {
+      if (suffixed[2] !== host) {
+        ignored.push({ path, reason: `for host ${suffixed[2]}` });
+        continue;
+      }
+      name = suffixed[1];
+    } else if (file.endsWith('.yaml')) {
+      name = file.slice(0, -'.yaml'.length);
+      // the host's own file replaces the shared one
+      if (existsSync(`${path}.${host}`)) {
+        ignored.push({ path, reason: `replaced by ${file}.${host}` });
+        continue;
+      }
+    } else {
+      ignored.push({ path, reason: 'not a .yaml file' });
+      continue;
+    }
+    chosen.set(name, { plugin, name, key: `${plugin}-${name}`, path });
+  }
+  return [...chosen.values()];
+}
+
+/** hostConfig lists what `host` loads from the config directory of a wubot home (`<home>/config`). */
+export function hostConfig(configDir: string, host: string): HostConfig {
+  const ignored: IgnoredFile[] = [];
+  const own = join(configDir, `reactor.yaml.${host}`);
+  const shared = join(configDir, 'reactor.yaml');
+  const reactor = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
+  const instances: InstanceFile[] = [];
+  const pluginsDir = join(configDir, 'plugins');
+  if (existsSync(pluginsDir)) {
+    for (const plugin of readdirSync(pluginsDir).sort()) {
+      const dir = join(pluginsDir, plugin);
+      if (!plugin.startsWith('.') && statSync(dir).isDirectory()) instances.push(...instancesOf(dir, plugin, host, ignored));
+    }
+  }
+  return { host, configDir, reactor, instances, ignored };
+}
+
+/**
+ * exportConfig copies the part of a config tree that `host` loads (files
+ * without a host suffix, and those ending in `.<host>`) into `dest`, so
+ * that one host's passwords never reach another. It returns the files copied.
+ */
+export function exportConfig(configDir: string, host: string, dest: string): string[] {
+  const copied: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === '.git') continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (loadsFile(name, host)) {
+        const target = join(dest, relative(configDir, path));
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(path, target);
+        copied.push(relative(configDir, path));
+      }
+    }
+  };
+  walk(configDir);
+  return copied;
+}

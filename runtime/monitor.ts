@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { closest } from '../compiler/diagnostics/suggest.js';
+import type { MonitorInstance, MonitorPluginDef } from '../stdlib/monitor-plugin.js';
+import { monitorPlugins } from '../stdlib/monitors/index.js';
+import { hostConfig, type InstanceFile } from './config-tree.js';
+import type { HostRuntime } from './host.js';
+import { loadPipeline } from './load-pipeline.js';
+import { SECRET_KEY } from './log.js';
+import { cachePath, readCache, writeCache } from './monitor-cache.js';
+import { truthy } from './perl-values.js';
+import type { Logger, Message, Pipeline } from './pipeline-api.js';
+import { QueueWriter } from './queue/queue-writer.js';
+import { parseTimeLength } from './time-length.js';
+
+/** MonitorOptions say which host's monitor runs, from which home. */
+export interface MonitorOptions {
+  readonly home: string;
+  readonly hostname: string;
+  readonly log: Logger;
+}
+
+/** Instance is a loaded monitor instance with its schedule settings and cache. */
+export interface Instance {
+  readonly file: InstanceFile;
+  readonly def: MonitorPluginDef;
+  readonly config: Record<string, unknown>;
+  readonly instance: MonitorInstance;
+  readonly pipeline: Pipeline;
+  readonly runtime: HostRuntime;
+  readonly delay: number;
+  readonly rand: number;
+  readonly timeout: number;
+  cache: Record<string, unknown>;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * decorate gives a monitor's message what the original adds, each only when
+ * missing: `config.<k>` for the instance's keys (never secrets, never
+ * `react`), `plugin`, `key` and `lastupdate`.
+ */
+export function decorate(m: Message, file: InstanceFile, config: Record<string, unknown>, now = Date.now()): Message {
+  for (const [k, v] of Object.entries(config)) {
+    if (k === 'react' || SECRET_KEY.test(k)) continue;
+    if (!(`config.${k}` in m)) m[`config.${k}`] = v;
+  }
+  if (!truthy(m.plugin)) m.plugin = `App::Wubot::Plugin::${file.plugin}`;
+  if (!truthy(m.key)) m.key = file.key;
+  if (!truthy(m.lastupdate)) m.lastupdate = Math.floor(now / 1000);
+  return m;
+}
+
+/** failureMessage is the CRITICAL message a failed or timed-out check becomes, as in the original. */
+export function failureMessage(error: string, config: Record<string, unknown>): Message {
+  return { subject: `CRITICAL: ${error}`, errmsg: error, status: 'CRITICAL', color: 'red', ...(config.url ? { link: config.url } : {}) };
+}
+
+function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`Timed out after ${seconds} seconds`)), seconds * 1000);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+/**
+ * loadInstance prepares one monitor instance: its plugin, its compiled
+ * `react:` rules and its cache. A broken instance is logged with its
+ * diagnostics and gives undefined.
+ */
+export async function loadInstance(file: InstanceFile, opts: MonitorOptions): Promise<Instance | undefined> {
+const { home, hostname, log } = opts;
+  const def = monitorPlugins.get(file.plugin);
+  if (!def) {
+    const suggestion = closest(file.plugin, monitorPlugins.keys());
+    log.error('unknown monitor plugin; instance not loaded', { file: file.path, plugin: file.plugin, ...(suggestion ? { hint: `did you mean ${suggestion}?` } : {}) });
+    return undefined;
+  }
+  const loaded = await loadPipeline(file.path, { hostname, home, log, instanceOf: def.name, cacheDir: join(home, 'cache', 'wubotc') });
+  if (!loaded.ok) {
+    log.error('instance config has errors; instance not loaded', { file: file.path, diagnostics: loaded.report });
+    return undefined;
+  }
+  const config = (parse(readFileSync(file.path, 'utf8')) ?? {}) as Record<string, unknown>;
+  if ('enabled' in config && !truthy(config.enabled)) {
+    log.info('instance disabled', { key: file.key });
+    return undefined;
+  }
+  const instance = def.create(config, { hostname, home, key: file.key, log });
+  return {
+    file,
+    def,
+    config,
+    instance,
+    pipeline: loaded.pipeline,
+    runtime: loaded.runtime,
+    delay: parseTimeLength(config.delay ?? 60) ?? 60,
+    rand: parseTimeLength(config.rand ?? 0) ?? 0,
+    timeout: parseTimeLength(config.timeout ?? 30) ?? 30,
+    cache: readCache(cachePath(home, file.key), log),
+  };
+}
+
+/**
+ * produce runs one check of an instance and returns its messages decorated
+ * and through the instance's rules (without those that set last_rule), the
+ * new cache, and the delay until the next check.
+ */
+export async function produce(r: Instance, log: Logger): Promise<{ messages: Message[]; cache?: Record<string, unknown>; delay: number }> {
+  let messages: Message[];
+  let delay = r.delay;
+  let cache: Record<string, unknown> | undefined;
+  try {
+    const result = await withTimeout(Promise.resolve(r.instance.check(r.cache)), r.timeout);
+    messages = result.react === undefined ? [] : Array.isArray(result.react) ? result.react : [result.react];
+    cache = result.cache;
+    if (typeof result.delay === 'number') delay = result.delay;
+  } catch (e) {
+    log.warn('check failed', { key: r.file.key, error: (e as Error).message });
+    messages = [failureMessage((e as Error).message, r.config)];
+  }
+  const out: Message[] = [];
+  for (const m of messages) {
+    decorate(m, r.file, r.config);
+    try {
+      r.pipeline(m);
+    } catch (e) {
+      log.error('a react rule failed; the message is queued as it was', { key: r.file.key, error: (e as Error).message });
+    }
+    if (!truthy(m.last_rule)) out.push(m);
+  }
+  r.runtime.flush();
+  return { messages: out, cache, delay };
+}
+
+/**
+ * Monitor runs this host's monitor instances on their schedules: each check's
+ * messages are decorated, go through the instance's `react:` rules, and are
+ * appended to the reactor queue; then the instance's cache is written.
+ */
+export class Monitor {
+  private readonly running: Instance[] = [];
+  private writer?: QueueWriter;
+  private stopped = false;
+  private inFlight = new Set<Promise<void>>();
+  checks = 0;
+
+  constructor(private readonly opts: MonitorOptions) {}
+
+  /** start loads every instance this host has; a broken one is logged with its diagnostics and the others run. */
+  async start(): Promise<number> {
+    const { home, hostname, log } = this.opts;
+    this.writer = QueueWriter.open(join(home, 'reactor'), { hostname, log });
+    const tree = hostConfig(join(home, 'config'), hostname);
+    const loaded = await Promise.all(tree.instances.map((file) => loadInstance(file, this.opts)));
+    for (const r of loaded) if (r) this.running.push(r);
+    for (const r of this.running) this.schedule(r, this.firstDelay(r));
+    log.info('monitor started', { host: hostname, instances: this.running.map((r) => r.file.key) });
+    return this.running.length;
+  }
+
+  /** firstDelay: at the cache's lastupdate plus the delay if that is still ahead, else now, plus up to `rand`. */
+  private firstDelay(r: Instance): number {
+    const last = Number(r.cache.lastupdate);
+    const due = Number.isFinite(last) && last > 0 ? last + r.delay - Date.now() / 1000 : 0;
+    return Math.max(0, due) + Math.random() * r.rand;
+  }
+
+  private schedule(r: Instance, seconds: number): void {
+    if (this.stopped) return;
+    r.timer = setTimeout(() => {
+      const p = this.runCheck(r).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }, seconds * 1000);
+  }
+
+  /** runCheck runs one check of an instance and queues what it produced, then writes its cache. */
+  async runCheck(r: Instance): Promise<void> {
+    const { messages, cache, delay } = await produce(r, this.opts.log);
+    this.checks++;
+    if (this.stopped) return;
+    if (messages.length) this.writer!.append(messages);
+    if (cache) {
+      r.cache = cache;
+      writeCache(cachePath(this.opts.home, r.file.key), cache);
+    }
+    this.schedule(r, delay + Math.random() * r.rand);
+  }
+
+  /** stop cancels the schedule and waits for checks in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const r of this.running) clearTimeout(r.timer);
+    await Promise.allSettled([...this.inFlight]);
+    for (const r of this.running) {
+      r.instance.close?.();
+      r.runtime.close();
+    }
+    this.writer?.close();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Logger, Message } from '../runtime/pipeline-api.js';
+import type { ConfigProblem, JsonSchema } from './plugin.js';
+
+/** CheckResult is what one check of a monitor instance gives: messages, the new cache, a new delay. */
+export interface CheckResult {
+  readonly react?: Message | Message[];
+  readonly cache?: Record<string, unknown>;
+  /** delay: seconds until the next check, replacing the configured delay once. */
+  readonly delay?: number;
+}
+
+/** MonitorContext is what a monitor instance may use from its host. */
+export interface MonitorContext {
+  readonly hostname: string;
+  readonly home: string;
+  /** key is the instance's key, `<Plugin>-<name>`. */
+  readonly key: string;
+  readonly log: Logger;
+}
+
+/** MonitorInstance is one configured monitor. */
+export interface MonitorInstance {
+  /** check runs once per delay with the instance's cache; a thrown error becomes a CRITICAL message. */
+  check(cache: Record<string, unknown>): CheckResult | Promise<CheckResult>;
+  close?(): void;
+}
+
+/** MonitorPluginDef defines a monitor plugin as data plus its code. */
+export interface MonitorPluginDef<C = Record<string, unknown>> {
+  readonly name: string;
+  readonly summary: string;
+  readonly docs: string;
+  /** schema of the plugin's own keys; the generic keys (delay, rand, timeout, enabled, react) are added. */
+  readonly schema: JsonSchema;
+  check?(config: C): ConfigProblem[];
+  create(config: C, ctx: MonitorContext): MonitorInstance;
+}
+
+/** defineMonitor keeps the config type of a monitor definition while storing it untyped. */
+export function defineMonitor<C>(def: MonitorPluginDef<C>): MonitorPluginDef {
+  return def as unknown as MonitorPluginDef;
+}
+
+/** genericKeys are the instance keys every monitor plugin has. */
+export const genericKeys: Record<string, JsonSchema> = {
+  delay: { type: ['string', 'number'], description: 'time between checks: 30, 5s, 15m, 1h30m, 2d (default 1m)' },
+  rand: { type: ['string', 'number'], description: 'up to this much random time is added to each delay' },
+  timeout: { type: ['string', 'number'], description: 'a check running longer fails (default 30s)' },
+  enabled: { description: 'when present and false, the instance does not run' },
+  react: { $ref: '#/$defs/ruleList', description: 'rules run on each message before it is queued' },
+};

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { defineMonitor } from '../monitor-plugin.js';
+import { requireOne } from '../plugin.js';
+
+interface Config {
+  command?: string;
+  command_array?: string[];
+  max_output?: number;
+}
+
+/** runCommand runs a command and collects its output, exit status and signal; the timeout is the monitor's. */
+export function runCommand(c: Config): Promise<{ output: string; status: number | null; signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const child = c.command_array
+      ? spawn(c.command_array[0], c.command_array.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', c.command!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const max = c.max_output ?? 65536;
+    let output = '';
+    const take = (d: Buffer) => {
+      if (output.length < max) output += d.toString('utf8').slice(0, max - output.length);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ output, status, signal }));
+  });
+}
+
+export default defineMonitor<Config>({
+  name: 'Command',
+  summary: 'Run a command and report its output and exit status.',
+  docs: 'Runs `command` with /bin/sh, or `command_array` without a shell, and reports `command_output` (stdout and stderr, at most `max_output` characters), `command_status`, `command_signal`, and a `status` of OK (exit 0) or CRITICAL.',
+  schema: {
+    type: 'object',
+    properties: {
+      command: { type: 'string', description: 'a shell command' },
+      command_array: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'a program and its arguments, run without a shell' },
+      max_output: { type: 'integer', minimum: 0, description: 'most characters of output kept (default 65536)' },
+    },
+  },
+  check: (c) => requireOne(c, ['command', 'command_array']),
+  create(c) {
+    return {
+      async check() {
+        const r = await runCommand(c);
+        const ok = r.status === 0;
+        const what = c.command ?? c.command_array!.join(' ');
+        return {
+          react: {
+            command_output: r.output,
+            command_status: r.status,
+            command_signal: r.signal,
+            status: ok ? 'OK' : 'CRITICAL',
+            subject: ok ? `${what}: ok` : `${what}: ${r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`}`,
+          },
+        };
+      },
+    };
+  },
+});
