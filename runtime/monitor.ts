@@ -57,13 +57,20 @@ export function failureMessage(error: string, config: Record<string, unknown>): 
   return { subject: `CRITICAL: ${error}`, errmsg: error, status: 'CRITICAL', color: 'red', ...(config.url ? { link: config.url } : {}) };
 }
 
-function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
+/** withTimeout runs a check, aborting it and failing after `seconds`. */
+function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: number): Promise<T> {
+  const abort = new AbortController();
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`Timed out after ${seconds} seconds`)), seconds * 1000);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e: unknown) => (clearTimeout(t), reject(e)),
-    );
+    const t = setTimeout(() => {
+      abort.abort();
+      reject(new Error(`Timed out after ${seconds} seconds`));
+    }, seconds * 1000);
+    Promise.resolve()
+      .then(() => run(abort.signal))
+      .then(
+        (v) => (clearTimeout(t), resolve(v)),
+        (e: unknown) => (clearTimeout(t), reject(e)),
+      );
   });
 }
 
@@ -115,7 +122,7 @@ export async function produce(r: Instance, log: Logger): Promise<{ messages: Mes
   let delay = r.delay;
   let cache: Record<string, unknown> | undefined;
   try {
-    const result = await withTimeout(Promise.resolve(r.instance.check(r.cache)), r.timeout);
+    const result = await withTimeout((signal) => r.instance.check(r.cache, signal), r.timeout);
     messages = result.react === undefined ? [] : Array.isArray(result.react) ? result.react : [result.react];
     cache = result.cache;
     if (typeof result.delay === 'number') delay = result.delay;

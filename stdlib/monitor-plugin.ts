@@ -20,8 +20,12 @@ export interface MonitorContext {
 
 /** MonitorInstance is one configured monitor. */
 export interface MonitorInstance {
-  /** check runs once per delay with the instance's cache; a thrown error becomes a CRITICAL message. */
-  check(cache: Record<string, unknown>): CheckResult | Promise<CheckResult>;
+  /**
+   * check runs once per delay with the instance's cache; a thrown error
+   * becomes a CRITICAL message. `signal` aborts when the check timed out:
+   * a plugin stops what it started (a child process, a request).
+   */
+  check(cache: Record<string, unknown>, signal: AbortSignal): CheckResult | Promise<CheckResult>;
   close?(): void;
 }
 

@@ -7,6 +7,7 @@ import { nodeAtPath, nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } fr
 import { genericKeys, type MonitorPluginDef } from '../../stdlib/monitor-plugin.js';
 import type { ConfigProblem, JsonSchema } from '../../stdlib/plugin.js';
 import { truthy } from '../../runtime/perl-values.js';
+import { parseTimeLength } from '../../runtime/time-length.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../diagnostics/source.js';
@@ -59,7 +60,8 @@ class Loader {
     if (diagnostics.some((d) => d.severity === 'error')) return [];
     const root = yaml.doc.contents as Node | null;
     if (!isMap(root)) {
-      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), `${shape.what} must be a mapping`));
+      const rules = shape.rulesKey === 'rules' ? ' with a `rules:` list' : '';
+      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), `${shape.what} must be a mapping${rules}`));
       return [];
     }
     const data = yaml.doc.toJS() as Record<string, unknown>;
@@ -192,6 +194,11 @@ export function instanceShape(def: MonitorPluginDef): FileShape {
       additionalProperties: false,
       $defs: ruleFileSchema.$defs,
     },
-    check: (data) => def.check?.(data) ?? [],
+    check: (data) => [
+      ...['delay', 'rand', 'timeout']
+        .filter((k) => data[k] !== undefined && parseTimeLength(data[k]) === undefined)
+        .map((k) => ({ path: [k], message: `\`${k}\` is not a time length: write 30, 5s, 15m, 1h30m or 2d` })),
+      ...(def.check?.(data) ?? []),
+    ],
   };
 }

@@ -9,11 +9,10 @@ interface Config {
 }
 
 /** runCommand runs a command and collects its output, exit status and signal; the timeout is the monitor's. */
-export function runCommand(c: Config): Promise<{ output: string; status: number | null; signal: string | null }> {
+export function runCommand(c: Config, signal?: AbortSignal): Promise<{ output: string; status: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = c.command_array
-      ? spawn(c.command_array[0], c.command_array.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('/bin/sh', ['-c', c.command!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const options = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' as const };
+    const child = c.command_array ? spawn(c.command_array[0], c.command_array.slice(1), options) : spawn('/bin/sh', ['-c', c.command!], options);
     const max = c.max_output ?? 65536;
     let output = '';
     const take = (d: Buffer) => {
@@ -21,7 +20,7 @@ export function runCommand(c: Config): Promise<{ output: string; status: number 
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    child.on('error', reject);
+    child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
     child.on('close', (status, signal) => resolve({ output, status, signal }));
   });
 }
@@ -41,8 +40,8 @@ export default defineMonitor<Config>({
   check: (c) => requireOne(c, ['command', 'command_array']),
   create(c) {
     return {
-      async check() {
-        const r = await runCommand(c);
+      async check(_cache, signal) {
+        const r = await runCommand(c, signal);
         const ok = r.status === 0;
         const what = c.command ?? c.command_array!.join(' ');
         return {
