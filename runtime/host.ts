@@ -37,6 +37,8 @@ export interface HostRuntime extends PipelineRuntime {
   flush(): void;
   /** close closes every plugin instance. */
   close(): void;
+  /** monitor collects the messages of every plugin instance that has a monitor(). */
+  monitor(): Message[];
 }
 
 /** createRuntime builds the runtime that compiled modules and the interpreter run against. */
@@ -73,6 +75,9 @@ export function createRuntime(opts: HostOptions): HostRuntime {
     },
     close() {
       for (const i of instances) i.close?.();
+    },
+    monitor() {
+      return instances.flatMap((i) => i.monitor?.() ?? []);
     },
   };
 }

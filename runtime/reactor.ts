@@ -2,8 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginError, type HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
-import type { Logger, Pipeline } from './pipeline-api.js';
+import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueReader, type Claimed } from './queue/queue-reader.js';
+import { QueueWriter } from './queue/queue-writer.js';
 
 /** ReactorOptions say which host's reactor runs, from which home. */
 export interface ReactorOptions {
@@ -16,6 +17,10 @@ export interface ReactorOptions {
   readonly idleMs?: number;
   /** watchMs: how often config files are checked for changes (default 1000 ms). */
   readonly watchMs?: number;
+  /** monitorMs: how often plugins' monitor() runs (default 15 s). */
+  readonly monitorMs?: number;
+  /** quietMs: after this long without a message, the reactor says so (default 120 s). */
+  readonly quietMs?: number;
 }
 
 /** reactorConfigPath is `config/reactor.yaml.<host>`, falling back to `config/reactor.yaml`. */
@@ -57,6 +62,9 @@ export class Reactor {
   private running = false;
   private reloadWanted = false;
   private lastWatch = 0;
+  private lastMonitor = Date.now();
+  private lastMessage = Date.now();
+  private selfWriter?: QueueWriter;
   handled = 0;
 
   constructor(private readonly opts: ReactorOptions) {}
@@ -85,6 +93,7 @@ export class Reactor {
     this.current = await this.load();
     if (!this.current) return false;
     this.reader = QueueReader.open(join(this.opts.home, 'reactor'), { log: this.opts.log });
+    this.selfWriter = QueueWriter.open(join(this.opts.home, 'reactor'), { hostname: this.opts.hostname, log: this.opts.log });
     this.running = true;
     this.opts.log.info('reactor started', { host: this.opts.hostname, config: this.configPath });
     return true;
@@ -113,6 +122,30 @@ export class Reactor {
     this.opts.log.info('reloaded the rule tree', { config: this.configPath });
   }
 
+  /**
+   * housekeeping queues the messages of plugins' monitor() (every 15 s), and
+   * a warning when no message came for a while (every 120 s of quiet), as
+   * the original's timers; they go through the queue like any message.
+   */
+  private housekeeping(now = Date.now()): void {
+    const out: Message[] = [];
+    if (now - this.lastMonitor >= (this.opts.monitorMs ?? 15_000)) {
+      this.lastMonitor = now;
+      out.push(...this.current!.runtime.monitor());
+    }
+    const quietMs = this.opts.quietMs ?? 120_000;
+    if (now - this.lastMessage >= quietMs) {
+      this.lastMessage = now;
+      out.push({
+        key: 'wubot-reactor',
+        subject: `reactor on ${this.opts.hostname} has not received a message in ${Math.round(quietMs / 1000)}s`,
+        status: 'WARNING',
+        noforward: 1,
+      });
+    }
+    if (out.length) this.selfWriter!.append(out);
+  }
+
   /** step handles one batch; it returns how many messages it took from the queue. */
   step(): number {
     const reader = this.reader!;
@@ -134,6 +167,8 @@ export class Reactor {
     runtime.flush();
     reader.ack(done);
     this.handled += done.length;
+    if (claimed.length) this.lastMessage = Date.now();
+    this.housekeeping();
     return claimed.length;
   }
 
@@ -154,5 +189,6 @@ export class Reactor {
   close(): void {
     this.current?.runtime.close();
     this.reader?.close();
+    this.selfWriter?.close();
   }
 }

@@ -11,11 +11,16 @@ import Split from './split.js';
 import Template from './template.js';
 import TransformField from './transform-field.js';
 // side-effect plugins: act on the message
+import Console from './console.js';
+import Log from './log.js';
 import MessageQueue from './message-queue.js';
+import SQLite from './sqlite.js';
+import State from './state.js';
+import Status from './status.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, MessageQueue].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Log, MessageQueue, SQLite, State, Status].map(
     (p) => [p.name, p] as const,
   ),
 );

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { configPath } from '../runtime/paths.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { ID_FIELD, stampMessage } from '../runtime/queue/message-id.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
@@ -21,12 +20,6 @@ function writerFor(dir: string, hostname: string): QueueWriter {
   return w;
 }
 
-/** queueDirectory resolves a configured queue directory: `~` is the user's home, a relative path is under the wubot home. */
-export function queueDirectory(dir: string, wubotHome: string): string {
-  if (dir === '~' || dir.startsWith('~/')) return homedir() + dir.slice(1);
-  return resolve(wubotHome, dir);
-}
-
 export default definePlugin<Config>({
   name: 'MessageQueue',
   summary: 'Append the message to a queue directory, for forwarding.',
@@ -40,14 +33,14 @@ export default definePlugin<Config>({
   examples: [
     {
       title: 'forward what was not received from another host',
-      config: { directory: '/tmp/wubot-example-forward' },
+      config: { directory: 'forward' },
       input: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1' },
       output: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1' },
     },
   ],
   writes: () => [ID_FIELD, 'lastupdate', 'hostname'],
   create(c, ctx) {
-    const dir = queueDirectory(c.directory, ctx.home);
+    const dir = configPath(c.directory, ctx.home);
     const pending: Message[] = [];
     return {
       react(m: Message) {

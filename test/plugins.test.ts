@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRuntime } from '../runtime/host.js';
 import { reactorPlugins } from '../stdlib/index.js';
-import { compileText } from './helpers.js';
+import { compileText, tempDir } from './helpers.js';
 import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
 
 /* Every plugin's documented examples run as tests, and each example config passes the compiler's checks. */
 describe('plugin examples', () => {
-  const rt = createRuntime({ hostname: 'h' });
+  const rt = createRuntime({ hostname: 'h', home: tempDir() });
   for (const def of reactorPlugins.values()) {
     describe(def.name, () => {
       it('has a summary, docs and examples', () => {
@@ -29,7 +29,7 @@ describe('plugin examples', () => {
 });
 
 describe('plugin behaviour beyond the examples', () => {
-  const rt = createRuntime({ hostname: 'h' });
+  const rt = createRuntime({ hostname: 'h', home: tempDir() });
   const run = (name: string, config: object, m: Record<string, unknown>) => {
     rt.plugin(name, config, 'test').react(m);
     return m;
