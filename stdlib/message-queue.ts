@@ -23,7 +23,7 @@ function writerFor(dir: string, hostname: string): QueueWriter {
 export default definePlugin<Config>({
   name: 'MessageQueue',
   summary: 'Append the message to a queue directory, for forwarding.',
-  docs: 'Stores a copy of the message in the queue at `directory` (a path, `~/…`, or relative to the wubot home). The message gets its id, `lastupdate` and `hostname` here when it has none, as the original store does. Copies are written when the batch ends, before the message is acknowledged upstream; a message redelivered after a crash has the same id and is not stored twice.',
+  docs: 'Stores a copy of the message in the queue at `directory` (a path, `~/…`, or relative to the wubot home). The message gets the original\'s `checksum`, its id, `lastupdate` and `hostname` here when it has none, as the original store does. Copies are written when the batch ends, before the message is acknowledged upstream; a message redelivered after a crash has the same id and is not stored twice.',
   schema: {
     type: 'object',
     properties: { directory: { type: 'string', description: 'the queue directory' } },
@@ -35,10 +35,10 @@ export default definePlugin<Config>({
       title: 'forward what was not received from another host',
       config: { directory: 'forward' },
       input: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1' },
-      output: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1' },
+      output: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1', checksum: 'e8971a0c169a06692f75d085650b519e' },
     },
   ],
-  writes: () => [ID_FIELD, 'lastupdate', 'hostname'],
+  writes: () => ['checksum', ID_FIELD, 'lastupdate', 'hostname'],
   create(c, ctx) {
     const dir = configPath(c.directory, ctx.home);
     const pending: Message[] = [];

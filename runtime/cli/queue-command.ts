@@ -70,7 +70,7 @@ function stats(dir: string): number {
     acked: one('SELECT count(*) AS n FROM message_queue WHERE seen IS NOT NULL'),
     rejected: one('SELECT count(*) AS n FROM message_queue_rejected'),
     dead: one('SELECT count(*) AS n FROM message_queue_dead'),
-    oldest_pending_lastupdate: one('SELECT min(lastupdate) AS n FROM message_queue WHERE seen IS NULL'),
+    oldest_pending_lastupdate: one("SELECT json_extract(data, '$.lastupdate') AS n FROM message_queue WHERE seen IS NULL ORDER BY id LIMIT 1"),
   };
   db.close();
   process.stdout.write(JSON.stringify(result) + '\n');

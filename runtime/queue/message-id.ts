@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { checksum } from '../perl-yaml.js';
 import type { Message } from '../pipeline-api.js';
 
 /** ID_FIELD is the field that carries a message's unique id, from its first store on, across hosts. */
@@ -24,11 +25,13 @@ export function newMessageId(now = Date.now()): string {
 }
 
 /**
- * stampMessage gives a message what its first store adds when missing: an
- * id, `lastupdate` (epoch seconds) and `hostname`. It changes the message in
+ * stampMessage gives a message what its first store adds when missing: the
+ * original's `checksum` (computed first, as the original does), an id,
+ * `lastupdate` (epoch seconds) and `hostname`. It changes the message in
  * place, as the original's store does, and returns the id.
  */
 export function stampMessage(m: Message, host: string, nowMs = Date.now()): string {
+  if (typeof m.checksum !== 'string' || m.checksum === '') m.checksum = checksum(m);
   if (typeof m[ID_FIELD] !== 'string' || m[ID_FIELD] === '') m[ID_FIELD] = newMessageId(nowMs);
   if (m.lastupdate === undefined || m.lastupdate === null || m.lastupdate === '') m.lastupdate = Math.floor(nowMs / 1000);
   if (m.hostname === undefined || m.hostname === null || m.hostname === '') m.hostname = host;

@@ -10,10 +10,6 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS message_queue (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   uid TEXT NOT NULL UNIQUE,
-  key TEXT,
-  subject TEXT,
-  hostname TEXT,
-  lastupdate INTEGER,
   data TEXT NOT NULL,
   seen INTEGER
 );

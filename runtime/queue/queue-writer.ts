@@ -9,12 +9,6 @@ export interface WriterOptions extends QueueOptions {
   readonly hostname?: string;
 }
 
-/** subjectColumn is the queue's summary of a message, as the original's `subject` column. */
-function subjectColumn(m: Message): string {
-  const subject = typeof m.subject === 'string' ? m.subject : '';
-  return typeof m.key === 'string' && m.key !== '' ? `${m.key}: ${subject}` : subject;
-}
-
 /**
  * QueueWriter appends messages to a queue directory. Any number of writers,
  * in any processes, may append to one queue. Appending is idempotent: a
@@ -31,14 +25,14 @@ export class QueueWriter {
   ) {
     this.host = host;
     this.insert = db.prepare(
-      'INSERT OR IGNORE INTO message_queue (uid, key, subject, hostname, lastupdate, data) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO message_queue (uid, data) VALUES (?, ?)',
     );
     this.appendAll = db.transaction((messages: readonly Message[]) => {
       let added = 0;
       const now = Date.now();
       for (const m of messages) {
         const uid = stampMessage(m, this.host, now);
-        const r = this.insert.run(uid, typeof m.key === 'string' ? m.key : '', subjectColumn(m), String(m.hostname), Number(m.lastupdate) || 0, JSON.stringify(m));
+        const r = this.insert.run(uid, JSON.stringify(m));
         added += r.changes;
       }
       return added;
