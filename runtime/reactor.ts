@@ -64,6 +64,7 @@ export class Reactor {
   private lastWatch = 0;
   private lastMonitor = Date.now();
   private lastMessage = Date.now();
+  private lastPurge = Date.now();
   private selfWriter?: QueueWriter;
   handled = 0;
 
@@ -125,7 +126,8 @@ export class Reactor {
   /**
    * housekeeping queues the messages of plugins' monitor() (every 15 s), and
    * a warning when no message came for a while (every 120 s of quiet), as
-   * the original's timers; they go through the queue like any message.
+   * the original's timers; they go through the queue like any message. It
+   * also purges acknowledged messages past their retention, hourly.
    */
   private housekeeping(now = Date.now()): void {
     const out: Message[] = [];
@@ -144,6 +146,11 @@ export class Reactor {
       });
     }
     if (out.length) this.selfWriter!.append(out);
+    if (now - this.lastPurge >= 3_600_000) {
+      this.lastPurge = now;
+      const purged = this.reader!.purge(now);
+      if (purged) this.opts.log.info('purged acknowledged messages past their retention', { purged });
+    }
   }
 
   /** step handles one batch; it returns how many messages it took from the queue. */
