@@ -74,12 +74,17 @@ function instancesOf(pluginDir: string, plugin: string, host: string, ignored: I
   return [...chosen.values()];
 }
 
+/** reactorFile is `reactor.yaml.<host>` when it exists, else `reactor.yaml` (which may not exist). */
+export function reactorFile(configDir: string, host: string): string {
+  const own = join(configDir, `reactor.yaml.${host}`);
+  return existsSync(own) ? own : join(configDir, 'reactor.yaml');
+}
+
 /** hostConfig lists what `host` loads from the config directory of a wubot home (`<home>/config`). */
 export function hostConfig(configDir: string, host: string): HostConfig {
   const ignored: IgnoredFile[] = [];
-  const own = join(configDir, `reactor.yaml.${host}`);
-  const shared = join(configDir, 'reactor.yaml');
-  const reactor = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
+  const file = reactorFile(configDir, host);
+  const reactor = existsSync(file) ? file : undefined;
   const instances: InstanceFile[] = [];
   const pluginsDir = join(configDir, 'plugins');
   if (existsSync(pluginsDir)) {

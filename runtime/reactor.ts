@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { reactorFile } from './config-tree.js';
 import { join } from 'node:path';
 import { PluginError, type HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
@@ -21,12 +22,6 @@ export interface ReactorOptions {
   readonly monitorMs?: number;
   /** quietMs: after this long without a message, the reactor says so (default 120 s). */
   readonly quietMs?: number;
-}
-
-/** reactorConfigPath is `config/reactor.yaml.<host>`, falling back to `config/reactor.yaml`. */
-export function reactorConfigPath(home: string, hostname: string): string {
-  const own = join(home, 'config', `reactor.yaml.${hostname}`);
-  return existsSync(own) ? own : join(home, 'config', 'reactor.yaml');
 }
 
 interface Loaded {
@@ -71,7 +66,7 @@ export class Reactor {
   constructor(private readonly opts: ReactorOptions) {}
 
   private get configPath(): string {
-    return reactorConfigPath(this.opts.home, this.opts.hostname);
+    return reactorFile(join(this.opts.home, 'config'), this.opts.hostname);
   }
 
   private async load(): Promise<Loaded | undefined> {

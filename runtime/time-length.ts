@@ -25,3 +25,11 @@ export function parseTimeLength(value: unknown): number | undefined {
   }
   return total;
 }
+
+/** formatAge writes a duration in seconds the short way: `45s`, `12m`, `3h`, `2d`. */
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86400)}d`;
+}

@@ -1,7 +1,7 @@
 import { configPath } from '../runtime/paths.js';
 import { num, str, truthy } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { parseTimeLength } from '../runtime/time-length.js';
+import { formatAge as age, parseTimeLength } from '../runtime/time-length.js';
 import { definePlugin } from './plugin.js';
 import { BatchTransactions, database, ensureTable } from './sqlite-table.js';
 
@@ -13,13 +13,6 @@ interface Config {
   notify_interval?: string | number;
   stale_after?: string | number;
   file?: string;
-}
-
-function age(seconds: number): string {
-  if (seconds < 120) return `${Math.round(seconds)}s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172800) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86400)}d`;
 }
 
 export default definePlugin<Config>({

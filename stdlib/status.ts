@@ -1,6 +1,7 @@
 import { configPath } from '../runtime/paths.js';
 import { str, truthy } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
+import { formatAge as age } from '../runtime/time-length.js';
 import { definePlugin } from './plugin.js';
 import { BatchTransactions, database, ensureTable } from './sqlite-table.js';
 
@@ -16,13 +17,6 @@ export function isFibonacci(n: number): boolean {
   if (n === 1) return true;
   while (b < n) [a, b] = [b, a + b];
   return b === n;
-}
-
-function age(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86400)}d`;
 }
 
 export default definePlugin<Config>({

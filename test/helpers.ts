@@ -7,7 +7,7 @@ import { toJavaScript } from '../compiler/emit/transpile.js';
 import { createRuntime } from '../runtime/host.js';
 import { interpret } from '../runtime/interpret.js';
 import { asMessage } from '../runtime/message.js';
-import type { CompiledModule, Message, Pipeline } from '../runtime/pipeline-api.js';
+import type { CompiledModule, Logger, Message, Pipeline } from '../runtime/pipeline-api.js';
 
 /** repoRoot is the checkout, two levels above the compiled test file. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -58,4 +58,11 @@ export function runOn(p: Pipeline, m: Message): unknown {
     error = (e as Error).message;
   }
   return { message: JSON.parse(JSON.stringify(copy)) as unknown, error };
+}
+
+/** memoryLog is a Logger that keeps its lines, for tests to read. */
+export function memoryLog(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const add = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+  return { lines, info: add('info'), warn: add('warn'), error: add('error') };
 }

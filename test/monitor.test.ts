@@ -5,17 +5,11 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { compile } from '../compiler/compile.js';
 import { renderText } from '../compiler/diagnostics/render.js';
-import type { Logger, Message } from '../runtime/pipeline-api.js';
+import type { Message } from '../runtime/pipeline-api.js';
 import { decorate, failureMessage, Monitor } from '../runtime/monitor.js';
 import { loadStatus } from '../stdlib/monitors/uptime.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
-import { tempDir } from './helpers.js';
-
-function memoryLog(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const add = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
-  return { lines, info: add('info'), warn: add('warn'), error: add('error') };
-}
+import { memoryLog, tempDir } from './helpers.js';
 
 function home(files: Record<string, string>): string {
   const h = tempDir('wubot-monitor-');

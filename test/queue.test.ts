@@ -4,17 +4,10 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Logger } from '../runtime/pipeline-api.js';
 import { ID_FIELD } from '../runtime/queue/message-id.js';
 import { QueueBusyError, QueueReader } from '../runtime/queue/queue-reader.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { repoRoot, tempDir } from './helpers.js';
-
-function memoryLog(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const add = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
-  return { lines, info: add('info'), warn: add('warn'), error: add('error') };
-}
+import { memoryLog, repoRoot, tempDir } from './helpers.js';
 
 describe('queue', () => {
   it('appends in order, claims oldest first, and stamps id, lastupdate and hostname', () => {

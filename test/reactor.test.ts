@@ -4,16 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Logger, Message } from '../runtime/pipeline-api.js';
+import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { Reactor, reactorConfigPath } from '../runtime/reactor.js';
-import { repoRoot, tempDir } from './helpers.js';
-
-function memoryLog(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const add = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
-  return { lines, info: add('info'), warn: add('warn'), error: add('error') };
-}
+import { reactorFile } from '../runtime/config-tree.js';
+import { Reactor } from '../runtime/reactor.js';
+import { memoryLog, repoRoot, tempDir } from './helpers.js';
 
 function home(rules: string, hostSuffix = ''): string {
   const h = tempDir('wubot-reactor-');
@@ -35,10 +30,10 @@ const forward = (value: string) =>
 describe('reactor', () => {
   it('prefers reactor.yaml.<host> and falls back to reactor.yaml', () => {
     const h = home('rules: []\n');
-    assert.equal(reactorConfigPath(h, 'web1'), join(h, 'config', 'reactor.yaml'));
+    assert.equal(reactorFile(join(h, 'config'), 'web1'), join(h, 'config', 'reactor.yaml'));
     writeFileSync(join(h, 'config', 'reactor.yaml.web1'), 'rules: []\n');
-    assert.equal(reactorConfigPath(h, 'web1'), join(h, 'config', 'reactor.yaml.web1'));
-    assert.equal(reactorConfigPath(h, 'web2'), join(h, 'config', 'reactor.yaml'));
+    assert.equal(reactorFile(join(h, 'config'), 'web1'), join(h, 'config', 'reactor.yaml.web1'));
+    assert.equal(reactorFile(join(h, 'config'), 'web2'), join(h, 'config', 'reactor.yaml'));
   });
 
   it('handles the queue in order, defaults the key, and reloads a changed config between batches', async () => {
