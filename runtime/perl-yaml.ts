@@ -96,9 +96,16 @@ function scalar(v: unknown, column: number, indent: string): string {
   return fold(`'${s.replace(/'/g, "''")}'`, column, indent);
 }
 
+/** Field names repeat from message to message, so how each is written is remembered (up to a bound). */
+const keyText = new Map<string, string>();
+
 function key(k: string): string {
-  if (simple(k)) return k;
-  return plainAllowed(k) && !LOOKS_LIKE_NUMBER.test(k) && !RESERVED.has(k) ? k : `'${k.replace(/'/g, "''")}'`;
+  let text = keyText.get(k);
+  if (text === undefined) {
+    text = simple(k) || (plainAllowed(k) && !LOOKS_LIKE_NUMBER.test(k) && !RESERVED.has(k)) ? k : `'${k.replace(/'/g, "''")}'`;
+    if (keyText.size < 10_000) keyText.set(k, text);
+  }
+  return text;
 }
 
 function mapping(m: Record<string, unknown>, indent: string): string {

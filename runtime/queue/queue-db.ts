@@ -48,6 +48,8 @@ function configure(db: Database.Database, durability: Durability): void {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 10000');
+  // a queue is read front to back once; a small page cache keeps a busy reactor's memory flat
+  db.pragma('cache_size = -256');
   db.exec(SCHEMA);
   db.pragma('schema_version');
 }
