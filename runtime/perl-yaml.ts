@@ -108,11 +108,11 @@ function key(k: string): string {
   return text;
 }
 
-function mapping(m: Record<string, unknown>, indent: string): string {
+function mapping(m: Record<string, unknown>, indent: string, skip?: ReadonlySet<string>): string {
   let out = '';
   for (const k of Object.keys(m).sort()) {
     const v = m[k];
-    if (v === undefined) continue;
+    if (v === undefined || skip?.has(k)) continue;
     const head = `${indent}${key(k)}:`;
     out += head + node(v, indent, head.length + 1) + '\n';
   }
@@ -141,7 +141,5 @@ const CHECKSUM_EXCLUDED = new Set(['lastupdate', 'status_since', 'status_count',
 
 /** checksum is the original's: the MD5 of the message's YAML (UTF-8), without the fields that change between repeats. */
 export function checksum(m: Message): string {
-  const kept: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(m)) if (!CHECKSUM_EXCLUDED.has(k)) kept[k] = v;
-  return hash('md5', dumpPerlYaml(kept), 'hex');
+  return hash('md5', `---\n${mapping(m, '', CHECKSUM_EXCLUDED)}\n`, 'hex');
 }

@@ -8,6 +8,7 @@ export const ID_FIELD = 'wubot_id';
 /** 64 random bits per process tell apart ids made in the same millisecond by different processes and hosts. */
 const processPart = randomBytes(8).toString('hex');
 let lastMs = 0;
+let lastMsText = '';
 let counter = 0;
 
 /**
@@ -19,9 +20,10 @@ let counter = 0;
 export function newMessageId(now = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
+    lastMsText = now.toString(36).padStart(9, '0');
     counter = 0;
   } else counter++;
-  return `${lastMs.toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${processPart}`;
+  return `${lastMsText}${counter.toString(36).padStart(4, '0')}${processPart}`;
 }
 
 /**

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS message_queue (
   data TEXT NOT NULL,
   seen INTEGER
 );
-CREATE INDEX IF NOT EXISTS message_queue_pending ON message_queue(id) WHERE seen IS NULL;
+-- claims walk the table by id from where the reader is, so pending rows need no index of their own
+DROP INDEX IF EXISTS message_queue_pending;
 CREATE TABLE IF NOT EXISTS message_queue_rejected (
   id INTEGER PRIMARY KEY,
   data TEXT,
