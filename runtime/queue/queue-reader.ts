@@ -55,7 +55,8 @@ export class QueueReader {
     private readonly lock: Database.Database,
     private readonly retentionMs: number,
   ) {
-    this.selectPending = db.prepare('SELECT id, uid, data FROM message_queue WHERE seen IS NULL AND id > ? ORDER BY id LIMIT ?');
+    // rows as arrays: cheaper than objects on the hot path
+    this.selectPending = db.prepare('SELECT id, uid, data FROM message_queue WHERE seen IS NULL AND id > ? ORDER BY id LIMIT ?').raw(true);
     const ack = db.prepare('UPDATE message_queue SET seen = ? WHERE id = ?');
     const ackRange = db.prepare('UPDATE message_queue SET seen = ? WHERE id BETWEEN ? AND ? AND seen IS NULL');
     this.ackMany = db.transaction((claimed: readonly Claimed[]) => {
@@ -108,13 +109,13 @@ export class QueueReader {
   claim(max: number): Claimed[] {
     const out: Claimed[] = [];
     while (out.length < max) {
-      const rows = this.selectPending.all(this.cursor, max - out.length) as { id: number; uid: string; data: string }[];
+      const rows = this.selectPending.all(this.cursor, max - out.length) as [number, string, string][];
       if (rows.length === 0) break;
-      for (const row of rows) {
-        this.cursor = row.id;
-        const m = decode(row.data);
-        if (typeof m === 'string') this.reject(row.id, row.data, m);
-        else out.push({ id: row.id, uid: row.uid, message: m });
+      for (const [id, uid, data] of rows) {
+        this.cursor = id;
+        const m = decode(data);
+        if (typeof m === 'string') this.reject(id, data, m);
+        else out.push({ id, uid, message: m });
       }
     }
     return out;
