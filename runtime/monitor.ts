@@ -163,8 +163,15 @@ export class Monitor {
     const { home, hostname, log } = this.opts;
     this.writer = QueueWriter.open(join(home, 'reactor'), { hostname, log });
     const tree = hostConfig(join(home, 'config'), hostname);
-    const loaded = await Promise.all(tree.instances.map((file) => loadInstance(file, this.opts)));
+    // two at a time: an instance whose compiled rules are not cached starts a compiler process
+    const loaded: (Instance | undefined)[] = [];
+    const queue = [...tree.instances];
+    const worker = async () => {
+      for (let file = queue.shift(); file; file = queue.shift()) loaded.push(await loadInstance(file, this.opts));
+    };
+    await Promise.all([worker(), worker()]);
     for (const r of loaded) if (r) this.running.push(r);
+    this.running.sort((a, b) => a.file.key.localeCompare(b.file.key));
     for (const r of this.running) this.schedule(r, this.firstDelay(r));
     log.info('monitor started', { host: hostname, instances: this.running.map((r) => r.file.key) });
     return this.running.length;
