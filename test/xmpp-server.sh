@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# A Prosody XMPP server for tests and the demo, on 127.0.0.1 only, with
+# everything (config, data, logs, pid) in one directory.
+#   xmpp-server.sh install                  install prosody from Debian's packages if missing
+#   xmpp-server.sh start DIR PORT           start (or find running) and print its PID
+#   xmpp-server.sh adduser DIR USER PASS    create or overwrite an account
+#   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
+# XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
+set -euo pipefail
+
+domain=${XMPP_DOMAIN:-localhost}
+
+die() { echo "xmpp-server.sh: $*" >&2; exit 1; }
+
+install() {
+  command -v prosody >/dev/null && return 0
+  # keep the package from starting a system-wide server on 0.0.0.0
+  local guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$guard"
+    chmod +x "$guard"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q prosody lua-unbound >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q prosody lua-unbound >/dev/null; }
+  [ -n "$guard" ] && rm -f "$guard"
+  command -v prosody >/dev/null || die "prosody did not install"
+}
+
+config() {
+  local dir=$1 port=$2
+  mkdir -p "$dir/data" "$dir/certs"
+  cat > "$dir/prosody.cfg.lua" <<LUA
+run_as_root = true
+pidfile = "$dir/prosody.pid"
+data_path = "$dir/data"
+certificates = "$dir/certs"
+log = { info = "$dir/prosody.log" }
+interfaces = { "127.0.0.1" }
+c2s_ports = { $port }
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+authentication = "internal_hashed"
+default_iteration_count = 128
+storage = "internal"
+storage_archive_item_limit = ${XMPP_OFFLINE_LIMIT:-10000}
+c2s_stanza_size_limit = ${XMPP_STANZA_LIMIT:-262144}
+modules_enabled = { "roster", "saslauth", "disco", "ping" }
+modules_disabled = { "s2s", "s2s_auth_certs" }
+VirtualHost "$domain"
+LUA
+}
+
+running_pid() {
+  local dir=$1 pid
+  [ -f "$dir/prosody.pid" ] || return 1
+  pid=$(cat "$dir/prosody.pid")
+  kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+start() {
+  local dir=$1 port=$2 pid
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if pid=$(running_pid "$dir"); then echo "$pid"; return 0; fi
+  config "$dir" "$port"
+  nohup prosody --config "$dir/prosody.cfg.lua" -F </dev/null >"$dir/stdout.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$pid"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  tail -n 20 "$dir/stdout.log" "$dir/prosody.log" >&2 2>/dev/null || true
+  die "prosody did not start on 127.0.0.1:$port"
+}
+
+adduser() {
+  local dir=$1 user=$2 pass=$3
+  dir=$(cd "$dir" && pwd)
+  [ -f "$dir/prosody.cfg.lua" ] || die "$dir has no server config; start it first"
+  PROSODYCTL_LOG_LEVEL=error prosodyctl --config "$dir/prosody.cfg.lua" register "$user" "$domain" "$pass" >/dev/null
+}
+
+stop() {
+  local dir=$1 pid
+  pid=$(running_pid "$dir") || return 0
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) [ $# -eq 3 ] || die "usage: start DIR PORT"; start "$2" "$3" ;;
+  adduser) [ $# -eq 4 ] || die "usage: adduser DIR USER PASS"; adduser "$2" "$3" "$4" ;;
+  stop) [ $# -eq 2 ] || die "usage: stop DIR"; stop "$2" ;;
+  *) die "usage: install | start DIR PORT | adduser DIR USER PASS | stop DIR" ;;
+esac
