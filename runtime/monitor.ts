@@ -79,8 +79,8 @@ function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: n
  * `react:` rules and its cache. A broken instance is logged with its
  * diagnostics and gives undefined.
  */
-export async function loadInstance(file: InstanceFile, opts: MonitorOptions): Promise<Instance | undefined> {
-const { home, hostname, log } = opts;
+export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sink: (messages: Message[]) => void): Promise<Instance | undefined> {
+  const { home, hostname, log } = opts;
   const def = monitorPlugins.get(file.plugin);
   if (!def) {
     const suggestion = closest(file.plugin, monitorPlugins.keys());
@@ -97,8 +97,13 @@ const { home, hostname, log } = opts;
     log.info('instance disabled', { key: file.key });
     return undefined;
   }
-  const instance = def.create(config, { hostname, home, key: file.key, log });
-  return {
+  let self: Instance | undefined;
+  const emit = (messages: Message[]): void => {
+    if (!self) throw new Error(`${file.key}: emit before the instance was loaded`);
+    sink(prepare(self, messages, log));
+  };
+  const instance = def.create(config, { hostname, home, key: file.key, log, emit });
+  self = {
     file,
     def,
     config,
@@ -110,6 +115,24 @@ const { home, hostname, log } = opts;
     timeout: parseTimeLength(config.timeout ?? 30) ?? 30,
     cache: readCache(cachePath(home, file.key), log),
   };
+  return self;
+}
+
+/** prepare decorates messages, runs the instance's rules on them, and keeps those that did not set last_rule. */
+function prepare(r: Instance, messages: Message[], log: Logger): Message[] {
+  const out: Message[] = [];
+  const config = r.def.decorateConfig === false ? {} : r.config;
+  for (const m of messages) {
+    decorate(m, r.file, config);
+    try {
+      r.pipeline(m);
+    } catch (e) {
+      log.error('a react rule failed; the message is queued as it was', { key: r.file.key, error: (e as Error).message });
+    }
+    if (!truthy(m.last_rule)) out.push(m);
+  }
+  r.runtime.flush();
+  return out;
 }
 
 /**
@@ -130,18 +153,7 @@ export async function produce(r: Instance, log: Logger): Promise<{ messages: Mes
     log.warn('check failed', { key: r.file.key, error: (e as Error).message });
     messages = [failureMessage((e as Error).message, r.config)];
   }
-  const out: Message[] = [];
-  for (const m of messages) {
-    decorate(m, r.file, r.config);
-    try {
-      r.pipeline(m);
-    } catch (e) {
-      log.error('a react rule failed; the message is queued as it was', { key: r.file.key, error: (e as Error).message });
-    }
-    if (!truthy(m.last_rule)) out.push(m);
-  }
-  r.runtime.flush();
-  return { messages: out, cache, delay };
+  return { messages: prepare(r, messages, log), cache, delay };
 }
 
 /**
@@ -167,7 +179,9 @@ export class Monitor {
     const loaded: (Instance | undefined)[] = [];
     const queue = [...tree.instances];
     const worker = async () => {
-      for (let file = queue.shift(); file; file = queue.shift()) loaded.push(await loadInstance(file, this.opts));
+      for (let file = queue.shift(); file; file = queue.shift()) {
+        loaded.push(await loadInstance(file, this.opts, (messages) => messages.length && this.writer!.append(messages)));
+      }
     };
     await Promise.all([worker(), worker()]);
     for (const r of loaded) if (r) this.running.push(r);

@@ -16,6 +16,12 @@ export interface MonitorContext {
   /** key is the instance's key, `<Plugin>-<name>`. */
   readonly key: string;
   readonly log: Logger;
+  /**
+   * emit queues messages at any time, for plugins that receive them as they
+   * come (XMPP): they are decorated and go through the instance's rules as
+   * a check's messages do. It returns once they are stored.
+   */
+  emit(messages: Message[]): void;
 }
 
 /** MonitorInstance is one configured monitor. */
@@ -36,6 +42,8 @@ export interface MonitorPluginDef<C = Record<string, unknown>> {
   readonly docs: string;
   /** schema of the plugin's own keys; the generic keys (delay, rand, timeout, enabled, react) are added. */
   readonly schema: JsonSchema;
+  /** decorateConfig: copy the instance's keys onto messages as `config.*` (default true; XMPP does not, as the original 0.5). */
+  readonly decorateConfig?: boolean;
   check?(config: C): ConfigProblem[];
   create(config: C, ctx: MonitorContext): MonitorInstance;
 }

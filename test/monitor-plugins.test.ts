@@ -11,7 +11,7 @@ import { tempDir } from './helpers.js';
 
 const log: Logger = { info() {}, warn() {}, error() {} };
 const never = new AbortController().signal;
-const ctx = (key: string) => ({ hostname: 'h', home: tempDir(), key, log });
+const ctx = (key: string) => ({ hostname: 'h', home: tempDir(), key, log, emit() {} });
 
 const RSS = `<?xml version="1.0"?>
 <rss version="2.0"><channel><title>USGS M5</title>

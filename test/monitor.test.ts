@@ -105,7 +105,7 @@ describe('monitor plugins', () => {
   });
 
   it('Pulse sends missed minutes, oldest first, up to max_pulses', async () => {
-    const p = monitorPlugins.get('Pulse')!.create({ max_pulses: 3 }, { hostname: 'h', home: '', key: 'Pulse-x', log: memoryLog() });
+    const p = monitorPlugins.get('Pulse')!.create({ max_pulses: 3 }, { hostname: 'h', home: '', key: 'Pulse-x', log: memoryLog(), emit() {} });
     const now = Math.floor(Date.now() / 60_000) * 60_000;
     const r = await p.check({ last_minute: now - 10 * 60_000 }, never);
     const msgs = r.react as Message[];
@@ -114,7 +114,7 @@ describe('monitor plugins', () => {
   });
 
   it('DiskSpace reports how full / is', async () => {
-    const d = monitorPlugins.get('DiskSpace')!.create({ warning_percent: 0 }, { hostname: 'h', home: '', key: 'DiskSpace-root', log: memoryLog() });
+    const d = monitorPlugins.get('DiskSpace')!.create({ warning_percent: 0 }, { hostname: 'h', home: '', key: 'DiskSpace-root', log: memoryLog(), emit() {} });
     const m = (await d.check({}, never)).react as Message;
     assert.equal(typeof m.percent, 'number');
     assert.equal(m.status, (m.percent as number) >= 95 ? 'CRITICAL' : 'WARNING');
@@ -124,7 +124,7 @@ describe('monitor plugins', () => {
     const dir = tempDir();
     const file = join(dir, 'a.log');
     writeFileSync(file, 'x\ny\n');
-    const t = monitorPlugins.get('FileTail')!.create({ path: file }, { hostname: 'h', home: '', key: 'FileTail-a', log: memoryLog() });
+    const t = monitorPlugins.get('FileTail')!.create({ path: file }, { hostname: 'h', home: '', key: 'FileTail-a', log: memoryLog(), emit() {} });
     const first = await t.check({}, never);
     const again = await t.check({}, never);
     assert.deepEqual((first.react as Message[]).map((m) => m.wubot_id), (again.react as Message[]).map((m) => m.wubot_id));

@@ -31,10 +31,13 @@ export async function checkCommand(args: string[], flags: Flags): Promise<number
   }
   const log = createLogger();
   const key = `${plugin}-${instance}`;
-  const r = await loadInstance({ plugin, name: instance, key, path }, { home, hostname, log });
+  const print = (messages: Record<string, unknown>[]) => {
+    for (const m of messages) process.stdout.write(JSON.stringify(m) + '\n');
+  };
+  const r = await loadInstance({ plugin, name: instance, key, path }, { home, hostname, log }, print);
   if (!r) return 1;
   const { messages, cache } = await produce(r, log);
-  for (const m of messages) process.stdout.write(JSON.stringify(m) + '\n');
+  print(messages);
   if (cache) writeCache(cachePath(home, key), cache);
   r.instance.close?.();
   r.runtime.close();
