@@ -7,6 +7,7 @@ import Idle from './idle.js';
 import Pulse from './pulse.js';
 import RSS from './rss.js';
 import Uptime from './uptime.js';
+import XMPP from './xmpp.js';
 
 /** monitorPlugins are all monitor plugins by name. */
-export const monitorPlugins: ReadonlyMap<string, MonitorPluginDef> = new Map([Command, Directory, DiskSpace, FileTail, Idle, Pulse, RSS, Uptime].map((p) => [p.name, p] as const));
+export const monitorPlugins: ReadonlyMap<string, MonitorPluginDef> = new Map([Command, Directory, DiskSpace, FileTail, Idle, Pulse, RSS, Uptime, XMPP].map((p) => [p.name, p] as const));

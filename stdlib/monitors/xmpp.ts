@@ -1,0 +1,154 @@
+import { configPath } from '../../runtime/paths.js';
+import type { Message } from '../../runtime/pipeline-api.js';
+import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
+import { XmppLink } from '../../runtime/xmpp/link.js';
+import { decodeBody, encodeBody, WireError } from '../../runtime/xmpp/wire.js';
+import { defineMonitor } from '../monitor-plugin.js';
+
+interface Config {
+  account: string;
+  password: string;
+  host?: string;
+  port?: number;
+  directory: string;
+  user?: string;
+  resource?: string;
+  allow?: string[];
+  max_hops?: number;
+  batch?: number;
+}
+
+/** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
+export const PATH_FIELD = 'wubot_path';
+
+/** bareJid is a JID without its resource, in lower case. */
+export function bareJid(jid: string): string {
+  return jid.split('/')[0].toLowerCase();
+}
+
+/**
+ * loopStop says why a message must not go to `to`: the recipient is already
+ * on its path, or the path is as long as `maxHops`. Undefined means it may go.
+ */
+export function loopStop(m: Message, to: string, maxHops: number): string | undefined {
+  const path = Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]).map((p) => bareJid(String(p))) : [];
+  if (path.includes(bareJid(to))) return `routing loop: ${to} is already on the path ${path.join(' → ')}`;
+  if (path.length >= maxHops) return `too many hops: ${path.join(' → ')} (max_hops ${maxHops})`;
+  return undefined;
+}
+
+export default defineMonitor<Config>({
+  name: 'XMPP',
+  summary: 'Send and receive messages between hosts over XMPP.',
+  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it, and one the server bounces stays queued. Messages received from `user` or a JID in `allow` are decoded, marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent.',
+  decorateConfig: false,
+  schema: {
+    type: 'object',
+    properties: {
+      account: { type: 'string', pattern: '^[^@/\\s]+@[^@/\\s]+$', description: 'this bot\'s JID, user@domain' },
+      password: { type: 'string', description: 'the account\'s password' },
+      host: { type: 'string', description: 'the XMPP server (default 127.0.0.1)' },
+      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'the server\'s port (default 5222)' },
+      directory: { type: 'string', description: 'the queue whose messages are sent' },
+      user: { type: 'string', description: 'the JID messages are sent to' },
+      resource: { type: 'string', description: 'this bot\'s fixed resource (default wubot)' },
+      allow: { type: 'array', items: { type: 'string' }, description: 'more JIDs whose messages are accepted' },
+      max_hops: { type: 'integer', minimum: 1, description: 'most hosts a message may pass (default 8)' },
+      batch: { type: 'integer', minimum: 1, description: 'messages sent per confirmation (default 200)' },
+    },
+    required: ['account', 'password', 'directory'],
+  },
+  create(c, ctx) {
+    const [username, domain] = c.account.split('@');
+    const allowed = new Set([...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
+    const link = new XmppLink(
+      { service: `xmpp://${c.host ?? '127.0.0.1'}:${c.port ?? 5222}`, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log },
+      ({ from, body }) => {
+        if (!allowed.has(bareJid(from))) {
+          ctx.log.warn('dropped a message from a JID that is not allowed', { from });
+          return;
+        }
+        let m: Message;
+        try {
+          m = decodeBody(body);
+        } catch (e) {
+          ctx.log.warn('dropped a message that cannot be decoded', { from, reason: e instanceof WireError ? e.message : String(e) });
+          return;
+        }
+        m.noforward = 1;
+        ctx.emit([m]);
+      },
+    );
+    let reader: QueueReader | undefined;
+    let started = false;
+    const maxHops = c.max_hops ?? 8;
+
+    async function drain(): Promise<number> {
+      if (!c.user) return 0;
+      reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log });
+      let sent = 0;
+      for (;;) {
+        const claimed = reader.claim(c.batch ?? 200);
+        if (claimed.length === 0) return sent;
+        const going: Claimed[] = [];
+        for (const cl of claimed) {
+          const stop = loopStop(cl.message, c.user, maxHops);
+          if (stop) {
+            ctx.log.warn('kept a message back from a routing loop', { id: cl.uid, reason: stop });
+            reader.deadLetter(cl, ctx.key, stop);
+          } else going.push(cl);
+        }
+        const out = going.map((cl) => {
+          const m = cl.message;
+          m.noforward = 1;
+          m[PATH_FIELD] = [...(Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : []), bareJid(c.account)];
+          return { id: cl.uid, to: c.user!, body: encodeBody(m) };
+        });
+        let bounced: Map<string, string>;
+        try {
+          bounced = await link.sendBatch(out);
+        } catch (e) {
+          reader.rewind();
+          throw e;
+        }
+        const firstBounce = going.findIndex((cl) => bounced.has(cl.uid));
+        const accepted = firstBounce < 0 ? going : going.slice(0, firstBounce);
+        reader.ack(accepted);
+        sent += accepted.length;
+        if (firstBounce >= 0) {
+          // keep the bounced message and everything after it, in order, for the next check
+          reader.rewind();
+          ctx.log.warn('the server bounced a message; it stays queued', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
+          return sent;
+        }
+      }
+    }
+
+    let draining: Promise<unknown> | undefined;
+    return {
+      async check() {
+        // a check that outlived its timeout may still be sending: never send from two checks at once
+        if (draining) return {};
+        try {
+          if (!started) {
+            await link.start();
+            started = true;
+            ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
+          }
+          draining = drain();
+          await draining;
+          return {};
+        } catch (e) {
+          // connection trouble is a local message that a forward rule does not send on
+          return { react: [{ subject: `XMPP: ERROR: ${(e as Error).message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }] };
+        } finally {
+          draining = undefined;
+        }
+      },
+      close() {
+        reader?.close();
+        void link.stop();
+      },
+    };
+  },
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { repoRoot, tempDir } from './helpers.js';
+
+/* Real wubot processes on two hosts, talking through a real Prosody on 127.0.0.1. */
+const script = join(repoRoot, 'test', 'xmpp-server.sh');
+const wubot = join(repoRoot, 'dist', 'bin', 'wubot.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function start(daemon: string, home: string, host: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [wubot, daemon, '--home', home, '--hostname', host], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes(`${daemon} started`)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${daemon} exited ${code}: ${err}`)));
+  });
+  return child;
+}
+
+function rows(dir: string): Record<string, unknown>[] {
+  const file = join(dir, 'queue.sqlite');
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true });
+  const r = db.prepare('SELECT data FROM message_queue ORDER BY id').all() as { data: string }[];
+  db.close();
+  return r.map((x) => JSON.parse(x.data) as Record<string, unknown>);
+}
+
+function home(host: string, files: Record<string, string>): string {
+  const h = tempDir(`wubot-${host}-`);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(h, 'config', path, '..'), { recursive: true });
+    writeFileSync(join(h, 'config', path), text);
+  }
+  return h;
+}
+
+describe('two hosts over XMPP', () => {
+  const server = tempDir('wubot-prosody-');
+  let port = 0;
+  const procs: ChildProcess[] = [];
+
+  before(async () => {
+    port = await freePort();
+    execFileSync(script, ['start', server, String(port)]);
+    for (const u of ['web1', 'central']) execFileSync(script, ['adduser', server, u, `${u}-pw`]);
+  });
+
+  after(async () => {
+    for (const p of procs) p.kill('SIGTERM');
+    await sleep(300);
+    execFileSync(script, ['stop', server]);
+  });
+
+  it('forwards what the rules queue, in order, marked noforward, with the origin kept; a relay back is stopped by the loop guard', async () => {
+    const xmpp = (me: string, to: string) =>
+      `account: ${me}@localhost\npassword: ${me}-pw\nhost: 127.0.0.1\nport: ${port}\ndirectory: forward\nuser: ${to}@localhost\ndelay: 0.2\n`;
+    const forward = 'rules:\n  - name: forward\n    condition: noforward is false\n    plugin: MessageQueue\n    config: { directory: forward }\n';
+    // central relays what it receives straight back: the loop guard must stop it
+    const relay = 'rules:\n  - name: relay\n    plugin: DeleteField\n    config: { field: noforward }\n  - name: back\n    plugin: MessageQueue\n    config: { directory: forward }\n';
+    const web1 = home('web1', { 'reactor.yaml': forward, 'plugins/XMPP/link.yaml': xmpp('web1', 'central') });
+    const central = home('central', { 'reactor.yaml': relay, 'plugins/XMPP/link.yaml': xmpp('central', 'web1') });
+    procs.push(await start('monitor', web1, 'web1'), await start('reactor', web1, 'web1'));
+    procs.push(await start('monitor', central, 'central'), await start('reactor', central, 'central'));
+    const w = QueueWriter.open(join(web1, 'reactor'), { hostname: 'web1' });
+    w.append(Array.from({ length: 100 }, (_, i) => ({ n: i, subject: `load ${i}`, key: 'Uptime-web1', lastupdate: 1764300000 + i })));
+    w.close();
+    const got = () => rows(join(central, 'reactor')).filter((m) => m.key === 'Uptime-web1');
+    for (let t = 0; got().length < 100 && t < 300; t++) await sleep(100);
+    const received = got();
+    assert.deepEqual(received.map((m) => m.n), Array.from({ length: 100 }, (_, i) => i));
+    assert.ok(received.every((m) => m.noforward === 1 && m.hostname === 'web1'));
+    assert.equal(received[5].lastupdate, 1764300005);
+    assert.deepEqual(received[0].wubot_path, ['web1@localhost']);
+    // central's relay would send them back to web1, which is on their path: the guard keeps them as dead letters
+    const dead = () => {
+      const file = join(central, 'forward', 'queue.sqlite');
+      if (!existsSync(file)) return [];
+      const db = new Database(file, { readonly: true });
+      const r = db.prepare('SELECT error FROM message_queue_dead').all() as { error: string }[];
+      db.close();
+      return r;
+    };
+    for (let t = 0; dead().length < 100 && t < 300; t++) await sleep(100);
+    assert.equal(dead().length, 100);
+    assert.match(dead()[0].error, /routing loop: web1@localhost is already on the path web1@localhost/);
+    assert.equal(rows(join(web1, 'reactor')).filter((m) => m.key === 'Uptime-web1' && Array.isArray(m.wubot_path)).length, 0);
+  });
+});
