@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { XmppLink } from '../runtime/xmpp/link.js';
+import { encodeBody } from '../runtime/xmpp/wire.js';
+import { memoryLog, repoRoot, tempDir } from './helpers.js';
 
 /* Real wubot processes on two hosts, talking through a real Prosody on 127.0.0.1. */
 const script = join(repoRoot, 'test', 'xmpp-server.sh');
@@ -60,7 +62,7 @@ describe('two hosts over XMPP', () => {
   before(async () => {
     port = await freePort();
     execFileSync(script, ['start', server, String(port)]);
-    for (const u of ['web1', 'central']) execFileSync(script, ['adduser', server, u, `${u}-pw`]);
+    for (const u of ['web1', 'central', 'stranger']) execFileSync(script, ['adduser', server, u, `${u}-pw`]);
   });
 
   after(async () => {
@@ -102,5 +104,36 @@ describe('two hosts over XMPP', () => {
     assert.equal(dead().length, 100);
     assert.match(dead()[0].error, /routing loop: web1@localhost is already on the path web1@localhost/);
     assert.equal(rows(join(web1, 'reactor')).filter((m) => m.key === 'Uptime-web1' && Array.isArray(m.wubot_path)).length, 0);
+  });
+
+  it('drops undecodable bodies, YAML bombs and messages from JIDs not allowed, and keeps running', async () => {
+    const logLines: string[] = [];
+    const h = home('laptop', {
+      'plugins/XMPP/link.yaml': `account: central@localhost\npassword: central-pw\nhost: 127.0.0.1\nport: ${port}\ndirectory: forward\nuser: web1@localhost\nresource: other\ndelay: 0.2\n`,
+    });
+    const child = spawn(process.execPath, [wubot, 'monitor', '--home', h, '--hostname', 'laptop'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    procs.push(child);
+    child.stderr!.on('data', (d: Buffer) => logLines.push(d.toString()));
+    for (let t = 0; !logLines.join('').includes('XMPP: session ready') && t < 100; t++) await sleep(100);
+    const send = async (user: string, bodies: string[]) => {
+      const link = new XmppLink(
+        { service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'test', log: memoryLog() },
+        () => {},
+      );
+      await link.start();
+      await link.sendBatch(bodies.map((body, i) => ({ id: `${user}${i}`, to: 'central@localhost/other', body })));
+      await link.stop();
+    };
+    const bomb = Buffer.from('a: &a [x,x,x,x,x,x,x,x,x]\n' + 'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill('*' + 'abcdefgh'[i]).join(',')}]`).join('\n')).toString('base64');
+    await send('stranger', [encodeBody({ subject: 'let me in' })]);
+    await send('web1', ['%%% not base64 %%%', bomb, Buffer.from('- a list').toString('base64'), encodeBody({ subject: 'fine', key: 'Test-ok' })]);
+    const got = () => rows(join(h, 'reactor')).filter((m) => m.key === 'Test-ok');
+    for (let t = 0; got().length < 1 && t < 100; t++) await sleep(100);
+    assert.equal(got().length, 1);
+    assert.equal(rows(join(h, 'reactor')).filter((m) => m.subject === 'let me in').length, 0);
+    const log = logLines.join('');
+    assert.match(log, /dropped a message from a JID that is not allowed.*stranger@localhost/);
+    assert.equal((log.match(/dropped a message that cannot be decoded/g) ?? []).length, 3);
+    assert.equal(child.exitCode, null);
   });
 });

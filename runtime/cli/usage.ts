@@ -17,5 +17,5 @@ export const usage = `usage: wubot <command> [options]
   queue stats <dir>     counts of pending, acknowledged, rejected and dead messages
 
 --home defaults to $WUBOT_HOME, else ~/wubot; --hostname to the short host name.
-The XMPP link between hosts is not in this version yet.
+Hosts talk to each other through XMPP monitor instances (config/plugins/XMPP/).
 `;
