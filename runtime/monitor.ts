@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { closest } from '../compiler/diagnostics/suggest.js';
@@ -93,6 +93,9 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     return undefined;
   }
   const config = (parse(readFileSync(file.path, 'utf8')) ?? {}) as Record<string, unknown>;
+  if (Object.keys(config).some((k) => SECRET_KEY.test(k)) && (statSync(file.path).mode & 0o044) !== 0) {
+    log.warn('a config file holding a password can be read by other users; make it private with chmod 600', { file: file.path });
+  }
   if ('enabled' in config && !truthy(config.enabled)) {
     log.info('instance disabled', { key: file.key });
     return undefined;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -86,6 +86,24 @@ describe('monitor', () => {
     while (queued(h).length < 3) await sleep(50);
     await monitor.stop();
     assert.deepEqual(queued(h).map((m) => m.subject), ['one', 'two', 'three']);
+  });
+
+  it('warns when a config file holding a password can be read by others', async () => {
+    const h = home({ 'plugins/XMPP/link.yaml': 'account: a@localhost\npassword: pw\ndirectory: forward\nport: 1\ndelay: 1h\n' });
+    const file = join(h, 'config/plugins/XMPP/link.yaml');
+    chmodSync(file, 0o644);
+    const log = memoryLog();
+    let monitor = new Monitor({ home: h, hostname: 'h1', log });
+    await monitor.start();
+    await monitor.stop();
+    assert.match(log.lines.join('\n'), /warn a config file holding a password can be read by other users/);
+    assert.doesNotMatch(log.lines.join('\n'), /"pw"/);
+    chmodSync(file, 0o600);
+    const quiet = memoryLog();
+    monitor = new Monitor({ home: h, hostname: 'h1', log: quiet });
+    await monitor.start();
+    await monitor.stop();
+    assert.doesNotMatch(quiet.lines.join('\n'), /can be read by other users/);
   });
 
   it('reports instance config errors at file:line:col, as lint does', () => {

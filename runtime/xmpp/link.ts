@@ -68,6 +68,11 @@ export class XmppLink {
     });
   }
 
+  /** isOnline tells whether the bot is connected with its presence sent. */
+  get isOnline(): boolean {
+    return this.online;
+  }
+
   /** start connects and resolves once the bot is online with its presence sent. */
   async start(): Promise<void> {
     await this.xmpp.start();

@@ -129,6 +129,8 @@ export default defineMonitor<Config>({
       async check() {
         // a check that outlived its timeout may still be sending: never send from two checks at once
         if (draining) return {};
+        // after a disconnect the client reconnects by itself; the queue waits until it is back
+        if (started && !link.isOnline) return {};
         try {
           if (!started) {
             await link.start();
