@@ -1,8 +1,25 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const REACTOR_FILE = /^reactor\.yaml(\.[A-Za-z0-9_-]+)?$/;
+const INSTANCE_FILE = /\.yaml(\.[A-Za-z0-9_-]+)?$/;
 const IGNORED_SUFFIX = /\.(disabled|bak|orig|old|swp)$/;
+
+/** ConfigFile is a file to compile: a reactor rule file, or a monitor instance of a plugin. */
+export interface ConfigFile {
+  readonly path: string;
+  /** instanceOf is the monitor plugin of an instance file (from its `plugins/<Plugin>/` folder). */
+  readonly instanceOf?: string;
+}
+
+function configDir(path: string): string {
+  return existsSync(join(path, 'config')) && statSync(join(path, 'config')).isDirectory() ? join(path, 'config') : path;
+}
+
+function kindOf(path: string): ConfigFile {
+  const parent = dirname(path);
+  return basename(dirname(parent)) === 'plugins' ? { path, instanceOf: basename(parent) } : { path };
+}
 
 /**
  * ruleFilesIn lists the reactor rule files of a path: the file itself, or the
@@ -11,9 +28,29 @@ const IGNORED_SUFFIX = /\.(disabled|bak|orig|old|swp)$/;
  */
 export function ruleFilesIn(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
-  const dir = existsSync(join(path, 'config')) && statSync(join(path, 'config')).isDirectory() ? join(path, 'config') : path;
+  const dir = configDir(path);
   return readdirSync(dir)
     .filter((n) => REACTOR_FILE.test(n) && !IGNORED_SUFFIX.test(n))
     .sort()
     .map((n) => join(dir, n));
+}
+
+/**
+ * configFilesIn lists what lint checks in a path: a file by itself (an
+ * instance when it lies in `plugins/<Plugin>/`), or every host's reactor
+ * files and monitor instances of a config root.
+ */
+export function configFilesIn(path: string): ConfigFile[] {
+  if (!statSync(path).isDirectory()) return [kindOf(path)];
+  const files: ConfigFile[] = ruleFilesIn(path).map((p) => ({ path: p }));
+  const plugins = join(configDir(path), 'plugins');
+  if (!existsSync(plugins)) return files;
+  for (const plugin of readdirSync(plugins).sort()) {
+    const dir = join(plugins, plugin);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir).sort()) {
+      if (INSTANCE_FILE.test(name) && !IGNORED_SUFFIX.test(name)) files.push({ path: join(dir, name), instanceOf: plugin });
+    }
+  }
+  return files;
 }

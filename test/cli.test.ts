@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoRoot, tempDir } from './helpers.js';
@@ -42,6 +42,23 @@ describe('wubotc', () => {
     assert.ok(diags.length > 0 && diags.every((d) => d.severity === 'warning'));
     assert.equal(diags[0].span.start.line, 3);
     assert.equal(diags[0].span.start.col, 16);
+  });
+
+  it('lint checks the monitor instances of a config root too, as the monitor loads them', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'config', 'plugins', 'Uptime'), { recursive: true });
+    mkdirSync(join(root, 'config', 'plugins', 'Uptim'), { recursive: true });
+    writeFileSync(join(root, 'config', 'reactor.yaml'), 'rules: []\n');
+    writeFileSync(join(root, 'config', 'plugins', 'Uptime', 'load.yaml.web1'), 'warning_load: 4\nreact:\n  - name: x\n    condition: a == 1\n');
+    writeFileSync(join(root, 'config', 'plugins', 'Uptime', 'old.yaml.disabled'), 'bogus: 1\n');
+    writeFileSync(join(root, 'config', 'plugins', 'Uptim', 'x.yaml'), 'delay: 1\n');
+    const r = wubotc(['lint', root]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /load\.yaml\.web1:4:16: error WB2001: cannot parse `a == 1`/);
+    assert.match(r.stdout, /Uptim\/x\.yaml:1:1: error WB3001: unknown monitor plugin `Uptim`.*\n(.*\n)*.*did you mean `Uptime`/);
+    assert.doesNotMatch(r.stdout, /old\.yaml\.disabled/);
+    const single = wubotc(['lint', join(root, 'config', 'plugins', 'Uptime', 'load.yaml.web1')]);
+    assert.equal(single.code, 1);
   });
 
   it('lint rejects a missing path and a bad format with status 2', () => {

@@ -1,8 +1,26 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { compile } from '../compile.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
-import { ruleFilesIn } from '../rule-files.js';
+import { configFilesIn, type ConfigFile } from '../rule-files.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile, span } from '../diagnostics/source.js';
+import { closest } from '../diagnostics/suggest.js';
+import { monitorPlugins } from '../../stdlib/monitors/index.js';
+
+/** lintFile checks one rule file or monitor instance, as the reactor and the monitor will load it. */
+function lintFile(file: ConfigFile): Diagnostic[] {
+  if (file.instanceOf !== undefined && !monitorPlugins.has(file.instanceOf)) {
+    const suggestion = closest(file.instanceOf, monitorPlugins.keys());
+    const at = span(new SourceFile(file.path, readFileSync(file.path, 'utf8')), 0, 0);
+    return [
+      diagnostic('unknownPlugin', at, `unknown monitor plugin \`${file.instanceOf}\` (the folder this instance is in)`, {
+        hint: suggestion ? `did you mean \`${suggestion}\`?` : `the monitor plugins are ${[...monitorPlugins.keys()].sort().join(', ')}`,
+      }),
+    ];
+  }
+  return compile(file.path, { emit: false, instanceOf: file.instanceOf }).diagnostics;
+}
 
 /** lintCommand prints the diagnostics of rule files, as text or JSON. */
 export function lintCommand(paths: string[], flags: Record<string, string | boolean | undefined>): number {
@@ -17,7 +35,7 @@ export function lintCommand(paths: string[], flags: Record<string, string | bool
       process.stderr.write(`wubotc: ${p}: no such file or directory\n`);
       return 2;
     }
-    for (const file of ruleFilesIn(p)) diags.push(...compile(file, { emit: false }).diagnostics);
+    for (const file of configFilesIn(p)) diags.push(...lintFile(file));
   }
   if (format === 'json') process.stdout.write(JSON.stringify(toJson(diags), null, 2) + '\n');
   else if (diags.length) process.stdout.write(renderText(diags) + '\n');
