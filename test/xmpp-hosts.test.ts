@@ -91,6 +91,10 @@ describe('two hosts over XMPP', () => {
     assert.ok(received.every((m) => m.noforward === 1 && m.hostname === 'web1'));
     assert.equal(received[5].lastupdate, 1764300005);
     assert.deepEqual(received[0].wubot_path, ['web1@localhost']);
+    const ready = rows(join(web1, 'reactor')).filter((m) => m.subject === 'XMPP: session ready' && m.hostname === 'web1');
+    assert.equal(ready.length, 1);
+    assert.equal(ready[0].noforward, 1);
+    assert.equal(ready[0].key, 'XMPP-link');
     // central's relay would send them back to web1, which is on their path: the guard keeps them as dead letters
     const dead = () => {
       const file = join(central, 'forward', 'queue.sqlite');

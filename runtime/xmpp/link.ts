@@ -19,6 +19,9 @@ export interface Incoming {
   readonly body: string;
 }
 
+/** LinkEvent is a change of the connection: online (presence sent), offline, or an error. */
+export type LinkEvent = { kind: 'online' } | { kind: 'offline' } | { kind: 'error'; message: string };
+
 /** Outgoing is a chat message to send, with the id the server echoes in a bounce. */
 export interface Outgoing {
   readonly id: string;
@@ -40,6 +43,7 @@ export class XmppLink {
   constructor(
     private readonly opts: LinkOptions,
     onMessage: (m: Incoming) => void,
+    onEvent: (e: LinkEvent) => void = () => {},
   ) {
     this.xmpp = client({
       service: opts.service,
@@ -48,11 +52,18 @@ export class XmppLink {
       password: opts.password,
       resource: opts.resource,
     });
-    this.xmpp.on('error', (e: Error) => opts.log.warn('xmpp error', { error: e.message }));
-    this.xmpp.on('offline', () => (this.online = false));
+    this.xmpp.on('error', (e: Error) => {
+      opts.log.warn('xmpp error', { error: e.message });
+      onEvent({ kind: 'error', message: e.message });
+    });
+    this.xmpp.on('offline', () => {
+      if (this.online) onEvent({ kind: 'offline' });
+      this.online = false;
+    });
     this.xmpp.on('online', async () => {
       await this.xmpp.send(xml('presence'));
       this.online = true;
+      onEvent({ kind: 'online' });
     });
     this.xmpp.on('stanza', (stanza) => {
       if (!stanza.is('message')) return;

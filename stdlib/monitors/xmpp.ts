@@ -1,7 +1,7 @@
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
-import { XmppLink } from '../../runtime/xmpp/link.js';
+import { XmppLink, type LinkEvent } from '../../runtime/xmpp/link.js';
 import { decodeBody, encodeBody, WireError } from '../../runtime/xmpp/wire.js';
 import { defineMonitor } from '../monitor-plugin.js';
 
@@ -61,6 +61,19 @@ export default defineMonitor<Config>({
   create(c, ctx) {
     const [username, domain] = c.account.split('@');
     const allowed = new Set([...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
+    const where = `${c.host ?? '127.0.0.1'}:${c.port ?? 5222}`;
+    // connection events are local messages, marked noforward so a catch-all forward rule does not send them on
+    let lastError = 0;
+    const onEvent = (e: LinkEvent): void => {
+      if (e.kind === 'error') {
+        // while a server is down the client retries every second: one message a minute says so
+        if (Date.now() - lastError < 60_000) return;
+        lastError = Date.now();
+      }
+      if (e.kind === 'online') ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
+      else if (e.kind === 'offline') ctx.emit([{ subject: `XMPP: disconnect (${where})`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
+      else ctx.emit([{ subject: `XMPP: ERROR: ${e.message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
+    };
     const link = new XmppLink(
       { service: `xmpp://${c.host ?? '127.0.0.1'}:${c.port ?? 5222}`, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log },
       ({ from, body }) => {
@@ -78,6 +91,7 @@ export default defineMonitor<Config>({
         m.noforward = 1;
         ctx.emit([m]);
       },
+      onEvent,
     );
     let reader: QueueReader | undefined;
     let started = false;
@@ -135,14 +149,13 @@ export default defineMonitor<Config>({
           if (!started) {
             await link.start();
             started = true;
-            ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
           }
           draining = drain();
           await draining;
           return {};
         } catch (e) {
-          // connection trouble is a local message that a forward rule does not send on
-          return { react: [{ subject: `XMPP: ERROR: ${(e as Error).message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }] };
+          onEvent({ kind: 'error', message: (e as Error).message });
+          return {};
         } finally {
           draining = undefined;
         }
