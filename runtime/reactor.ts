@@ -81,6 +81,7 @@ export class Reactor {
       this.opts.log.error('the reactor config has errors', { config: path, diagnostics: loaded.report });
       return undefined;
     }
+    if (loaded.report) this.opts.log.warn('the reactor config has warnings', { config: path, diagnostics: loaded.report });
     return { pipeline: loaded.pipeline, runtime: loaded.runtime, files: loaded.files, signature: signature(loaded.files) };
   }
 

@@ -1,7 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { compile, type Compilation, type CompileOptions } from '../compiler/compile.js';
 import { toJavaScript } from '../compiler/emit/transpile.js';
 import { createRuntime } from '../runtime/host.js';
@@ -65,4 +68,64 @@ export function memoryLog(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const add = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   return { lines, info: add('info'), warn: add('warn'), error: add('error') };
+}
+
+/** sleep waits a while. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** freePort finds a port on 127.0.0.1 nobody listens on. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** queueMessages reads the messages a queue directory holds, oldest first (none when it has no file yet). */
+export function queueMessages(dir: string, where = ''): Message[] {
+  const file = join(dir, 'queue.sqlite');
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true });
+  const rows = db.prepare(`SELECT data FROM message_queue ${where} ORDER BY id`).all() as { data: string }[];
+  db.close();
+  return rows.map((r) => JSON.parse(r.data) as Message);
+}
+
+/** startDaemon runs `wubot monitor|reactor` and resolves once it says it started; its log collects in `log`. */
+export async function startDaemon(daemon: 'monitor' | 'reactor', home: string, hostname: string): Promise<ChildProcess & { log: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubot.js'), daemon, '--home', home, '--hostname', hostname], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  }) as ChildProcess & { log: string };
+  child.log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      child.log += d.toString();
+      if (child.log.includes(`${daemon} started`)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${daemon} exited ${code} before starting: ${child.log}`)));
+  });
+  return child;
+}
+
+/** stopChild signals a process and waits until it has exited. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  child.kill(signal);
+  if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+}
+
+/** Prosody is a test XMPP server on 127.0.0.1 (test/xmpp-server.sh), with an account `<user>` / `<user>-pw` per user. */
+export interface Prosody {
+  readonly port: number;
+  stop(): void;
+}
+
+/** startProsody starts a Prosody of its own for one test file. */
+export async function startProsody(users: readonly string[], env: Record<string, string> = {}): Promise<Prosody> {
+  const script = join(repoRoot, 'test', 'xmpp-server.sh');
+  const dir = tempDir('wubot-prosody-');
+  const port = await freePort();
+  execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, ...env } });
+  for (const u of users) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
+  return { port, stop: () => execFileSync(script, ['stop', dir]) };
 }

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { compile } from '../compiler/compile.js';
 import { renderText } from '../compiler/diagnostics/render.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { decorate, failureMessage, Monitor } from '../runtime/monitor.js';
 import { loadStatus } from '../stdlib/monitors/uptime.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
-import { memoryLog, tempDir } from './helpers.js';
+import { memoryLog, queueMessages, sleep, tempDir } from './helpers.js';
 
 function home(files: Record<string, string>): string {
   const h = tempDir('wubot-monitor-');
@@ -20,17 +19,9 @@ function home(files: Record<string, string>): string {
   return h;
 }
 
-function queued(h: string): Message[] {
-  const file = join(h, 'reactor', 'queue.sqlite');
-  if (!existsSync(file)) return [];
-  const db = new Database(file, { readonly: true });
-  const rows = db.prepare('SELECT data FROM message_queue ORDER BY id').all() as { data: string }[];
-  db.close();
-  return rows.map((r) => JSON.parse(r.data) as Message);
-}
+const queued = (h: string): Message[] => queueMessages(join(h, 'reactor'));
 
 const never = new AbortController().signal;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('monitor', () => {
   it('decorates messages as the original, without secrets or react', () => {

@@ -8,7 +8,7 @@ import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { reactorFile } from '../runtime/config-tree.js';
 import { Reactor } from '../runtime/reactor.js';
-import { memoryLog, repoRoot, tempDir } from './helpers.js';
+import { memoryLog, queueMessages, repoRoot, tempDir } from './helpers.js';
 
 function home(rules: string, hostSuffix = ''): string {
   const h = tempDir('wubot-reactor-');
@@ -17,12 +17,7 @@ function home(rules: string, hostSuffix = ''): string {
   return h;
 }
 
-function forwarded(h: string): Message[] {
-  const db = new Database(join(h, 'forward', 'queue.sqlite'), { readonly: true });
-  const rows = db.prepare('SELECT data FROM message_queue ORDER BY id').all() as { data: string }[];
-  db.close();
-  return rows.map((r) => JSON.parse(r.data) as Message);
-}
+const forwarded = (h: string): Message[] => queueMessages(join(h, 'forward'));
 
 const forward = (value: string) =>
   `rules:\n  - name: set\n    plugin: SetField\n    config: { field: v, value: ${value} }\n  - name: forward\n    plugin: MessageQueue\n    config: { directory: forward }\n`;

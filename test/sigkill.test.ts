@@ -1,41 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { repoRoot, tempDir } from './helpers.js';
+import { queueMessages, sleep, startDaemon, stopChild, tempDir } from './helpers.js';
 
-const wubot = join(repoRoot, 'dist', 'bin', 'wubot.js');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** start runs `wubot <daemon>` and resolves once it says it started. */
-async function start(daemon: 'monitor' | 'reactor', home: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [wubot, daemon, '--home', home, '--hostname', 'h1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes(`${daemon} started`)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${daemon} exited ${code} before starting: ${err}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  child.kill(signal);
-  if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
-}
-
-function count(dir: string, where = ''): number {
-  const file = join(dir, 'queue.sqlite');
-  if (!existsSync(file)) return 0;
-  const db = new Database(file, { readonly: true });
-  const n = (db.prepare(`SELECT count(*) AS n FROM message_queue ${where}`).get() as { n: number }).n;
-  db.close();
-  return n;
-}
+const count = (dir: string, where = '') => queueMessages(dir, where).length;
 
 describe('monitor and reactor under SIGKILL', () => {
   it('bring 20,000 messages downstream exactly once, in order, however often they are killed', async () => {
@@ -50,7 +19,7 @@ describe('monitor and reactor under SIGKILL', () => {
     );
     const total = 20_000;
     let written = 0;
-    const procs = { monitor: await start('monitor', home), reactor: await start('reactor', home) };
+    const procs = { monitor: await startDaemon('monitor', home, 'h1'), reactor: await startDaemon('reactor', home, 'h1') };
     const produce = (async () => {
       while (written < total) {
         const n = Math.min(300, total - written);
@@ -64,24 +33,22 @@ describe('monitor and reactor under SIGKILL', () => {
     while (written < total || kills.monitor + kills.reactor < 12) {
       await sleep(Math.random() * 300);
       const which = Math.random() < 0.5 ? 'monitor' : 'reactor';
-      await kill(procs[which]);
+      await stopChild(procs[which], 'SIGKILL');
       kills[which]++;
-      procs[which] = await start(which, home);
+      procs[which] = await startDaemon(which, home, 'h1');
     }
     await produce;
     const forward = join(home, 'forward');
     const deadline = Date.now() + 60_000;
     while ((count(forward) < total || count(join(home, 'reactor'), 'WHERE seen IS NULL') > 0) && Date.now() < deadline) await sleep(100);
-    await kill(procs.monitor, 'SIGTERM');
-    await kill(procs.reactor, 'SIGTERM');
+    await stopChild(procs.monitor);
+    await stopChild(procs.reactor);
 
-    const db = new Database(join(forward, 'queue.sqlite'), { readonly: true });
-    const rows = db.prepare('SELECT uid, data FROM message_queue ORDER BY id').all() as { uid: string; data: string }[];
-    db.close();
-    const subjects = rows.map((r) => (JSON.parse(r.data) as { subject: string }).subject);
+    const rows = queueMessages(forward);
+    const subjects = rows.map((m) => m.subject);
     assert.ok(kills.monitor >= 2 && kills.reactor >= 2, JSON.stringify(kills));
     assert.equal(rows.length, total, `${rows.length} rows downstream after kills ${JSON.stringify(kills)}`);
-    assert.equal(new Set(rows.map((r) => r.uid)).size, total);
+    assert.equal(new Set(rows.map((m) => m.wubot_id)).size, total);
     assert.deepEqual(subjects, Array.from({ length: total }, (_, i) => `line ${i}`));
   });
 });

@@ -1,49 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { XmppLink } from '../runtime/xmpp/link.js';
 import { encodeBody } from '../runtime/xmpp/wire.js';
-import { memoryLog, repoRoot, tempDir } from './helpers.js';
+import type { Message } from '../runtime/pipeline-api.js';
+import { memoryLog, queueMessages, sleep, startDaemon, startProsody, stopChild, tempDir, type Prosody } from './helpers.js';
 
 /* Real wubot processes on two hosts, talking through a real Prosody on 127.0.0.1. */
-const script = join(repoRoot, 'test', 'xmpp-server.sh');
-const wubot = join(repoRoot, 'dist', 'bin', 'wubot.js');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function start(daemon: string, home: string, host: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [wubot, daemon, '--home', home, '--hostname', host], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes(`${daemon} started`)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${daemon} exited ${code}: ${err}`)));
-  });
-  return child;
-}
-
-function rows(dir: string): Record<string, unknown>[] {
-  const file = join(dir, 'queue.sqlite');
-  if (!existsSync(file)) return [];
-  const db = new Database(file, { readonly: true });
-  const r = db.prepare('SELECT data FROM message_queue ORDER BY id').all() as { data: string }[];
-  db.close();
-  return r.map((x) => JSON.parse(x.data) as Record<string, unknown>);
-}
+const rows = (dir: string): Message[] => queueMessages(dir);
 
 function home(host: string, files: Record<string, string>): string {
   const h = tempDir(`wubot-${host}-`);
@@ -55,20 +23,18 @@ function home(host: string, files: Record<string, string>): string {
 }
 
 describe('two hosts over XMPP', () => {
-  const server = tempDir('wubot-prosody-');
+  let server: Prosody;
   let port = 0;
   const procs: ChildProcess[] = [];
 
   before(async () => {
-    port = await freePort();
-    execFileSync(script, ['start', server, String(port)]);
-    for (const u of ['web1', 'central', 'stranger']) execFileSync(script, ['adduser', server, u, `${u}-pw`]);
+    server = await startProsody(['web1', 'central', 'stranger']);
+    port = server.port;
   });
 
   after(async () => {
-    for (const p of procs) p.kill('SIGTERM');
-    await sleep(300);
-    execFileSync(script, ['stop', server]);
+    await Promise.all(procs.map((p) => stopChild(p)));
+    server.stop();
   });
 
   it('forwards what the rules queue, in order, marked noforward, with the origin kept; a relay back is stopped by the loop guard', async () => {
@@ -79,8 +45,8 @@ describe('two hosts over XMPP', () => {
     const relay = 'rules:\n  - name: relay\n    plugin: DeleteField\n    config: { field: noforward }\n  - name: back\n    plugin: MessageQueue\n    config: { directory: forward }\n';
     const web1 = home('web1', { 'reactor.yaml': forward, 'plugins/XMPP/link.yaml': xmpp('web1', 'central') });
     const central = home('central', { 'reactor.yaml': relay, 'plugins/XMPP/link.yaml': xmpp('central', 'web1') });
-    procs.push(await start('monitor', web1, 'web1'), await start('reactor', web1, 'web1'));
-    procs.push(await start('monitor', central, 'central'), await start('reactor', central, 'central'));
+    procs.push(await startDaemon('monitor', web1, 'web1'), await startDaemon('reactor', web1, 'web1'));
+    procs.push(await startDaemon('monitor', central, 'central'), await startDaemon('reactor', central, 'central'));
     const w = QueueWriter.open(join(web1, 'reactor'), { hostname: 'web1' });
     w.append(Array.from({ length: 100 }, (_, i) => ({ n: i, subject: `load ${i}`, key: 'Uptime-web1', lastupdate: 1764300000 + i })));
     w.close();
@@ -111,14 +77,14 @@ describe('two hosts over XMPP', () => {
   });
 
   it('drops undecodable bodies, YAML bombs and messages from JIDs not allowed, and keeps running', async () => {
-    const logLines: string[] = [];
     const h = home('laptop', {
       'plugins/XMPP/link.yaml': `account: central@localhost\npassword: central-pw\nhost: 127.0.0.1\nport: ${port}\ndirectory: forward\nuser: web1@localhost\nresource: other\ndelay: 0.2\n`,
     });
-    const child = spawn(process.execPath, [wubot, 'monitor', '--home', h, '--hostname', 'laptop'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = await startDaemon('monitor', h, 'laptop');
     procs.push(child);
-    child.stderr!.on('data', (d: Buffer) => logLines.push(d.toString()));
-    for (let t = 0; !logLines.join('').includes('XMPP: session ready') && t < 100; t++) await sleep(100);
+    const ready = () => rows(join(h, 'reactor')).some((m) => m.subject === 'XMPP: session ready');
+    for (let t = 0; !ready() && t < 100; t++) await sleep(100);
+    assert.ok(ready(), child.log);
     const send = async (user: string, bodies: string[]) => {
       const link = new XmppLink(
         { service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'test', log: memoryLog() },
@@ -135,7 +101,7 @@ describe('two hosts over XMPP', () => {
     for (let t = 0; got().length < 1 && t < 100; t++) await sleep(100);
     assert.equal(got().length, 1);
     assert.equal(rows(join(h, 'reactor')).filter((m) => m.subject === 'let me in').length, 0);
-    const log = logLines.join('');
+    const log = child.log;
     assert.match(log, /dropped a message from a JID that is not allowed.*stranger@localhost/);
     assert.equal((log.match(/dropped a message that cannot be decoded/g) ?? []).length, 3);
     assert.equal(child.exitCode, null);

@@ -1,39 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../runtime/pipeline-api.js';
 import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
 import { XmppLink, type Incoming } from '../runtime/xmpp/link.js';
-import { memoryLog, repoRoot, tempDir } from './helpers.js';
+import { memoryLog, sleep, startProsody, type Prosody } from './helpers.js';
 
-/* A real Prosody on 127.0.0.1 (test/xmpp-server.sh), one server for this file. */
-const script = join(repoRoot, 'test', 'xmpp-server.sh');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
+/* A real Prosody on 127.0.0.1, one server for this file. */
 describe('XMPP link through Prosody', () => {
-  const dir = tempDir('wubot-prosody-');
+  let server: Prosody;
   let port = 0;
 
   before(async () => {
-    port = await freePort();
-    execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, XMPP_OFFLINE_LIMIT: '50' } });
-    for (const u of ['alice', 'bob', 'carol']) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
+    server = await startProsody(['alice', 'bob', 'carol'], { XMPP_OFFLINE_LIMIT: '50' });
+    port = server.port;
   });
 
-  after(() => {
-    execFileSync(script, ['stop', dir]);
-  });
+  after(() => server.stop());
 
   const link = (user: string, got: Incoming[]) =>
     new XmppLink(

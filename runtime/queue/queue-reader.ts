@@ -50,7 +50,6 @@ export class QueueReader {
   private readonly bury: (c: Claimed, rule: string, error: string) => void;
 
   private constructor(
-    private readonly dir: string,
     private readonly db: Database.Database,
     private readonly lock: Database.Database,
     private readonly retentionMs: number,
@@ -98,7 +97,7 @@ export class QueueReader {
       throw e;
     }
     writeFileSync(join(dir, 'reader.pid'), `${process.pid}\n`);
-    return new QueueReader(dir, db, lock, opts.retentionMs ?? DAY_MS);
+    return new QueueReader(db, lock, opts.retentionMs ?? DAY_MS);
   }
 
   /**
@@ -144,10 +143,6 @@ export class QueueReader {
   close(): void {
     this.db.close();
     this.lock.close();
-  }
-
-  toString(): string {
-    return `QueueReader(${this.dir})`;
   }
 }
 
