@@ -55,6 +55,7 @@ export class Reactor {
   private current?: Loaded;
   private reader?: QueueReader;
   private running = false;
+  private stopWanted = false;
   private reloadWanted = false;
   private lastWatch = 0;
   private lastMonitor = Date.now();
@@ -91,7 +92,7 @@ export class Reactor {
     if (!this.current) return false;
     this.reader = QueueReader.open(join(this.opts.home, 'reactor'), { log: this.opts.log });
     this.selfWriter = QueueWriter.open(join(this.opts.home, 'reactor'), { hostname: this.opts.hostname, log: this.opts.log });
-    this.running = true;
+    this.running = !this.stopWanted;
     this.opts.log.info('reactor started', { host: this.opts.hostname, config: this.configPath });
     return true;
   }
@@ -185,7 +186,9 @@ export class Reactor {
     }
   }
 
+  /** stop ends run() after the current batch; called before start, it makes run() return at once. */
   stop(): void {
+    this.stopWanted = true;
     this.running = false;
   }
 

@@ -7,6 +7,9 @@ import { homeOf, hostnameOf, type Flags } from './main.js';
 export async function reactorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
   const reactor = new Reactor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
+  // handlers first: a signal that comes right after "reactor started" must not find SIGHUP's default (exit)
+  process.on('SIGHUP', () => reactor.requestReload());
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => reactor.stop());
   try {
     if (!(await reactor.start())) return 1;
   } catch (e) {
@@ -16,8 +19,6 @@ export async function reactorCommand(flags: Flags): Promise<number> {
     }
     throw e;
   }
-  process.on('SIGHUP', () => reactor.requestReload());
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => reactor.stop());
   await reactor.run();
   reactor.close();
   log.info('reactor stopped', { handled: reactor.handled });
