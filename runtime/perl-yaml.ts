@@ -18,7 +18,9 @@ const SIMPLE = /^[A-Za-z_/][A-Za-z0-9 _./,()+=-]*$/;
 const NUMBER_WORD = /^(?:inf(?:inity)?|nan)$/i;
 
 function simple(s: string): boolean {
-  return SIMPLE.test(s) && s.charCodeAt(s.length - 1) !== 32 && !RESERVED.has(s) && !NUMBER_WORD.test(s);
+  if (!SIMPLE.test(s) || s.charCodeAt(s.length - 1) === 32) return false;
+  // only short words can be reserved or read as inf/nan
+  return s.length > 8 || (!RESERVED.has(s) && !NUMBER_WORD.test(s));
 }
 
 /** Characters libyaml will not write as they are: controls (but tab, line feed, NEL), BOM, non-characters, lone surrogates. */
@@ -108,15 +110,28 @@ function key(k: string): string {
   return text;
 }
 
+/** sortedKeys sorts as Array.prototype.sort does; messages have few fields, where an insertion sort is several times faster. */
+function sortedKeys(m: object): string[] {
+  const keys = Object.keys(m);
+  if (keys.length > 24) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
 function mapping(m: Record<string, unknown>, indent: string, skip?: ReadonlySet<string>): string {
   let out = '';
-  for (const k of Object.keys(m).sort()) {
+  for (const k of sortedKeys(m)) {
     const v = m[k];
-    if (v === undefined || skip?.has(k)) continue;
+    if (v === undefined || (skip !== undefined && skip.has(k))) continue;
     const head = `${indent}${key(k)}:`;
-    out += head + node(v, indent, head.length + 1) + '\n';
+    out += (out === '' ? '' : '\n') + head + node(v, indent, head.length + 1);
   }
-  return out.replace(/\n$/, '');
+  return out;
 }
 
 function node(v: unknown, indent: string, column: number): string {

@@ -10,6 +10,7 @@ import { toJavaScript } from '../compiler/emit/transpile.js';
 import { createRuntime } from '../runtime/host.js';
 import { interpret } from '../runtime/interpret.js';
 import { asMessage } from '../runtime/message.js';
+import { decodeRow } from '../runtime/queue/row-codec.js';
 import type { CompiledModule, Logger, Message, Pipeline } from '../runtime/pipeline-api.js';
 
 /** repoRoot is the checkout, two levels above the compiled test file. */
@@ -87,9 +88,9 @@ export function queueMessages(dir: string, where = ''): Message[] {
   const file = join(dir, 'queue.sqlite');
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true });
-  const rows = db.prepare(`SELECT data FROM message_queue ${where} ORDER BY id`).all() as { data: string }[];
+  const rows = db.prepare(`SELECT uid, data FROM message_queue_state ${where} ORDER BY id`).all() as { uid: string; data: string }[];
   db.close();
-  return rows.map((r) => JSON.parse(r.data) as Message);
+  return rows.map((r) => decodeRow(r.uid, r.data) as Message);
 }
 
 /** startDaemon runs `wubot monitor|reactor` and resolves once it says it started; its log collects in `log`. */

@@ -132,4 +132,55 @@ describe('queue', () => {
     w.close();
     assert.ok(existsSync(join(dir, 'queue.sqlite')));
   });
+
+  it('acknowledges in ranges: one row for a run of batches, out-of-order acks kept apart, only pending rows after a restart', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    for (let i = 0; i < 30; i++) w.append(Array.from({ length: 10 }, (_, j) => ({ n: i * 10 + j })));
+    let r = QueueReader.open(dir);
+    for (let i = 0; i < 20; i++) r.ack(r.claim(10));
+    const a = r.claim(10);
+    const b = r.claim(10);
+    r.ack(b);
+    r.ack(b); // twice is harmless
+    r.close();
+    const db = new Database(join(dir, 'queue.sqlite'), { readonly: true });
+    assert.deepEqual(db.prepare('SELECT lo, hi FROM message_queue_acked ORDER BY lo').raw(true).all(), [[1, 200], [211, 220]]);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM message_queue_state WHERE acked_at IS NULL').get() as { n: number }).n, 90);
+    db.close();
+    r = QueueReader.open(dir);
+    const again = r.claim(1000).map((c) => c.message.n);
+    assert.deepEqual(again, [...a.map((c) => c.message.n), ...Array.from({ length: 80 }, (_, k) => 220 + k)]);
+    r.close();
+    w.close();
+  });
+
+  it('keeps a new id out of the stored JSON and gives it back when read; a given id is kept as it came', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    const fresh = { subject: 'new' };
+    w.append([fresh, { subject: 'old', [ID_FIELD]: 'from-elsewhere-1' }]);
+    w.close();
+    const db = new Database(join(dir, 'queue.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT uid, data FROM message_queue ORDER BY id').all() as { uid: string; data: string }[];
+    db.close();
+    assert.equal(rows[0].uid, (fresh as Record<string, unknown>)[ID_FIELD]);
+    assert.ok(!rows[0].data.includes(ID_FIELD));
+    assert.equal(rows[1].uid, 'from-elsewhere-1');
+    const r = QueueReader.open(dir);
+    assert.deepEqual(r.claim(10).map((c) => c.message[ID_FIELD]), [rows[0].uid, 'from-elsewhere-1']);
+    r.close();
+  });
+
+  it('turns the per-row seen times of an older queue file into acknowledged ranges, losing nothing', () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, 'queue.sqlite'));
+    db.exec(`CREATE TABLE message_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL UNIQUE, data TEXT NOT NULL, seen INTEGER);
+      CREATE INDEX message_queue_pending ON message_queue (id) WHERE seen IS NULL;
+      INSERT INTO message_queue (uid, data, seen) VALUES ('a', '{"n":1}', 1764300000000), ('b', '{"n":2}', NULL), ('c', '{"n":3}', 1764300000000);`);
+    db.close();
+    const r = QueueReader.open(dir);
+    assert.deepEqual(r.claim(10).map((c) => [c.uid, c.message.n]), [['b', 2]]);
+    r.close();
+  });
 });

@@ -71,7 +71,7 @@ describe('reactor', () => {
     assert.deepEqual(forwarded(h).map((m) => m.n), [2]);
     const db = new Database(join(h, 'reactor', 'queue.sqlite'), { readonly: true });
     const dead = db.prepare('SELECT rule, error FROM message_queue_dead').all() as { rule: string; error: string }[];
-    const pendingRows = (db.prepare('SELECT count(*) AS n FROM message_queue WHERE seen IS NULL').get() as { n: number }).n;
+    const pendingRows = (db.prepare('SELECT count(*) AS n FROM message_queue_state WHERE acked_at IS NULL').get() as { n: number }).n;
     db.close();
     assert.equal(dead.length, 1);
     assert.equal(dead[0].rule, 'capture');

@@ -40,7 +40,7 @@ describe('monitor and reactor under SIGKILL', () => {
     await produce;
     const forward = join(home, 'forward');
     const deadline = Date.now() + 60_000;
-    while ((count(forward) < total || count(join(home, 'reactor'), 'WHERE seen IS NULL') > 0) && Date.now() < deadline) await sleep(100);
+    while ((count(forward) < total || count(join(home, 'reactor'), 'WHERE acked_at IS NULL') > 0) && Date.now() < deadline) await sleep(100);
     await stopChild(procs.monitor);
     await stopChild(procs.reactor);
 

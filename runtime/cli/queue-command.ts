@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { createLogger } from '../log.js';
 import { QUEUE_FILE } from '../queue/queue-db.js';
 import { QueueWriter } from '../queue/queue-writer.js';
+import { decodeRow } from '../queue/row-codec.js';
 import { hostnameOf, type Flags } from './main.js';
 
 async function push(dir: string, flags: Flags): Promise<number> {
@@ -48,8 +49,10 @@ function dump(dir: string): number {
   const db = openReadonly(dir);
   if (!db) return 2;
   const out = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
-  for (const r of db.prepare('SELECT id, uid, seen, data FROM message_queue ORDER BY id').iterate() as Iterable<{ id: number; uid: string; seen: number | null; data: string }>) {
-    out({ row: r.id, id: r.uid, state: r.seen === null ? 'pending' : 'acked', acked_at: r.seen ?? undefined, message: JSON.parse(r.data) as unknown });
+  for (const r of db.prepare('SELECT id, uid, acked_at, data FROM message_queue_state ORDER BY id').iterate() as Iterable<{ id: number; uid: string; acked_at: number | null; data: string }>) {
+    const m = decodeRow(r.uid, r.data);
+    const state = r.acked_at === null ? 'pending' : 'acked';
+    out(typeof m === 'string' ? { row: r.id, id: r.uid, state, unreadable: m, data: r.data } : { row: r.id, id: r.uid, state, acked_at: r.acked_at ?? undefined, message: m });
   }
   for (const r of db.prepare('SELECT id, reason, data FROM message_queue_rejected ORDER BY id').iterate() as Iterable<{ id: number; reason: string; data: string }>) {
     out({ row: r.id, state: 'rejected', reason: r.reason, data: r.data });
@@ -66,11 +69,11 @@ function stats(dir: string): number {
   if (!db) return 2;
   const one = (sql: string) => (db.prepare(sql).get() as { n: number | null }).n;
   const result = {
-    pending: one('SELECT count(*) AS n FROM message_queue WHERE seen IS NULL'),
-    acked: one('SELECT count(*) AS n FROM message_queue WHERE seen IS NOT NULL'),
+    pending: one('SELECT count(*) AS n FROM message_queue_state WHERE acked_at IS NULL'),
+    acked: one('SELECT count(*) AS n FROM message_queue_state WHERE acked_at IS NOT NULL'),
     rejected: one('SELECT count(*) AS n FROM message_queue_rejected'),
     dead: one('SELECT count(*) AS n FROM message_queue_dead'),
-    oldest_pending_lastupdate: one("SELECT json_extract(data, '$.lastupdate') AS n FROM message_queue WHERE seen IS NULL ORDER BY id LIMIT 1"),
+    oldest_pending_lastupdate: one("SELECT json_extract(data, '$.lastupdate') AS n FROM message_queue_state WHERE acked_at IS NULL ORDER BY id LIMIT 1"),
   };
   db.close();
   process.stdout.write(JSON.stringify(result) + '\n');

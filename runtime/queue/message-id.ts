@@ -6,7 +6,7 @@ import type { Message } from '../pipeline-api.js';
 export const ID_FIELD = 'wubot_id';
 
 /** 64 random bits per process tell apart ids made in the same millisecond by different processes and hosts. */
-const processPart = randomBytes(8).toString('hex');
+const processPart = randomBytes(8).toString('base64url');
 let lastMs = 0;
 let lastMsText = '';
 let counter = 0;
@@ -26,16 +26,26 @@ export function newMessageId(now = Date.now()): string {
   return `${lastMsText}${counter.toString(36).padStart(4, '0')}${processPart}`;
 }
 
+/** hasMessageId tells whether a message carries an id already. */
+export function hasMessageId(m: Message): boolean {
+  return typeof m[ID_FIELD] === 'string' && m[ID_FIELD] !== '';
+}
+
 /**
- * stampMessage gives a message what its first store adds when missing: the
- * original's `checksum` (computed first, as the original does), an id,
- * `lastupdate` (epoch seconds) and `hostname`. It changes the message in
- * place, as the original's store does, and returns the id.
+ * stampFields gives a message what its first store adds when missing, but
+ * for the id: the original's `checksum` (computed first, as the original
+ * does), `lastupdate` (epoch seconds) and `hostname`. It changes the message
+ * in place, as the original's store does.
  */
-export function stampMessage(m: Message, host: string, nowMs = Date.now()): string {
+export function stampFields(m: Message, host: string, nowMs: number): void {
   if (typeof m.checksum !== 'string' || m.checksum === '') m.checksum = checksum(m);
-  if (typeof m[ID_FIELD] !== 'string' || m[ID_FIELD] === '') m[ID_FIELD] = newMessageId(nowMs);
   if (m.lastupdate === undefined || m.lastupdate === null || m.lastupdate === '') m.lastupdate = Math.floor(nowMs / 1000);
   if (m.hostname === undefined || m.hostname === null || m.hostname === '') m.hostname = host;
+}
+
+/** stampMessage is stampFields and, when missing, a new id; it returns the message's id. */
+export function stampMessage(m: Message, host: string, nowMs = Date.now()): string {
+  stampFields(m, host, nowMs);
+  if (!hasMessageId(m)) m[ID_FIELD] = newMessageId(nowMs);
   return m[ID_FIELD] as string;
 }

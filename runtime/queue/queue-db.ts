@@ -10,11 +10,21 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS message_queue (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   uid TEXT NOT NULL UNIQUE,
-  data TEXT NOT NULL,
-  seen INTEGER
+  data TEXT NOT NULL
 );
--- claims walk the table by id from where the reader is, so pending rows need no index of their own
-DROP INDEX IF EXISTS message_queue_pending;
+-- acknowledgements are ranges of row ids, one small row per batch (extended while
+-- acks follow each other), so acknowledging never rewrites the messages' pages
+CREATE TABLE IF NOT EXISTS message_queue_acked (
+  lo INTEGER PRIMARY KEY,
+  hi INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+-- each message with the time it was acknowledged (NULL while pending), for tools and people
+CREATE VIEW IF NOT EXISTS message_queue_state AS
+  SELECT m.id, m.uid, m.data, a.at AS acked_at
+  FROM message_queue m
+  LEFT JOIN message_queue_acked a
+    ON a.lo = (SELECT max(lo) FROM message_queue_acked WHERE lo <= m.id) AND a.hi >= m.id;
 CREATE TABLE IF NOT EXISTS message_queue_rejected (
   id INTEGER PRIMARY KEY,
   data TEXT,
@@ -53,8 +63,22 @@ function configure(db: Database.Database, durability: Durability): void {
   db.pragma('cache_size = -256');
   // fewer, larger checkpoints: a queue's WAL is mostly appends that are read once soon after
   db.pragma('wal_autocheckpoint = 4000');
-  db.exec(SCHEMA);
-  db.pragma('schema_version');
+  db.transaction(() => {
+    migrateSeenColumn(db);
+    db.exec(SCHEMA);
+  }).immediate();
+}
+
+/** migrateSeenColumn turns the per-row `seen` times of queues made by earlier versions into acknowledged ranges. */
+function migrateSeenColumn(db: Database.Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('message_queue')").pluck().all();
+  if (!columns.includes('seen')) return;
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS message_queue_acked (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, at INTEGER NOT NULL);
+    INSERT OR IGNORE INTO message_queue_acked (lo, hi, at) SELECT id, id, seen FROM message_queue WHERE seen IS NOT NULL;
+    DROP INDEX IF EXISTS message_queue_pending;
+    ALTER TABLE message_queue DROP COLUMN seen;
+  `);
 }
 
 /**

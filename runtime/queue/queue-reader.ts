@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asMessage } from '../message.js';
 import type { Message } from '../pipeline-api.js';
 import { openQueueDb, type QueueOptions } from './queue-db.js';
+import { AckedRanges } from './acked-ranges.js';
+import { decodeRow } from './row-codec.js';
 
 /** Claimed is a message handed to the reader and not yet acknowledged. */
 export interface Claimed {
@@ -26,14 +27,7 @@ export class QueueBusyError extends Error {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function decode(data: string): Message | string {
-  try {
-    return asMessage(JSON.parse(data)) ?? 'stored data is not a JSON object';
-  } catch (e) {
-    return `stored data is not JSON: ${(e as Error).message}`;
-  }
-}
+const MERGE_MS = 60_000;
 
 /**
  * QueueReader is the one consumer of a queue directory. It claims the oldest
@@ -44,8 +38,12 @@ function decode(data: string): Message | string {
  */
 export class QueueReader {
   private cursor = 0;
+  private readonly acked = new AckedRanges();
+  /** the range row this reader wrote last, which later acks right after it extend */
+  private last: { lo: number; hi: number; at: number } | undefined;
   private readonly selectPending: Database.Statement;
   private readonly ackMany: (claimed: readonly Claimed[]) => void;
+  private readonly ackRange: (lo: number, hi: number, now: number) => void;
   private readonly reject: (id: number, data: string, reason: string) => void;
   private readonly bury: (c: Claimed, rule: string, error: string) => void;
 
@@ -55,16 +53,30 @@ export class QueueReader {
     private readonly retentionMs: number,
   ) {
     // rows as arrays: cheaper than objects on the hot path
-    this.selectPending = db.prepare('SELECT id, uid, data FROM message_queue WHERE seen IS NULL AND id > ? ORDER BY id LIMIT ?').raw(true);
-    const ack = db.prepare('UPDATE message_queue SET seen = ? WHERE id = ?');
-    const ackRange = db.prepare('UPDATE message_queue SET seen = ? WHERE id BETWEEN ? AND ? AND seen IS NULL');
+    this.selectPending = db.prepare('SELECT id, uid, data FROM message_queue WHERE id > ? ORDER BY id LIMIT ?').raw(true);
+    for (const [lo, hi] of db.prepare('SELECT lo, hi FROM message_queue_acked ORDER BY lo').raw(true).iterate() as Iterable<[number, number]>) {
+      this.acked.add(lo, hi);
+    }
+    const insertRange = db.prepare('INSERT OR REPLACE INTO message_queue_acked (lo, hi, at) VALUES (?, ?, ?)');
+    this.ackRange = (lo, hi, now) => {
+      const last = this.last;
+      // an ack that follows the last one within a minute extends its row: one row a minute, not one a batch
+      if (last && lo === last.hi + 1 && now - last.at < MERGE_MS) {
+        last.hi = hi;
+        insertRange.run(last.lo, hi, now);
+      } else {
+        this.last = { lo, hi, at: now };
+        insertRange.run(lo, hi, now);
+      }
+      this.acked.add(lo, hi);
+    };
     this.ackMany = db.transaction((claimed: readonly Claimed[]) => {
       const now = Date.now();
-      // claims come in id order, so consecutive ids are acknowledged by one range update each
+      // claims come in id order, so consecutive ids are acknowledged by one range each
       let start = 0;
       for (let i = 1; i <= claimed.length; i++) {
         if (i < claimed.length && claimed[i].id === claimed[i - 1].id + 1) continue;
-        ackRange.run(now, claimed[start].id, claimed[i - 1].id);
+        this.ackRange(claimed[start].id, claimed[i - 1].id, now);
         start = i;
       }
     });
@@ -76,8 +88,9 @@ export class QueueReader {
     });
     const insertDead = db.prepare('INSERT OR REPLACE INTO message_queue_dead (id, uid, data, rule, error, at) VALUES (?, ?, ?, ?, ?, ?)');
     this.bury = db.transaction((c: Claimed, rule: string, error: string) => {
-      insertDead.run(c.id, c.uid, JSON.stringify(c.message), rule, error, Date.now());
-      ack.run(Date.now(), c.id);
+      const now = Date.now();
+      insertDead.run(c.id, c.uid, JSON.stringify(c.message), rule, error, now);
+      this.ackRange(c.id, c.id, now);
     });
     this.purge();
   }
@@ -111,8 +124,14 @@ export class QueueReader {
       const rows = this.selectPending.all(this.cursor, max - out.length) as [number, string, string][];
       if (rows.length === 0) break;
       for (const [id, uid, data] of rows) {
+        const end = this.acked.endOf(id);
+        if (end !== undefined) {
+          // acknowledged already (seen again after a rewind or restart): skip the whole range
+          this.cursor = end;
+          break;
+        }
         this.cursor = id;
-        const m = decode(data);
+        const m = decodeRow(uid, data);
         if (typeof m === 'string') this.reject(id, data, m);
         else out.push({ id, uid, message: m });
       }
@@ -120,9 +139,10 @@ export class QueueReader {
     return out;
   }
 
-  /** ack marks messages handled, in one transaction. */
+  /** ack marks messages handled, in one transaction. Messages acknowledged already are left as they are. */
   ack(claimed: readonly Claimed[]): void {
-    if (claimed.length) this.ackMany(claimed);
+    const fresh = claimed.filter((c) => this.acked.endOf(c.id) === undefined);
+    if (fresh.length) this.ackMany(fresh);
   }
 
   /** deadLetter keeps a message that could not be handled, with the rule and the error, and takes it off the queue. */
@@ -137,7 +157,18 @@ export class QueueReader {
 
   /** purge deletes acknowledged rows older than the retention time. */
   purge(now = Date.now()): number {
-    return this.db.prepare('DELETE FROM message_queue WHERE seen IS NOT NULL AND seen < ?').run(now - this.retentionMs).changes;
+    const expired = this.db.prepare('SELECT lo, hi FROM message_queue_acked WHERE at < ?').raw(true).all(now - this.retentionMs) as [number, number][];
+    const removeRows = this.db.prepare('DELETE FROM message_queue WHERE id BETWEEN ? AND ?');
+    const removeRange = this.db.prepare('DELETE FROM message_queue_acked WHERE lo = ?');
+    let purged = 0;
+    this.db.transaction(() => {
+      for (const [lo, hi] of expired) {
+        purged += removeRows.run(lo, hi).changes;
+        removeRange.run(lo);
+        if (this.last?.lo === lo) this.last = undefined;
+      }
+    })();
+    return purged;
   }
 
   close(): void {

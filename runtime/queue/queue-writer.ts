@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { shortHostname } from '../hostname.js';
 import type { Message } from '../pipeline-api.js';
-import { stampMessage } from './message-id.js';
+import { hasMessageId, ID_FIELD, newMessageId, stampFields } from './message-id.js';
 import { openQueueDb, type QueueOptions } from './queue-db.js';
 
 /** WriterOptions add the host name that stamps new messages. */
@@ -31,8 +31,12 @@ export class QueueWriter {
       let added = 0;
       const now = Date.now();
       for (const m of messages) {
-        const uid = stampMessage(m, this.host, now);
-        const r = this.insert.run(uid, JSON.stringify(m));
+        // a new id goes to the row's uid column only, not into its JSON (rows stay smaller); reading puts it back
+        const given = hasMessageId(m);
+        stampFields(m, this.host, now);
+        const data = JSON.stringify(m);
+        const uid = given ? (m[ID_FIELD] as string) : (m[ID_FIELD] = newMessageId(now));
+        const r = this.insert.run(uid, data);
         added += r.changes;
       }
       return added;
