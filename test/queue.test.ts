@@ -183,4 +183,20 @@ describe('queue', () => {
     assert.deepEqual(r.claim(10).map((c) => [c.uid, c.message.n]), [['b', 2]]);
     r.close();
   });
+
+  it('appends a large batch in order, storing each id once, across the chunks it is inserted in', () => {
+    const dir = tempDir();
+    const w = QueueWriter.open(dir);
+    // 123 messages: two whole chunks and a rest; every tenth repeats the id of the one before it
+    const msgs = Array.from({ length: 123 }, (_, n) => ({ n, [ID_FIELD]: `m-${n % 10 === 9 ? n - 1 : n}` }));
+    assert.equal(w.append(msgs), 123 - 12);
+    assert.equal(w.append(msgs.slice(0, 60)), 0);
+    const r = QueueReader.open(dir);
+    assert.deepEqual(
+      r.claim(500).map((c) => c.message.n),
+      msgs.filter((m) => m.n % 10 !== 9).map((m) => m.n),
+    );
+    r.close();
+    w.close();
+  });
 });

@@ -14,8 +14,12 @@ export interface WriterOptions extends QueueOptions {
  * in any processes, may append to one queue. Appending is idempotent: a
  * message whose id the queue already holds is not stored again.
  */
+/** Rows per INSERT statement: each statement call has a fixed cost, so large appends bind many rows at once. */
+const CHUNK = 50;
+
 export class QueueWriter {
   private readonly insert: Database.Statement;
+  private readonly insertChunk: Database.Statement;
   private readonly appendAll: (messages: readonly Message[]) => number;
   private readonly host: string;
 
@@ -27,20 +31,36 @@ export class QueueWriter {
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO message_queue (uid, data) VALUES (?, ?)',
     );
+    this.insertChunk = db.prepare(`INSERT OR IGNORE INTO message_queue (uid, data) VALUES ${Array(CHUNK).fill('(?, ?)').join(', ')}`);
+    const chunk: string[] = new Array(2 * CHUNK);
+    const one: string[] = new Array(2);
     this.appendAll = db.transaction((messages: readonly Message[]) => {
       let added = 0;
       const now = Date.now();
-      for (const m of messages) {
-        // a new id goes to the row's uid column only, not into its JSON (rows stay smaller); reading puts it back
-        const given = hasMessageId(m);
-        stampFields(m, this.host, now);
-        const data = JSON.stringify(m);
-        const uid = given ? (m[ID_FIELD] as string) : (m[ID_FIELD] = newMessageId(now));
-        const r = this.insert.run(uid, data);
-        added += r.changes;
+      let i = 0;
+      // in order: whole chunks first, then the rest one by one
+      for (; i + CHUNK <= messages.length; i += CHUNK) {
+        for (let k = 0; k < CHUNK; k++) this.row(messages[i + k], now, chunk, 2 * k);
+        added += this.insertChunk.run(chunk).changes;
+      }
+      for (; i < messages.length; i++) {
+        this.row(messages[i], now, one, 0);
+        added += this.insert.run(one).changes;
       }
       return added;
     });
+  }
+
+  /**
+   * row stamps a message with its first store's fields and puts its id and
+   * JSON text at `at` in `params`. A new id goes to the row's uid column
+   * only, not into its JSON (rows stay smaller); reading puts it back.
+   */
+  private row(m: Message, now: number, params: string[], at: number): void {
+    const given = hasMessageId(m);
+    stampFields(m, this.host, now);
+    params[at + 1] = JSON.stringify(m);
+    params[at] = given ? (m[ID_FIELD] as string) : (m[ID_FIELD] = newMessageId(now));
   }
 
   /** open opens a queue directory for appending, creating it when needed. */
