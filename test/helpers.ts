@@ -118,7 +118,13 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
 /** Prosody is a test XMPP server on 127.0.0.1 (test/xmpp-server.sh), with an account `<user>` / `<user>-pw` per user. */
 export interface Prosody {
   readonly port: number;
+  /** dir holds the server's config, data and (with XMPP_TLS=1) certs/localhost.crt */
+  readonly dir: string;
+  /** tlsPort: direct TLS, when started with XMPP_TLS_PORT: 'free' */
+  readonly tlsPort?: number;
   stop(): void;
+  /** restart stops the server and starts it again on the same port, keeping its data */
+  restart(): void;
 }
 
 /** startProsody starts a Prosody of its own for one test file. */
@@ -126,7 +132,19 @@ export async function startProsody(users: readonly string[], env: Record<string,
   const script = join(repoRoot, 'test', 'xmpp-server.sh');
   const dir = tempDir('wubot-prosody-');
   const port = await freePort();
+  if (env.XMPP_TLS_PORT === 'free') env = { ...env, XMPP_TLS_PORT: String(await freePort()) };
   execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, ...env } });
   for (const u of users) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
-  return { port, stop: () => execFileSync(script, ['stop', dir]) };
+  const start = () => execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, ...env } });
+  const stop = () => execFileSync(script, ['stop', dir]);
+  return {
+    port,
+    dir,
+    tlsPort: env.XMPP_TLS_PORT ? Number(env.XMPP_TLS_PORT) : undefined,
+    stop,
+    restart: () => {
+      stop();
+      start();
+    },
+  };
 }

@@ -87,7 +87,7 @@ describe('two hosts over XMPP', () => {
     assert.ok(ready(), child.log);
     const send = async (user: string, bodies: string[]) => {
       const link = new XmppLink(
-        { service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'test', log: memoryLog() },
+        { host: '127.0.0.1', port, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'test', log: memoryLog() },
         () => {},
       );
       await link.start();

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../runtime/pipeline-api.js';
 import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
-import { XmppLink, type Incoming } from '../runtime/xmpp/link.js';
+import { XmppLink, type Incoming, type LinkEvent, type TlsMode } from '../runtime/xmpp/link.js';
+import { trustCaFor } from '../runtime/xmpp/tls-trust.js';
+import { join } from 'node:path';
 import { memoryLog, sleep, startProsody, type Prosody } from './helpers.js';
 
 /* A real Prosody on 127.0.0.1, one server for this file. */
@@ -19,7 +21,7 @@ describe('XMPP link through Prosody', () => {
 
   const link = (user: string, got: Incoming[]) =>
     new XmppLink(
-      { service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'wubot', log: memoryLog() },
+      { host: '127.0.0.1', port, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'wubot', log: memoryLog() },
       (m) => got.push(m),
     );
 
@@ -54,5 +56,63 @@ describe('XMPP link through Prosody', () => {
     await alice.stop();
     assert.deepEqual([...bounced.keys()], ['c50', 'c51', 'c52', 'c53', 'c54']);
     assert.match([...bounced.values()][0], /service-unavailable/);
+  });
+});
+
+/* TLS: a Prosody with a certificate of its own making, which requires encryption. */
+describe('XMPP link over TLS', () => {
+  let tlsServer: Prosody;
+  let plainServer: Prosody;
+
+  before(async () => {
+    tlsServer = await startProsody(['dave', 'erin'], { XMPP_TLS: '1', XMPP_TLS_PORT: 'free' });
+    plainServer = await startProsody(['frank']);
+  });
+
+  after(() => {
+    tlsServer.stop();
+    plainServer.stop();
+  });
+
+  const open = async (user: string, port: number, tls: TlsMode, got: Incoming[] = []) => {
+    const events: LinkEvent[] = [];
+    const l = new XmppLink(
+      { host: '127.0.0.1', port, tls, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'wubot', log: memoryLog() },
+      (m) => got.push(m),
+      (e) => events.push(e),
+    );
+    const started = await l.start(5000).then(
+      () => 'online',
+      (e: Error) => e.message,
+    );
+    return { l, events, started };
+  };
+
+  it('refuses a certificate nobody vouched for', async () => {
+    const { l, started } = await open('dave', tlsServer.port, 'starttls');
+    await l.stop();
+    assert.match(started, /self.signed|certificate/i);
+  });
+
+  it('logs in over STARTTLS and direct TLS once the CA is trusted, and carries messages', async () => {
+    trustCaFor('localhost', join(tlsServer.dir, 'certs', 'localhost.crt'));
+    const got: Incoming[] = [];
+    const dave = await open('dave', tlsServer.port, 'required');
+    const erin = await open('erin', tlsServer.tlsPort!, 'direct', got);
+    assert.equal(dave.started, 'online');
+    assert.equal(erin.started, 'online');
+    assert.equal((await dave.l.sendBatch([{ id: 't1', to: 'erin@localhost', body: encodeBody({ subject: 'over TLS' }) }])).size, 0);
+    for (let t = 0; got.length < 1 && t < 100; t++) await sleep(20);
+    assert.equal((decodeBody(got[0].body) as Message).subject, 'over TLS');
+    await dave.l.stop();
+    await erin.l.stop();
+  });
+
+  it('with tls: required, will not log in to a server that offers no TLS', async () => {
+    const frank = await open('frank', plainServer.port, 'required');
+    await frank.l.stop();
+    assert.match(frank.started, /offers no TLS/);
+    assert.ok(frank.events.some((e) => e.kind === 'error' && /tls: required/.test(e.message)));
+    assert.ok(!frank.events.some((e) => e.kind === 'online'));
   });
 });

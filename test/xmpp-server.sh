@@ -6,6 +6,8 @@
 #   xmpp-server.sh adduser DIR USER PASS    create or overwrite an account
 #   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
+# XMPP_TLS=1: a self-signed certificate for the domain (DIR/certs/DOMAIN.crt, which clients
+# can trust as their CA), encryption required; XMPP_TLS_PORT=P also listens for direct TLS on P.
 set -euo pipefail
 
 domain=${XMPP_DOMAIN:-localhost}
@@ -27,9 +29,23 @@ install() {
   command -v prosody >/dev/null || die "prosody did not install"
 }
 
+tls_config() {
+  local dir=$1
+  [ "${XMPP_TLS:-}" = 1 ] || { echo 'c2s_require_encryption = false'; echo 'modules_enabled = { "roster", "saslauth", "disco", "ping" }'; return 0; }
+  if [ ! -f "$dir/certs/$domain.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$domain" -addext "subjectAltName=DNS:$domain" \
+      -keyout "$dir/certs/$domain.key" -out "$dir/certs/$domain.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+  fi
+  echo 'c2s_require_encryption = true'
+  echo 'modules_enabled = { "roster", "saslauth", "disco", "ping", "tls" }'
+  echo "ssl = { certificate = \"$dir/certs/$domain.crt\"; key = \"$dir/certs/$domain.key\" }"
+  [ -z "${XMPP_TLS_PORT:-}" ] || echo "c2s_direct_tls_ports = { $XMPP_TLS_PORT }"
+}
+
 config() {
-  local dir=$1 port=$2
+  local dir=$1 port=$2 tls
   mkdir -p "$dir/data" "$dir/certs"
+  tls=$(tls_config "$dir")
   cat > "$dir/prosody.cfg.lua" <<LUA
 run_as_root = true
 pidfile = "$dir/prosody.pid"
@@ -38,14 +54,13 @@ certificates = "$dir/certs"
 log = { info = "$dir/prosody.log" }
 interfaces = { "127.0.0.1" }
 c2s_ports = { $port }
-c2s_require_encryption = false
+$tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 default_iteration_count = 128
 storage = "internal"
 storage_archive_item_limit = ${XMPP_OFFLINE_LIMIT:-10000}
 c2s_stanza_size_limit = ${XMPP_STANZA_LIMIT:-262144}
-modules_enabled = { "roster", "saslauth", "disco", "ping" }
 modules_disabled = { "s2s", "s2s_auth_certs" }
 VirtualHost "$domain"
 LUA

@@ -1,16 +1,28 @@
 import { client, xml, type Client } from '@xmpp/client';
 import type { Logger } from '../pipeline-api.js';
+import { checkDirectTlsAs } from './tls-trust.js';
+
+/**
+ * TlsMode: `starttls` upgrades when the server offers it (the default);
+ * `required` also refuses to log in over a connection that stays plain;
+ * `direct` speaks TLS from the first byte (xmpps://, port 5223).
+ */
+export type TlsMode = 'starttls' | 'required' | 'direct';
 
 /** LinkOptions say which account a bot uses on which server. */
 export interface LinkOptions {
-  /** service: `xmpp://host:port`. */
-  readonly service: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly tls?: TlsMode;
   readonly domain: string;
   readonly username: string;
   readonly password: string;
   /** resource is fixed per bot, so a restarted bot takes over its own session. */
   readonly resource: string;
   readonly log: Logger;
+  /** reconnect waits this long after a first disconnect, doubling up to maxDelayMs (default 1 s, 60 s). */
+  readonly minDelayMs?: number;
+  readonly maxDelayMs?: number;
 }
 
 /** Incoming is a chat message that reached this bot. */
@@ -39,20 +51,47 @@ export class XmppLink {
   private readonly xmpp: Client;
   private readonly bounced = new Map<string, string>();
   private online = false;
+  private failStart: ((e: Error) => void) | undefined;
 
   constructor(
     private readonly opts: LinkOptions,
     onMessage: (m: Incoming) => void,
     onEvent: (e: LinkEvent) => void = () => {},
   ) {
+    const direct = opts.tls === 'direct';
+    const port = opts.port ?? (direct ? 5223 : 5222);
+    if (direct) checkDirectTlsAs(opts.host, port, opts.domain);
     this.xmpp = client({
-      service: opts.service,
+      service: `${direct ? 'xmpps' : 'xmpp'}://${opts.host}:${port}`,
       domain: opts.domain,
       username: opts.username,
       password: opts.password,
       resource: opts.resource,
     });
+    if (opts.tls === 'required') {
+      // before any authentication: a server that offers no STARTTLS on a plain connection is refused
+      this.xmpp.prependListener('element', (el) => {
+        if (el.is('features', 'http://etherx.jabber.org/streams') && !this.xmpp.isSecure() && !el.getChild('starttls')) {
+          const message = `${opts.host} offers no TLS and this bot's config says tls: required`;
+          void this.xmpp.disconnect().catch(() => {});
+          this.failStart?.(new Error(message));
+          onEvent({ kind: 'error', message });
+        }
+      });
+    }
+    // reconnect with backoff: the client's own reconnect waits a fixed delay, set here before each wait
+    const minDelay = opts.minDelayMs ?? 1000;
+    const maxDelay = opts.maxDelayMs ?? 60_000;
+    let delay = minDelay;
+    this.xmpp.prependListener('disconnect', () => {
+      this.xmpp.reconnect.delay = Math.round(delay * (0.8 + Math.random() * 0.4));
+      delay = Math.min(maxDelay, delay * 2);
+    });
+    this.xmpp.on('online', () => {
+      delay = minDelay;
+    });
     this.xmpp.on('error', (e: Error) => {
+      this.failStart?.(e);
       opts.log.warn('xmpp error', { error: e.message });
       onEvent({ kind: 'error', message: e.message });
     });
@@ -84,9 +123,33 @@ export class XmppLink {
     return this.online;
   }
 
-  /** start connects and resolves once the bot is online with its presence sent. */
-  async start(): Promise<void> {
-    await this.xmpp.start();
+  /**
+   * start connects and resolves once the bot is online with its presence
+   * sent. It rejects with the reason (a refused certificate, a server
+   * without TLS when it is required, a wrong password, no answer within
+   * `timeoutMs`) and leaves the link stopped, ready for another start.
+   */
+  async start(timeoutMs = 30_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const failure = new Promise<never>((_, reject) => {
+      this.failStart = reject;
+      timer = setTimeout(() => reject(new Error(`no session within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.xmpp.start(), failure]);
+      await Promise.race([this.whenOnline(), failure]);
+    } catch (e) {
+      this.xmpp.reconnect.stop();
+      await this.xmpp.stop().catch(() => {});
+      this.xmpp.reconnect.start();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      this.failStart = undefined;
+    }
+  }
+
+  private async whenOnline(): Promise<void> {
     while (!this.online) await new Promise((r) => setTimeout(r, 5));
   }
 
@@ -99,7 +162,19 @@ export class XmppLink {
   async sendBatch(messages: readonly Outgoing[]): Promise<Map<string, string>> {
     for (const m of messages) this.bounced.delete(m.id);
     for (const m of messages) await this.xmpp.send(xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body)));
-    await this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), 30_000);
+    // a connection that drops before the answer fails the batch at once, not after the timeout
+    let dropped: () => void = () => {};
+    const drop = new Promise<never>((_, reject) => {
+      dropped = () => reject(new Error('the connection dropped before the server confirmed the batch'));
+      this.xmpp.once('disconnect', dropped);
+    });
+    try {
+      const ping = this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), 30_000);
+      ping.catch(() => {}); // when the drop wins, the ping's own failure comes later and means nothing more
+      await Promise.race([ping, drop]);
+    } finally {
+      this.xmpp.removeListener('disconnect', dropped);
+    }
     const out = new Map<string, string>();
     for (const m of messages) {
       const why = this.bounced.get(m.id);

@@ -1,7 +1,8 @@
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
-import { XmppLink, type LinkEvent } from '../../runtime/xmpp/link.js';
+import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.js';
+import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
 import { decodeBody, encodeBody, WireError } from '../../runtime/xmpp/wire.js';
 import { defineMonitor } from '../monitor-plugin.js';
 
@@ -16,6 +17,8 @@ interface Config {
   allow?: string[];
   max_hops?: number;
   batch?: number;
+  tls?: TlsMode;
+  tls_ca?: string;
 }
 
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
@@ -55,13 +58,28 @@ export default defineMonitor<Config>({
       allow: { type: 'array', items: { type: 'string' }, description: 'more JIDs whose messages are accepted' },
       max_hops: { type: 'integer', minimum: 1, description: 'most hosts a message may pass (default 8)' },
       batch: { type: 'integer', minimum: 1, description: 'messages sent per confirmation (default 200)' },
+      tls: { enum: ['starttls', 'required', 'direct'], description: 'starttls: upgrade when the server offers it (default); required: refuse a server that does not; direct: TLS from the first byte (port 5223)' },
+      tls_ca: { type: 'string', description: 'a PEM file with the CA that signed the server\'s certificate, when it is not one the system trusts' },
     },
     required: ['account', 'password', 'directory'],
   },
   create(c, ctx) {
     const [username, domain] = c.account.split('@');
+    let inbox: Message[] = [];
+    const flushInbox = (): void => {
+      const batch = inbox;
+      inbox = [];
+      try {
+        ctx.emit(batch);
+      } catch (e) {
+        ctx.log.error('could not queue received messages', { count: batch.length, error: (e as Error).message });
+      }
+    };
     const allowed = new Set([...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
-    const where = `${c.host ?? '127.0.0.1'}:${c.port ?? 5222}`;
+    const host = c.host ?? '127.0.0.1';
+    const where = `${host}:${c.port ?? (c.tls === 'direct' ? 5223 : 5222)}`;
+    // the server's certificate is checked against the XMPP domain
+    if (c.tls_ca) trustCaFor(domain, configPath(c.tls_ca, ctx.home));
     // connection events are local messages, marked noforward so a catch-all forward rule does not send them on
     let lastError = 0;
     const onEvent = (e: LinkEvent): void => {
@@ -75,7 +93,7 @@ export default defineMonitor<Config>({
       else ctx.emit([{ subject: `XMPP: ERROR: ${e.message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
     };
     const link = new XmppLink(
-      { service: `xmpp://${c.host ?? '127.0.0.1'}:${c.port ?? 5222}`, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log },
+      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log },
       ({ from, body }) => {
         if (!allowed.has(bareJid(from))) {
           ctx.log.warn('dropped a message from a JID that is not allowed', { from });
@@ -89,7 +107,9 @@ export default defineMonitor<Config>({
           return;
         }
         m.noforward = 1;
-        ctx.emit([m]);
+        // what arrives in one read is queued in one transaction
+        inbox.push(m);
+        if (inbox.length === 1) setImmediate(flushInbox);
       },
       onEvent,
     );
@@ -161,6 +181,7 @@ export default defineMonitor<Config>({
         }
       },
       close() {
+        if (inbox.length) flushInbox();
         reader?.close();
         void link.stop();
       },
