@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -73,6 +73,38 @@ export function memoryLog(): Logger & { lines: string[] } {
 
 /** sleep waits a while. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** waitFor polls `ready` every 100 ms until it holds or `ms` have passed, and says whether it held. */
+export async function waitFor(ready: () => boolean, ms = 20_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
+/** wubotHome makes a wubot home whose config holds `files` (path under config/ → text). */
+export function wubotHome(host: string, files: Record<string, string>): string {
+  const h = tempDir(`wubot-${host}-`);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(h, 'config', path, '..'), { recursive: true });
+    writeFileSync(join(h, 'config', path), text, { mode: 0o600 });
+  }
+  return h;
+}
+
+/** xmppConfig is an XMPP monitor instance for the test server: account `me`, sending `directory` to `to`. */
+export function xmppConfig(port: number, me: string, to: string, more: Record<string, unknown> = {}): string {
+  const lines = [`account: ${me}@localhost`, `password: ${me}-pw`, 'host: 127.0.0.1', `port: ${port}`, 'directory: forward', `user: ${to}@localhost`, 'delay: 0.2'];
+  for (const [k, v] of Object.entries({ directory: 'forward', ...more })) {
+    const i = lines.findIndex((l) => l.startsWith(`${k}:`));
+    const line = `${k}: ${JSON.stringify(v)}`;
+    if (i >= 0) lines[i] = line;
+    else lines.push(line);
+  }
+  return lines.join('\n') + '\n';
+}
 
 /** freePort finds a port on 127.0.0.1 nobody listens on. */
 export async function freePort(): Promise<number> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -8,19 +8,12 @@ import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { XmppLink } from '../runtime/xmpp/link.js';
 import { encodeBody } from '../runtime/xmpp/wire.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { memoryLog, queueMessages, sleep, startDaemon, startProsody, stopChild, tempDir, type Prosody } from './helpers.js';
+import { memoryLog, queueMessages, sleep, startDaemon, startProsody, stopChild, wubotHome, type Prosody } from './helpers.js';
 
 /* Real wubot processes on two hosts, talking through a real Prosody on 127.0.0.1. */
 const rows = (dir: string): Message[] => queueMessages(dir);
 
-function home(host: string, files: Record<string, string>): string {
-  const h = tempDir(`wubot-${host}-`);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(h, 'config', path, '..'), { recursive: true });
-    writeFileSync(join(h, 'config', path), text);
-  }
-  return h;
-}
+const home = wubotHome;
 
 describe('two hosts over XMPP', () => {
   let server: Prosody;
