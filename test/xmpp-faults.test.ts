@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Message } from '../runtime/pipeline-api.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { queueMessages, startDaemon, startProsody, stopChild, waitFor, wubotHome, xmppConfig, type Prosody } from './helpers.js';
+
+/*
+ * Faults while one bot streams messages to another through a real Prosody:
+ * the sender killed with SIGKILL, the server restarted, the receiver away for
+ * the whole burst. Afterwards the receiver holds every message exactly once,
+ * in the sender's order.
+ */
+const N = 2000;
+
+describe('XMPP faults mid-stream', () => {
+  let server: Prosody;
+  const procs = new Set<ChildProcess>();
+
+  before(async () => {
+    server = await startProsody(['a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+  });
+
+  after(async () => {
+    await Promise.all([...procs].map((p) => stopChild(p)));
+    server.stop();
+  });
+
+  /** pair makes a sender (its monitor queue goes to the receiver) and a receiver, each with its own home. */
+  const pair = (a: string, b: string) => ({
+    sender: wubotHome(a, { 'plugins/XMPP/link.yaml': xmppConfig(server.port, a, b, { directory: 'reactor', batch: 100 }) }),
+    receiver: wubotHome(b, { 'plugins/XMPP/link.yaml': xmppConfig(server.port, b, a) }),
+  });
+  const monitor = async (home: string, host: string) => {
+    const p = await startDaemon('monitor', home, host);
+    procs.add(p);
+    return p;
+  };
+  const kill = async (p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => {
+    await stopChild(p, signal);
+    procs.delete(p);
+  };
+  const burst = (home: string, host: string) => {
+    const w = QueueWriter.open(join(home, 'reactor'), { hostname: host });
+    w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-fault', n, subject: `message ${n}` })));
+    w.close();
+  };
+  const received = (home: string): Message[] => queueMessages(join(home, 'reactor')).filter((m) => m.key === 'Test-fault');
+  const sentAll = (home: string) => queueMessages(join(home, 'reactor'), 'WHERE acked_at IS NULL').filter((m) => m.key === 'Test-fault').length === 0;
+  const exactlyOnceInOrder = (got: Message[]) => {
+    assert.equal(got.length, N, `received ${got.length} of ${N}`);
+    assert.deepEqual(
+      got.map((m) => m.n),
+      Array.from({ length: N }, (_, n) => n),
+    );
+  };
+
+  it('a sender killed with SIGKILL mid-stream sends the rest after a restart, and nothing twice', async () => {
+    const { sender, receiver } = pair('a1', 'b1');
+    await monitor(receiver, 'b1');
+    burst(sender, 'a1');
+    let a = await monitor(sender, 'a1');
+    assert.ok(await waitFor(() => received(receiver).length >= N / 4, 60_000));
+    await kill(a, 'SIGKILL');
+    const before = received(receiver).length;
+    assert.ok(before < N, 'the kill came too late to test anything');
+    a = await monitor(sender, 'a1');
+    assert.ok(await waitFor(() => received(receiver).length >= N, 60_000), `received ${received(receiver).length}`);
+    exactlyOnceInOrder(received(receiver));
+  });
+
+  it('a Prosody restart mid-stream loses nothing and duplicates nothing', async () => {
+    const { sender, receiver } = pair('a2', 'b2');
+    await monitor(receiver, 'b2');
+    await monitor(sender, 'a2');
+    burst(sender, 'a2');
+    assert.ok(await waitFor(() => received(receiver).length >= N / 4, 60_000));
+    assert.ok(received(receiver).length < N, 'the restart came too late to test anything');
+    server.restart();
+    assert.ok(await waitFor(() => received(receiver).length >= N, 90_000), `received ${received(receiver).length}`);
+    exactlyOnceInOrder(received(receiver));
+  });
+
+  it('a receiver away for the whole burst gets all of it when it comes back', async () => {
+    const { sender, receiver } = pair('a3', 'b3');
+    // the receiver logs in once, so that it exists, and goes away
+    await kill(await monitor(receiver, 'b3'));
+    await monitor(sender, 'a3');
+    burst(sender, 'a3');
+    assert.ok(await waitFor(() => sentAll(sender), 60_000), 'the sender did not get rid of its queue');
+    assert.equal(received(receiver).length, 0);
+    await monitor(receiver, 'b3');
+    assert.ok(await waitFor(() => received(receiver).length >= N, 60_000), `received ${received(receiver).length}`);
+    exactlyOnceInOrder(received(receiver));
+  });
+});
