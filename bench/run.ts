@@ -11,6 +11,7 @@ import type { CompiledModule, Message, Pipeline } from '../runtime/pipeline-api.
 import { bigTree } from './big-tree.js';
 import { queueThroughput, rawThroughput } from './queue.js';
 import { reactorHome, reactorRss, reactorThroughput } from './reactor.js';
+import { xmppFigures } from './xmpp.js';
 import { handWritten, realisticMessages, realisticTree } from './realistic.js';
 
 /*
@@ -137,7 +138,18 @@ async function runtime(): Promise<void> {
   console.log(`reactor RSS: idle ${rss.idle.toFixed(1)} MB; with ${fmt(waiting)} messages waiting, every 2 s: ${rss.busy.map((x) => x.toFixed(1)).join(', ')} MB; target < 80 MB, flat`);
 }
 
+async function xmpp(): Promise<void> {
+  const n = 10_000;
+  const f = await xmppFigures(root, work, realisticMessages(n));
+  const ms = (x: number) => x.toFixed(1);
+  console.log(`XMPP, host A to host B through Prosody on 127.0.0.1, ${fmt(n)} messages in a burst, then 500 at 500/s for latency:`);
+  console.log(`  raw @xmpp/client, client to client   ${fmt(f.rawRate).padStart(7)} msg/s   latency p50 ${ms(f.rawLatency[0])} ms, p99 ${ms(f.rawLatency[1])} ms`);
+  console.log(`  wubot monitor to monitor, queue to queue ${fmt(f.oursRate).padStart(7)} msg/s   latency p50 ${ms(f.oursLatency[0])} ms, p99 ${ms(f.oursLatency[1])} ms (XMPP check delay 0.05 s)`);
+  console.log(`  ours/raw = ${(f.oursRate / f.rawRate).toFixed(2)}; target >= 0.6`);
+}
+
 await inProcess();
 cli();
 bigCompile();
 await runtime();
+await xmpp();

@@ -90,6 +90,8 @@ export class XmppLink {
     this.xmpp.on('online', () => {
       delay = minDelay;
     });
+    // small stanzas go out at once: Nagle's algorithm would hold them back for the server's delayed ACK
+    this.xmpp.on('connect', () => (this.xmpp.socket as unknown as { setNoDelay?: (on: boolean) => void } | null)?.setNoDelay?.(true));
     this.xmpp.on('error', (e: Error) => {
       this.failStart?.(e);
       opts.log.warn('xmpp error', { error: e.message });
@@ -160,8 +162,24 @@ export class XmppLink {
    * server bounced, with why.
    */
   async sendBatch(messages: readonly Outgoing[]): Promise<Map<string, string>> {
+    return (await this.send(messages)).confirmed;
+  }
+
+  /**
+   * send writes chat messages in order and returns once they are written,
+   * with `confirmed`: the server's answer to a ping sent after them (see
+   * sendBatch). A caller may send more batches while earlier ones wait for
+   * their confirmation; `confirmed` never rejects unhandled.
+   */
+  async send(messages: readonly Outgoing[]): Promise<{ confirmed: Promise<Map<string, string>> }> {
     for (const m of messages) this.bounced.delete(m.id);
     for (const m of messages) await this.xmpp.send(xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body)));
+    const confirmed = this.confirm(messages);
+    confirmed.catch(() => {});
+    return { confirmed };
+  }
+
+  private async confirm(messages: readonly Outgoing[]): Promise<Map<string, string>> {
     // a connection that drops before the answer fails the batch at once, not after the timeout
     let dropped: () => void = () => {};
     const drop = new Promise<never>((_, reject) => {

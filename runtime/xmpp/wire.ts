@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { asMessage } from '../message.js';
 import { dumpPerlYaml } from '../perl-yaml.js';
 import type { Message } from '../pipeline-api.js';
+import { readSimpleYaml } from './simple-yaml.js';
 
 /*
  * The original's XMPP body: base64 (MIME, 76-character lines) of the YAML of
@@ -47,6 +48,13 @@ export function decodeBody(body: string, maxLength = MAX_BODY): Message {
   } catch {
     throw new WireError('body is not UTF-8');
   }
+  const simple = readSimpleYaml(text);
+  if (simple) return simple;
+  return parseYaml(text);
+}
+
+/** parseYaml is the full reader, for what readSimpleYaml leaves. */
+export function parseYaml(text: string): Message {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length) throw new WireError(`body is not YAML: ${doc.errors[0].message.split('\n')[0]}`);
   let value: unknown;

@@ -21,6 +21,9 @@ interface Config {
   tls_ca?: string;
 }
 
+/** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
+const WINDOW = 4;
+
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
 export const PATH_FIELD = 'wubot_path';
 
@@ -65,10 +68,14 @@ export default defineMonitor<Config>({
   },
   create(c, ctx) {
     const [username, domain] = c.account.split('@');
+    // received messages are queued at once when they come one by one; in a burst, every 10 ms in
+    // one transaction, since each transaction waits for the disk
     let inbox: Message[] = [];
+    let lastFlush = 0;
     const flushInbox = (): void => {
       const batch = inbox;
       inbox = [];
+      lastFlush = performance.now();
       try {
         ctx.emit(batch);
       } catch (e) {
@@ -107,9 +114,8 @@ export default defineMonitor<Config>({
           return;
         }
         m.noforward = 1;
-        // what arrives in one read is queued in one transaction
         inbox.push(m);
-        if (inbox.length === 1) setImmediate(flushInbox);
+        if (inbox.length === 1) setTimeout(flushInbox, Math.max(0, lastFlush + 10 - performance.now()));
       },
       onEvent,
     );
@@ -117,45 +123,58 @@ export default defineMonitor<Config>({
     let started = false;
     const maxHops = c.max_hops ?? 8;
 
+    /**
+     * drain sends the queue in order, in batches, up to WINDOW batches ahead
+     * of the server's confirmations; rows are acknowledged batch by batch, in
+     * order, as confirmations come. At the first bounce, that message and all
+     * after it stay queued (rewound) for the next check; a dropped connection
+     * likewise leaves every unconfirmed row queued.
+     */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
       reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log });
+      const r = reader;
+      const inFlight: { going: Claimed[]; confirmed: Promise<Map<string, string>> }[] = [];
       let sent = 0;
-      for (;;) {
-        const claimed = reader.claim(c.batch ?? 200);
-        if (claimed.length === 0) return sent;
-        const going: Claimed[] = [];
-        for (const cl of claimed) {
-          const stop = loopStop(cl.message, c.user, maxHops);
-          if (stop) {
-            ctx.log.warn('kept a message back from a routing loop', { id: cl.uid, reason: stop });
-            reader.deadLetter(cl, ctx.key, stop);
-          } else going.push(cl);
-        }
-        const out = going.map((cl) => {
-          const m = cl.message;
-          m.noforward = 1;
-          m[PATH_FIELD] = [...(Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : []), bareJid(c.account)];
-          return { id: cl.uid, to: c.user!, body: encodeBody(m) };
-        });
-        let bounced: Map<string, string>;
-        try {
-          bounced = await link.sendBatch(out);
-        } catch (e) {
-          reader.rewind();
-          throw e;
-        }
+      // settle waits for the oldest batch in flight and acknowledges what the server accepted; false after a bounce
+      const settle = async (): Promise<boolean> => {
+        const { going, confirmed } = inFlight.shift()!;
+        const bounced = await confirmed;
         const firstBounce = going.findIndex((cl) => bounced.has(cl.uid));
         const accepted = firstBounce < 0 ? going : going.slice(0, firstBounce);
-        reader.ack(accepted);
+        r.ack(accepted);
         sent += accepted.length;
-        if (firstBounce >= 0) {
-          // keep the bounced message and everything after it, in order, for the next check
-          reader.rewind();
-          ctx.log.warn('the server bounced a message; it stays queued', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
-          return sent;
+        if (firstBounce < 0) return true;
+        ctx.log.warn('the server bounced a message; it stays queued', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
+        return false;
+      };
+      try {
+        for (;;) {
+          const claimed = r.claim(c.batch ?? 200);
+          if (claimed.length === 0) break;
+          const going: Claimed[] = [];
+          for (const cl of claimed) {
+            const stop = loopStop(cl.message, c.user, maxHops);
+            if (stop) {
+              ctx.log.warn('kept a message back from a routing loop', { id: cl.uid, reason: stop });
+              r.deadLetter(cl, ctx.key, stop);
+            } else going.push(cl);
+          }
+          const out = going.map((cl) => {
+            const m = cl.message;
+            m.noforward = 1;
+            m[PATH_FIELD] = [...(Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : []), bareJid(c.account)];
+            return { id: cl.uid, to: c.user!, body: encodeBody(m) };
+          });
+          inFlight.push({ going, confirmed: (await link.send(out)).confirmed });
+          if (inFlight.length >= WINDOW && !(await settle())) break;
         }
+        while (inFlight.length) if (!(await settle())) break;
+      } finally {
+        // whatever was not acknowledged (bounced, after a bounce, unconfirmed) goes again, in order, next time
+        r.rewind();
       }
+      return sent;
     }
 
     let draining: Promise<unknown> | undefined;

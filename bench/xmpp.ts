@@ -1,0 +1,168 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { client, xml, type Client } from '@xmpp/client';
+import Database from 'better-sqlite3';
+import type { Message } from '../runtime/pipeline-api.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { encodeBody } from '../runtime/xmpp/wire.js';
+
+/*
+ * Host A to host B through a real Prosody on 127.0.0.1: raw @xmpp/client
+ * (one client sends pre-encoded bodies, another counts them) against two
+ * `wubot monitor` processes, queue to queue (A's queue drained by its XMPP
+ * link, B's link queueing what it receives). Throughput over a burst, and
+ * latency at a steady rate.
+ */
+
+export interface XmppFigures {
+  readonly rawRate: number;
+  readonly oursRate: number;
+  readonly rawLatency: readonly [number, number];
+  readonly oursLatency: readonly [number, number];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function percentiles(xs: number[]): [number, number] {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[Math.floor(s.length * 0.5)], s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]];
+}
+
+async function online(port: number, user: string): Promise<Client> {
+  const c = client({ service: `xmpp://127.0.0.1:${port}`, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'bench' });
+  c.on('error', () => {});
+  await c.start();
+  await c.send(xml('presence'));
+  return c;
+}
+
+/** raw sends `bodies` from one client to another and times the burst; then `steady` more, one every 2 ms, for latency. */
+async function raw(port: number, bodies: readonly string[], steady: number): Promise<{ rate: number; latency: [number, number] }> {
+  const rx = await online(port, 'rawb');
+  const tx = await online(port, 'rawa');
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let got = 0;
+  rx.on('stanza', (s) => {
+    if (!s.is('message') || s.getChildText('body') === null) return;
+    got++;
+    const t = sentAt.get(String(s.attrs.id));
+    if (t !== undefined) latencies.push(performance.now() - t);
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < bodies.length; i++) await tx.send(xml('message', { type: 'chat', to: 'rawb@localhost', id: `b${i}` }, xml('body', {}, bodies[i])));
+  while (got < bodies.length) await sleep(1);
+  const rate = bodies.length / ((performance.now() - t0) / 1000);
+  for (let i = 0; i < steady; i++) {
+    sentAt.set(`s${i}`, performance.now());
+    await tx.send(xml('message', { type: 'chat', to: 'rawb@localhost', id: `s${i}` }, xml('body', {}, bodies[i])));
+    await sleep(2);
+  }
+  while (latencies.length < steady) await sleep(1);
+  await Promise.all([tx.stop(), rx.stop()]);
+  return { rate, latency: percentiles(latencies) };
+}
+
+/** botHome: a bot whose link sends its monitor queue to `to`, or (without `to`) only receives, from `allow`. */
+function botHome(dir: string, me: string, port: number, link: { to: string } | { allow: string }): string {
+  mkdirSync(join(dir, 'config', 'plugins', 'XMPP'), { recursive: true });
+  const config = [`account: ${me}@localhost`, `password: ${me}-pw`, 'host: 127.0.0.1', `port: ${port}`, 'directory: reactor', 'delay: 0.05'];
+  config.push('to' in link ? `user: ${link.to}@localhost` : `allow: [ ${link.allow}@localhost ]`);
+  writeFileSync(join(dir, 'config', 'plugins', 'XMPP', 'link.yaml'), config.join('\n') + '\n', { mode: 0o600 });
+  return dir;
+}
+
+async function startMonitor(wubot: string, home: string, host: string): Promise<ChildProcess> {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof", profiles the bots
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, wubot, 'monitor', '--home', home, '--hostname', host], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('monitor started')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`monitor exited: ${log}`)));
+  });
+  return child;
+}
+
+/** ours sends `messages` from a wubot monitor's queue to another's, burst then steady, as raw does. */
+async function ours(wubot: string, work: string, port: number, messages: readonly Message[], steady: number): Promise<{ rate: number; latency: [number, number] }> {
+  const a = botHome(join(work, 'a'), 'a', port, { to: 'b' });
+  const b = botHome(join(work, 'b'), 'b', port, { allow: 'a' });
+  const procs = [await startMonitor(wubot, b, 'b'), await startMonitor(wubot, a, 'a')];
+  const queue = () => new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
+  // both links are up once b has queued a's "session ready" message
+  const linked = () => {
+    try {
+      const db = queue();
+      const n = (db.prepare('SELECT count(*) AS n FROM message_queue').get() as { n: number }).n;
+      db.close();
+      return n > 0;
+    } catch {
+      return false; // no queue file yet
+    }
+  };
+  while (!linked()) await sleep(50);
+  const w = QueueWriter.open(join(a, 'reactor'), { hostname: 'a' });
+  const t0 = performance.now();
+  w.append(messages.map((m) => ({ ...m, key: 'Bench-xmpp' })));
+  const db = queue();
+  // rows after the ones b had, counted without reading them: reading would load this machine's cores
+  const base = (db.prepare('SELECT max(id) AS id FROM message_queue').get() as { id: number }).id;
+  const arrived = db.prepare('SELECT count(*) AS n FROM message_queue WHERE id > ?').pluck();
+  while ((arrived.get(base) as number) < messages.length) await sleep(2);
+  const rate = messages.length / ((performance.now() - t0) / 1000);
+  // steady: ten messages every 20 ms, each with its send time; b's queue is read every 2 ms
+  const latencies: number[] = [];
+  let seen = (db.prepare('SELECT max(id) AS id FROM message_queue').get() as { id: number }).id;
+  const fresh = db.prepare('SELECT id, data FROM message_queue WHERE id > ? ORDER BY id');
+  let sent = 0;
+  let nextSend = performance.now();
+  while (latencies.length < steady) {
+    if (sent < steady && performance.now() >= nextSend) {
+      w.append(Array.from({ length: 10 }, (_, i) => ({ key: 'Bench-steady', n: sent + i, sent_ms: performance.timeOrigin + performance.now() })));
+      sent += 10;
+      nextSend += 20;
+    }
+    const now = performance.timeOrigin + performance.now();
+    for (const r of fresh.all(seen) as { id: number; data: string }[]) {
+      seen = r.id;
+      const m = JSON.parse(r.data) as Message;
+      if (m.key === 'Bench-steady') latencies.push(now - Number(m.sent_ms));
+    }
+    await sleep(2);
+  }
+  db.close();
+  w.close();
+  for (const p of procs) p.kill('SIGTERM');
+  await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode === null ? p.once('exit', r) : r(null)))));
+  return { rate, latency: percentiles(latencies) };
+}
+
+/** xmppFigures starts a Prosody of its own and measures raw and ours with the same messages. */
+export async function xmppFigures(root: string, work: string, messages: readonly Message[], steady = 500): Promise<XmppFigures> {
+  const script = join(root, 'test', 'xmpp-server.sh');
+  const dir = mkdtempSync(join(work, 'prosody-'));
+  const port = await freePort();
+  execFileSync(script, ['start', dir, String(port)]);
+  try {
+    for (const u of ['rawa', 'rawb', 'a', 'b']) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
+    const r = await raw(port, messages.map((m) => encodeBody(m)), steady);
+    const o = await ours(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-')), port, messages, steady);
+    return { rawRate: r.rate, oursRate: o.rate, rawLatency: r.latency, oursLatency: o.latency };
+  } finally {
+    execFileSync(script, ['stop', dir]);
+  }
+}

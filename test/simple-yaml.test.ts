@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { dumpPerlYaml } from '../runtime/perl-yaml.js';
+import { readSimpleYaml } from '../runtime/xmpp/simple-yaml.js';
+import { parseYaml } from '../runtime/xmpp/wire.js';
+
+/* The fast reader must read exactly what the full YAML parser reads, or step aside. */
+describe('simple YAML reader', () => {
+  const tricky = fc.constantFrom('a', 'Z', '_', '/', ' ', '-', '.', ',', ':', '#', "'", '"', '@', '0', '1', '9', 'e', 'E', 'x', 'o', '~', '[', '{', '|', '>', '\n', '\t', 'é', 'true', 'null', 'No', 'TRUE', 'False', '.inf', '0x1F', '1e3');
+  const word = fc.array(tricky, { minLength: 0, maxLength: 8 }).map((xs) => xs.join(''));
+  const plain = fc.stringMatching(/^[A-Za-z0-9_/][A-Za-z0-9 _./,()+=@'-]{0,12}$/);
+  const value = fc.oneof(plain, plain, plain, word, fc.integer(), fc.integer({ min: -1e16, max: 1e16 }), fc.double({ noNaN: true }), fc.array(fc.oneof(plain, word, fc.integer()), { maxLength: 3 }));
+  const key = fc.oneof(plain, fc.constantFrom('subject', 'key', 'lastupdate', 'wubot_path', 'true', 'null', '__proto__', 'a.b', 'x-y'), word.filter((w) => w.length > 0));
+
+  const agree = (messages: fc.Arbitrary<Record<string, unknown>>, runs: number): number => {
+    let read = 0;
+    fc.assert(
+      fc.property(messages, (m) => {
+        const text = dumpPerlYaml(m);
+        const fast = readSimpleYaml(text);
+        if (fast === undefined) return;
+        read++;
+        assert.deepEqual({ ...fast }, { ...parseYaml(text) }, text);
+      }),
+      { numRuns: runs },
+    );
+    return read;
+  };
+
+  it('agrees with the full parser on whatever it reads, tricky text included', () => {
+    agree(fc.dictionary(key, value, { maxKeys: 4 }), 2000);
+  });
+
+  it('reads most messages of plain words, numbers and lists itself', () => {
+    const field = fc.stringMatching(/^[a-z_][a-z0-9_.]{0,10}$/);
+    const read = agree(fc.dictionary(field, fc.oneof(plain, fc.integer(), fc.array(plain, { minLength: 1, maxLength: 3 })), { minKeys: 1, maxKeys: 5 }), 1000);
+    assert.ok(read > 500, `the fast reader read only ${read} of 1000`);
+  });
+
+  it('reads the usual message, and leaves nesting, block text and booleans to the full parser', () => {
+    assert.deepEqual({ ...readSimpleYaml("---\nkey: Uptime-web1\nload01: 3\nsubject: 'load: 3'\nwubot_path:\n- web1@localhost\n") }, {
+      key: 'Uptime-web1',
+      load01: 3,
+      subject: 'load: 3',
+      wubot_path: ['web1@localhost'],
+    });
+    for (const text of ['---\nconfig:\n  a: 1\n', '---\nbody: |-\n  two\n  lines\n', '---\nflag: true\n', '---\nempty:\n', '---\nx: 1.5\n', '---\nx: 007\n']) {
+      assert.equal(readSimpleYaml(text), undefined, text);
+    }
+  });
+});
