@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job for now: lint, compile and run the example config over example messages.
+# The main job: lint, compile and run the example config over example messages, then
+# bring up a local Prosody and three bots and show messages flowing between them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/bin/wubotc.js ] || npm run build --silent
@@ -31,3 +32,7 @@ wubotc run examples/config/reactor.yaml --input examples/messages.jsonl --hostna
 echo
 echo "== a config with mistakes: wubotc lint test/cases/diagnostics/unknown-plugin"
 wubotc lint test/cases/diagnostics/unknown-plugin/input.yaml || true
+
+echo
+echo "== several hosts: Prosody and three bots (examples/seed), talking over XMPP"
+bash examples/network-demo.sh

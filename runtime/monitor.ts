@@ -183,7 +183,12 @@ export class Monitor {
     const queue = [...tree.instances];
     const worker = async () => {
       for (let file = queue.shift(); file; file = queue.shift()) {
-        loaded.push(await loadInstance(file, this.opts, (messages) => messages.length && this.writer!.append(messages)));
+        loaded.push(
+          await loadInstance(file, this.opts, (messages) => {
+            // after stop, nothing more is queued (an instance's last words while it closes still are)
+            if (messages.length && this.writer) this.writer.append(messages);
+          }),
+        );
       }
     };
     await Promise.all([worker(), worker()]);
@@ -227,10 +232,9 @@ export class Monitor {
     this.stopped = true;
     for (const r of this.running) clearTimeout(r.timer);
     await Promise.allSettled([...this.inFlight]);
-    for (const r of this.running) {
-      r.instance.close?.();
-      r.runtime.close();
-    }
+    await Promise.allSettled(this.running.map((r) => r.instance.close?.()));
+    for (const r of this.running) r.runtime.close();
     this.writer?.close();
+    this.writer = undefined;
   }
 }

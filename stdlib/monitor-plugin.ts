@@ -32,7 +32,8 @@ export interface MonitorInstance {
    * a plugin stops what it started (a child process, a request).
    */
   check(cache: Record<string, unknown>, signal: AbortSignal): CheckResult | Promise<CheckResult>;
-  close?(): void;
+  /** close ends what the instance holds open; the monitor waits for it, and still queues what it emits meanwhile. */
+  close?(): void | Promise<void>;
 }
 
 /** MonitorPluginDef defines a monitor plugin as data plus its code. */

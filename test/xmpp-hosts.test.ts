@@ -67,6 +67,9 @@ describe('two hosts over XMPP', () => {
     assert.equal(dead().length, 100);
     assert.match(dead()[0].error, /routing loop: web1@localhost is already on the path web1@localhost/);
     assert.equal(rows(join(web1, 'reactor')).filter((m) => m.key === 'Uptime-web1' && Array.isArray(m.wubot_path)).length, 0);
+    // passwords reach neither logs nor messages, here or there
+    const everything = [...procs.map((p) => (p as ChildProcess & { log: string }).log), ...[web1, central].flatMap((h) => rows(join(h, 'reactor')).map((m) => JSON.stringify(m)))].join('\n');
+    assert.ok(!everything.includes('web1-pw') && !everything.includes('central-pw'));
   });
 
   it('drops undecodable bodies, YAML bombs and messages from JIDs not allowed, and keeps running', async () => {

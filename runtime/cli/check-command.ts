@@ -39,7 +39,7 @@ export async function checkCommand(args: string[], flags: Flags): Promise<number
   const { messages, cache } = await produce(r, log);
   print(messages);
   if (cache) writeCache(cachePath(home, key), cache);
-  r.instance.close?.();
+  await r.instance.close?.();
   r.runtime.close();
   return 0;
 }

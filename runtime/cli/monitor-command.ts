@@ -6,11 +6,13 @@ import { homeOf, hostnameOf, type Flags } from './main.js';
 export async function monitorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
   const monitor = new Monitor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
-  const count = await monitor.start();
-  if (count === 0) log.warn('no monitor instances to run');
-  await new Promise<void>((resolve) => {
+  // handlers first: a signal while instances load stops the monitor once they are loaded
+  const stopWanted = new Promise<void>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
   });
+  const count = await monitor.start();
+  if (count === 0) log.warn('no monitor instances to run');
+  await stopWanted;
   await monitor.stop();
   log.info('monitor stopped', { checks: monitor.checks });
   return 0;

@@ -67,7 +67,7 @@ function dump(dir: string): number {
 function stats(dir: string): number {
   const db = openReadonly(dir);
   if (!db) return 2;
-  const one = (sql: string) => (db.prepare(sql).get() as { n: number | null }).n;
+  const one = (sql: string) => (db.prepare(sql).get() as { n: number | null } | undefined)?.n ?? null;
   const result = {
     pending: one('SELECT count(*) AS n FROM message_queue_state WHERE acked_at IS NULL'),
     acked: one('SELECT count(*) AS n FROM message_queue_state WHERE acked_at IS NOT NULL'),

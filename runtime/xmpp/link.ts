@@ -51,6 +51,7 @@ export class XmppLink {
   private readonly xmpp: Client;
   private readonly bounced = new Map<string, string>();
   private online = false;
+  private stopping = false;
   private failStart: ((e: Error) => void) | undefined;
 
   constructor(
@@ -98,7 +99,8 @@ export class XmppLink {
       onEvent({ kind: 'error', message: e.message });
     });
     this.xmpp.on('offline', () => {
-      if (this.online) onEvent({ kind: 'offline' });
+      // a stop asked for is not an outage
+      if (this.online && !this.stopping) onEvent({ kind: 'offline' });
       this.online = false;
     });
     this.xmpp.on('online', async () => {
@@ -202,6 +204,7 @@ export class XmppLink {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.xmpp.reconnect.stop();
     await this.xmpp.stop();
   }

@@ -199,10 +199,10 @@ export default defineMonitor<Config>({
           draining = undefined;
         }
       },
-      close() {
+      async close() {
+        await link.stop().catch(() => {});
         if (inbox.length) flushInbox();
         reader?.close();
-        void link.stop();
       },
     };
   },

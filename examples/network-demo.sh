@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The seed's network on this machine: a Prosody on 127.0.0.1 and three bots
+# (web1, central, laptop) from examples/seed, each with its own home, talking
+# over XMPP. Shows messages flowing, the laptop away and back, then stops all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+server="$root/test/xmpp-server.sh"
+wubot() { node "$root/dist/bin/wubot.js" "$@"; }
+
+bash "$server" install
+work=$(mktemp -d /tmp/wubot-demo-XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  bash "$server" stop "$work/prosody" || true
+  [ -n "${DEMO_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# the seed's port, or another free one
+port=15222
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+bash "$server" start "$work/prosody" "$port" >/dev/null
+echo "== Prosody on 127.0.0.1:$port ($work/prosody)"
+
+for host in web1 central laptop; do
+  bash "$server" adduser "$work/prosody" "$host" "$host-pw"
+  mkdir -p "$work/$host"
+  wubot config export --home examples/seed --hostname "$host" "$work/$host/config" 2>/dev/null
+  sed -i "s/^port: 15222$/port: $port/" "$work/$host"/config/plugins/XMPP/*
+  chmod 600 "$work/$host"/config/plugins/XMPP/*
+done
+# central also accepts web2 and web3 in the seed; here they are not started
+start() { # host daemon
+  node "$root/dist/bin/wubot.js" "$2" --home "$work/$1" --hostname "$1" >"$work/$1.$2.out" 2>"$work/$1.$2.log" &
+  pids+=($!)
+}
+start web1 monitor
+start central monitor
+start central reactor
+start laptop monitor
+start laptop reactor
+echo "== started: web1 (monitor), central (monitor, reactor), laptop (monitor, reactor)"
+sleep 4
+
+alerts() { # host from count
+  for i in $(seq "$2" $(($2 + $3 - 1))); do
+    printf '{"key":"Disk-root","status":"CRITICAL","subject":"%s: disk 9%s%% full"}\n' "$1" "$i"
+  done | wubot queue push --hostname "$1" "$work/$1/reactor" 2>/dev/null
+}
+echo
+echo "== web1 notices three problems; central forwards them to the laptop, which shows them:"
+alerts web1 1 3
+sleep 3
+cat "$work/laptop.reactor.out"
+
+sleep 2
+echo
+echo "== central's graphs data (load from web1 and the laptop, idle from the laptop):"
+node -e '
+  const Database = require("better-sqlite3");
+  const db = new Database(process.argv[1], { readonly: true });
+  for (const r of db.prepare("SELECT hostname, key, load01, idle_sec, lastupdate FROM graphs ORDER BY rowid").all())
+    console.log(`  ${r.hostname.padEnd(8)} ${r.key.padEnd(14)} load ${r.load01 ?? "-"}  idle ${r.idle_sec ?? "-"} s`);
+' "$work/central/sqlite/graphs.sql"
+
+echo
+echo "== the laptop goes away; web1 has two more problems meanwhile ($(date +%T))"
+kill "${pids[3]}" "${pids[4]}"
+wait "${pids[3]}" "${pids[4]}" 2>/dev/null || true
+: >"$work/laptop.reactor.out"
+alerts web1 4 2
+sleep 4
+echo "central's forward queue: $(wubot queue stats "$work/central/forward")"
+echo "(sent and acknowledged: the XMPP server holds them for the laptop)"
+
+echo
+echo "== the laptop comes back ($(date +%T)) and gets them, in order, with their original times:"
+start laptop monitor
+start laptop reactor
+sleep 4
+cat "$work/laptop.reactor.out"
+echo
+echo "== stopping; logs were in $work (removed now)"
