@@ -36,7 +36,9 @@ function rssMb(pid: number): number {
 
 /** reactorRss starts `wubot reactor`, samples its RSS idle, then while `waiting` messages wait in its queue. */
 export async function reactorRss(wubot: string, home: string, waiting: number, make: (n: number) => Message[]): Promise<{ idle: number; busy: number[] }> {
-  const child = spawn(process.execPath, [wubot, 'reactor', '--home', home, '--hostname', 'bench'], { stdio: ['ignore', 'ignore', 'ignore'] });
+  // the node options of the bin's first line, as the installed `wubot` runs
+  const nodeOptions = (/^#!.*\bnode\b(.*)$/m.exec(readFileSync(wubot, 'utf8').split('\n')[0])?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeOptions, wubot, 'reactor', '--home', home, '--hostname', 'bench'], { stdio: ['ignore', 'ignore', 'ignore'] });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await sleep(3000);
   const idle = rssMb(child.pid!);
@@ -46,7 +48,7 @@ export async function reactorRss(wubot: string, home: string, waiting: number, m
   w.close();
   child.kill('SIGCONT');
   const busy: number[] = [];
-  for (let k = 0; k < 5; k++) {
+  for (let k = 0; k < Number(process.env.BENCH_RSS_SAMPLES ?? 5); k++) {
     await sleep(2000);
     busy.push(rssMb(child.pid!));
   }
