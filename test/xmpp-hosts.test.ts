@@ -74,7 +74,7 @@ describe('two hosts over XMPP', () => {
 
   it('drops undecodable bodies, YAML bombs and messages from JIDs not allowed, and keeps running', async () => {
     const h = home('laptop', {
-      'plugins/XMPP/link.yaml': `account: central@localhost\npassword: central-pw\nhost: 127.0.0.1\nport: ${port}\ndirectory: forward\nuser: web1@localhost\nresource: other\ndelay: 0.2\n`,
+      'plugins/XMPP/link.yaml': `account: central@localhost\npassword: central-pw\nhost: 127.0.0.1\nport: ${port}\ndirectory: forward\nuser: web1@localhost\nresource: other\ndelay: 0.2\nmax_body: 50000\n`,
     });
     const child = await startDaemon('monitor', h, 'laptop');
     procs.push(child);
@@ -92,14 +92,17 @@ describe('two hosts over XMPP', () => {
     };
     const bomb = Buffer.from('a: &a [x,x,x,x,x,x,x,x,x]\n' + 'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill('*' + 'abcdefgh'[i]).join(',')}]`).join('\n')).toString('base64');
     await send('stranger', [encodeBody({ subject: 'let me in' })]);
-    await send('web1', ['%%% not base64 %%%', bomb, Buffer.from('- a list').toString('base64'), encodeBody({ subject: 'fine', key: 'Test-ok' })]);
+    const huge = encodeBody({ subject: 'x'.repeat(60_000), key: 'Test-huge' });
+    await send('web1', ['%%% not base64 %%%', bomb, Buffer.from('- a list').toString('base64'), huge, encodeBody({ subject: 'fine', key: 'Test-ok' })]);
     const got = () => rows(join(h, 'reactor')).filter((m) => m.key === 'Test-ok');
     for (let t = 0; got().length < 1 && t < 100; t++) await sleep(100);
     assert.equal(got().length, 1);
     assert.equal(rows(join(h, 'reactor')).filter((m) => m.subject === 'let me in').length, 0);
     const log = child.log;
     assert.match(log, /dropped a message from a JID that is not allowed.*stranger@localhost/);
-    assert.equal((log.match(/dropped a message that cannot be decoded/g) ?? []).length, 3);
+    assert.equal((log.match(/dropped a message that cannot be decoded/g) ?? []).length, 4);
+    assert.match(log, /larger than 50000/);
+    assert.equal(rows(join(h, 'reactor')).filter((m) => m.key === 'Test-huge').length, 0);
     assert.equal(child.exitCode, null);
   });
 });

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { hostConfig } from '../../runtime/config-tree.js';
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
 import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.js';
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
-import { decodeBody, encodeBody, WireError } from '../../runtime/xmpp/wire.js';
+import { decodeBody, encodeBody, MAX_BODY, WireError } from '../../runtime/xmpp/wire.js';
 import { defineMonitor } from '../monitor-plugin.js';
 
 interface Config {
@@ -19,10 +23,11 @@ interface Config {
   batch?: number;
   tls?: TlsMode;
   tls_ca?: string;
+  max_body?: number;
 }
 
 /** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
-const WINDOW = 4;
+const WINDOW = 8;
 
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
 export const PATH_FIELD = 'wubot_path';
@@ -43,10 +48,25 @@ export function loopStop(m: Message, to: string, maxHops: number): string | unde
   return undefined;
 }
 
+/** recipientsOnThisHost lists the `user` of every XMPP instance this host loads: by default, they may send to any of them. */
+function recipientsOnThisHost(home: string, hostname: string): string[] {
+  const out: string[] = [];
+  for (const f of hostConfig(join(home, 'config'), hostname).instances) {
+    if (f.plugin !== 'XMPP') continue;
+    try {
+      const user = (parse(readFileSync(f.path, 'utf8')) as { user?: unknown } | null)?.user;
+      if (typeof user === 'string') out.push(user);
+    } catch {
+      // a broken file is reported when its own instance loads
+    }
+  }
+  return out;
+}
+
 export default defineMonitor<Config>({
   name: 'XMPP',
   summary: 'Send and receive messages between hosts over XMPP.',
-  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it, and one the server bounces stays queued. Messages received from `user` or a JID in `allow` are decoded, marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent.',
+  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it, and one the server bounces stays queued. Messages received from a JID that one of this host\'s XMPP instances sends to, or one in `allow`, are decoded (bodies over `max_body` are not),, marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent. `tls`: `starttls` (default), `required` or `direct`; `tls_ca`: the CA of a server whose certificate is of its own making.',
   decorateConfig: false,
   schema: {
     type: 'object',
@@ -62,6 +82,7 @@ export default defineMonitor<Config>({
       max_hops: { type: 'integer', minimum: 1, description: 'most hosts a message may pass (default 8)' },
       batch: { type: 'integer', minimum: 1, description: 'messages sent per confirmation (default 200)' },
       tls: { enum: ['starttls', 'required', 'direct'], description: 'starttls: upgrade when the server offers it (default); required: refuse a server that does not; direct: TLS from the first byte (port 5223)' },
+      max_body: { type: 'integer', minimum: 1024, description: 'largest body accepted, in characters of base64 (default 1 MiB); larger ones are dropped unread' },
       tls_ca: { type: 'string', description: 'a PEM file with the CA that signed the server\'s certificate, when it is not one the system trusts' },
     },
     required: ['account', 'password', 'directory'],
@@ -82,7 +103,7 @@ export default defineMonitor<Config>({
         ctx.log.error('could not queue received messages', { count: batch.length, error: (e as Error).message });
       }
     };
-    const allowed = new Set([...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
+    const allowed = new Set([...recipientsOnThisHost(ctx.home, ctx.hostname), ...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
     const host = c.host ?? '127.0.0.1';
     const where = `${host}:${c.port ?? (c.tls === 'direct' ? 5223 : 5222)}`;
     // the server's certificate is checked against the XMPP domain
@@ -108,7 +129,7 @@ export default defineMonitor<Config>({
         }
         let m: Message;
         try {
-          m = decodeBody(body);
+          m = decodeBody(body, c.max_body ?? MAX_BODY);
         } catch (e) {
           ctx.log.warn('dropped a message that cannot be decoded', { from, reason: e instanceof WireError ? e.message : String(e) });
           return;
