@@ -10,6 +10,8 @@ const { positionals, values } = parseArgs({
     format: { type: 'string' },
     input: { type: 'string' },
     hostname: { type: 'string' },
+    hosts: { type: 'string' },
+    home: { type: 'string' },
     'no-optimize': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },

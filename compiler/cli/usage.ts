@@ -7,6 +7,9 @@ export const usage = `usage: wubotc <command> [options]
       report diagnostics; exit 1 when there are errors
   run <rules.yaml> [--input FILE] [--hostname H] [--no-optimize]
       run a rule tree over JSON Lines (stdin by default), one output line per input line
+  check-loops <config-root> [--hosts a,b,c] [--home DIR] [--format text|json|dot]
+  check-loops <host>=<config-root> … 
+      find routing loops across hosts before they happen; exit 1 when a loop is certain
 
 Exit status: 0 clean or warnings only, 1 errors, 2 usage.
 `;

@@ -38,6 +38,9 @@ export const codes = {
   ruleNeverRuns: def('WB3006', 'warning', 'rule can never run'),
   ruleWithoutName: def('WB3007', 'warning', 'rule has no name'),
 
+  routingLoop: def('WB4001', 'error', 'routing loop: messages go round forever'),
+  possibleRoutingLoop: def('WB4002', 'warning', 'possible routing loop: some messages may go round forever'),
+
   pluginConfig: def('WB5001', 'error', 'plugin configuration is invalid'),
   pluginConfigMissing: def('WB5002', 'error', 'plugin configuration is missing a required key'),
   pluginConfigUnknownKey: def('WB5003', 'error', 'unknown plugin configuration key'),

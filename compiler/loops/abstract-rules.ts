@@ -1,0 +1,118 @@
+import { truthy } from '../../runtime/perl-values.js';
+import type { RuleNode, RuleTree } from '../rule-tree.js';
+import { ABSENT, factsKey, NO_FACTS, truth, withFact, type Facts, type Known } from './abstract-message.js';
+
+/*
+ * A rule tree run over facts instead of a message, as the interpreter runs
+ * it (children before the rule's plugin, last_rule stopping later rules).
+ * A condition that may or may not hold splits the run in two; runs that
+ * reach the same facts are merged, so a tree costs a few runs, not 2^rules.
+ */
+
+/** Guard is a condition on the way that decided a run only for some messages. */
+export interface Guard {
+  readonly rule: RuleNode;
+}
+
+/** Run is one way through a tree: the facts so far, and the guards that were `maybe` on the way. */
+export interface Run {
+  readonly facts: Facts;
+  readonly guards: readonly Guard[];
+}
+
+/** Queued is a MessageQueue rule a run reached, with what the message was then. */
+export interface Queued {
+  readonly rule: RuleNode;
+  readonly directory: string;
+  readonly run: Run;
+}
+
+/** MAX_RUNS bounds the runs kept at a time; past it, runs are merged into one that knows less. */
+const MAX_RUNS = 32;
+
+/** apply gives the facts after a rule's plugin ran. */
+export function applyPlugin(rule: RuleNode, f: Facts): Facts {
+  const p = rule.plugin;
+  if (!p) return f;
+  const c = p.config;
+  const scalar = (v: unknown): Known | undefined => (v === null || ['string', 'number', 'boolean'].includes(typeof v) ? { value: v } : undefined);
+  switch (p.name) {
+    case 'SetField': {
+      const pairs: [string, unknown][] = Object.entries((c.set as Record<string, unknown> | undefined) ?? {});
+      if (typeof c.field === 'string') pairs.unshift([c.field, c.value]);
+      let out = f;
+      // with no_override a true value stays: what the field holds is then known only when it was known false
+      for (const [k, v] of pairs) out = withFact(out, k, truthy(c.no_override) && !knownFalse(f.get(k)) ? undefined : scalar(v));
+      return out;
+    }
+    case 'DeleteField':
+      return typeof c.field === 'string' ? withFact(f, c.field, ABSENT) : NO_FACTS;
+    case 'CopyField':
+      if (typeof c.source_field === 'string' && typeof c.target_field === 'string') return withFact(f, c.target_field, f.get(c.source_field));
+      break;
+  }
+  const writes = p.def?.writes(c) ?? 'any';
+  if (writes === 'any') return NO_FACTS;
+  let out = f;
+  for (const w of writes) out = withFact(out, w, undefined);
+  return out;
+}
+
+function knownFalse(k: Known | undefined): boolean {
+  return k !== undefined && ('absent' in k || !truthy(k.value));
+}
+
+function merge(runs: Run[]): Run[] {
+  const byFacts = new Map<string, Run>();
+  for (const r of runs) {
+    const key = factsKey(r.facts);
+    const seen = byFacts.get(key);
+    // the same facts: keep the run that needed fewer guards
+    if (!seen || r.guards.length < seen.guards.length) byFacts.set(key, r);
+  }
+  const out = [...byFacts.values()];
+  if (out.length <= MAX_RUNS) return out;
+  // too many: one run that knows only what they all agree on
+  const [first, ...rest] = out;
+  const facts = new Map([...first.facts].filter(([k, v]) => rest.every((r) => factsKey(new Map([[k, r.facts.get(k)!]])) === factsKey(new Map([[k, v]])) && r.facts.has(k))));
+  return [{ facts, guards: out.flatMap((r) => r.guards).slice(0, 8) }];
+}
+
+/** runTree runs a tree over the runs it starts with, and lists every MessageQueue rule reached. */
+export function runTree(tree: RuleTree, start: Run): Queued[] {
+  const queued: Queued[] = [];
+  const level = (rules: readonly RuleNode[], runs: Run[]): Run[] => {
+    for (const r of rules) {
+      const next: Run[] = [];
+      const active: Run[] = [];
+      for (const run of runs) {
+        const stopped = run.facts.get('last_rule');
+        if (stopped && !('absent' in stopped) && truthy(stopped.value)) {
+          next.push(run);
+          continue;
+        }
+        // last_rule unknown counts as not set: a rule that sets it is itself a rule of this tree
+        const t = r.condition?.ast ? truth(r.condition.ast, run.facts) : r.condition ? 'false' : 'true';
+        if (t === 'false') next.push(run);
+        else if (t === 'true') active.push(run);
+        else {
+          next.push(run);
+          active.push({ facts: run.facts, guards: [...run.guards, { rule: r }] });
+        }
+      }
+      if (active.length) {
+        let done = r.children.length ? level(r.children, active) : active;
+        if (r.plugin?.name === 'MessageQueue' && typeof r.plugin.config.directory === 'string') {
+          for (const run of done) queued.push({ rule: r, directory: r.plugin.config.directory, run });
+        }
+        done = done.map((run) => ({ facts: applyPlugin(r, run.facts), guards: run.guards }));
+        if (r.lastRule) done = done.map((run) => ({ facts: withFact(run.facts, 'last_rule', { value: 1 }), guards: run.guards }));
+        next.push(...done);
+      }
+      runs = merge(next);
+    }
+    return runs;
+  };
+  level(tree.rules, [start]);
+  return queued;
+}

@@ -1,0 +1,124 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, posix } from 'node:path';
+import { parse } from 'yaml';
+import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
+import { compile } from '../compile.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile, span, type Span } from '../diagnostics/source.js';
+import type { RuleTree } from '../rule-tree.js';
+
+/*
+ * The hosts of a config tree, as queues and what moves messages between
+ * them: each host's reactor rules (from its reactor queue to MessageQueue
+ * directories) and its XMPP instances (from a directory to the reactor queue
+ * of the host whose account is their `user`).
+ */
+
+/** Link is one XMPP instance: it sends the queue `from` to `to`'s account. */
+export interface Link {
+  readonly host: string;
+  readonly from: string;
+  readonly user: string;
+  /** toHost is the host whose XMPP account `user` is, or undefined for someone outside. */
+  toHost?: string;
+  readonly span: Span;
+}
+
+/** HostPlan is what one host runs, with its queues as normalized paths. */
+export interface HostPlan {
+  readonly host: string;
+  readonly home: string;
+  readonly reactorQueue: string;
+  readonly tree?: RuleTree;
+  readonly links: Link[];
+  readonly accounts: string[];
+}
+
+export interface Topology {
+  readonly hosts: HostPlan[];
+  /** problems are configs that could not be read (they are left out of the check). */
+  readonly problems: Diagnostic[];
+}
+
+/** Suffixes that mark a file set aside, not a host. */
+const NOT_HOSTS = new Set(['disabled', 'bak', 'old', 'orig', 'save', 'tmp', 'swp', 'example', 'sample', 'dist']);
+
+/** hostsOf lists the hosts a config tree names: the suffixes of its files that are not set-aside markers. */
+export function hostsOf(configDir: string): string[] {
+  const found = new Set<string>();
+  const look = (dir: string, depth: number): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) {
+        if (depth < 2 && !name.startsWith('.')) look(path, depth + 1);
+        continue;
+      }
+      const s = hostSuffix(name);
+      if (s && !NOT_HOSTS.has(s.toLowerCase()) && !s.endsWith('~')) found.add(s);
+    }
+  };
+  look(configDir, 0);
+  return [...found].sort();
+}
+
+/** queuePath normalizes a queue directory from a config: `~` stays symbolic unless the home tells what it is. */
+export function queuePath(dir: string, home: string): string {
+  const userHome = home.startsWith('~') ? '~' : dirname(home);
+  if (dir === '~' || dir.startsWith('~/')) return posix.normalize(userHome + dir.slice(1));
+  if (isAbsolute(dir)) return posix.normalize(dir);
+  return posix.normalize(`${home}/${dir}`);
+}
+
+/** bareJid is a JID without its resource, in lower case. */
+export function bareJid(jid: string): string {
+  return jid.split('/')[0].toLowerCase();
+}
+
+function keySpan(file: SourceFile, key: string): Span {
+  const m = new RegExp(`^${key}\\s*:`, 'm').exec(file.text);
+  return m ? span(file, m.index, m.index + key.length) : span(file, 0, 0);
+}
+
+/** topology reads what every host of a config tree runs. `roots` maps each host to its config directory. */
+export function topology(roots: ReadonlyMap<string, string>, homeOption?: string): Topology {
+  const problems: Diagnostic[] = [];
+  const trees = new Map<string, RuleTree | undefined>();
+  const hosts: HostPlan[] = [];
+  for (const [host, configDir] of roots) {
+    const hc = hostConfig(configDir, host);
+    const links: Link[] = [];
+    const accounts: string[] = [];
+    const xmpp: { file: SourceFile; config: Record<string, unknown> }[] = [];
+    for (const inst of hc.instances.filter((i) => i.plugin === 'XMPP')) {
+      const file = new SourceFile(inst.path, readFileSync(inst.path, 'utf8'));
+      try {
+        xmpp.push({ file, config: (parse(file.text) ?? {}) as Record<string, unknown> });
+      } catch {
+        // wubotc lint reports the broken file; the check goes on without it
+      }
+    }
+    // the home: given, or told by an absolute path to a reactor queue, or ~/wubot
+    const told = xmpp.map((x) => x.config.directory).find((d): d is string => typeof d === 'string' && /^\/.*\/reactor\/?$/.test(d));
+    const home = homeOption ?? (told ? posix.dirname(posix.normalize(told)) : '~/wubot');
+    for (const { file, config } of xmpp) {
+      if (typeof config.account === 'string') accounts.push(bareJid(config.account));
+      if (typeof config.user === 'string' && typeof config.directory === 'string') {
+        links.push({ host, from: queuePath(config.directory, home), user: bareJid(config.user), span: keySpan(file, 'user') });
+      }
+    }
+    let tree: RuleTree | undefined;
+    if (hc.reactor && existsSync(hc.reactor)) {
+      if (!trees.has(hc.reactor)) {
+        const c = compile(hc.reactor, { optimize: false, emit: false });
+        problems.push(...c.diagnostics.filter((d) => d.severity === 'error'));
+        trees.set(hc.reactor, c.diagnostics.some((d) => d.severity === 'error') ? undefined : c.tree);
+      }
+      tree = trees.get(hc.reactor);
+    }
+    hosts.push({ host, home, reactorQueue: queuePath('reactor', home), tree, links, accounts });
+  }
+  const byAccount = new Map<string, string>();
+  for (const h of hosts) for (const a of h.accounts) byAccount.set(a, h.host);
+  for (const h of hosts) for (const l of h.links) l.toHost = byAccount.get(l.user);
+  return { hosts, problems };
+}
