@@ -12,6 +12,7 @@ import { bigTree } from './big-tree.js';
 import { queueThroughput, rawThroughput } from './queue.js';
 import { reactorHome, reactorRss, reactorThroughput } from './reactor.js';
 import { xmppFigures } from './xmpp.js';
+import { loopsCheck, loopsTree } from './loops.js';
 import { handWritten, realisticMessages, realisticTree } from './realistic.js';
 
 /*
@@ -148,8 +149,15 @@ async function xmpp(): Promise<void> {
   console.log(`  ours/raw = ${f.ratio.toFixed(2)} (median of 3 pairs: ${f.ratios.map((r) => r.toFixed(2)).join(' ')}); target >= 0.6`);
 }
 
+function loops(): void {
+  const config = loopsTree(mkdtempSync(join(work, 'loops-')), 500, 100);
+  const { ms, loops: found } = loopsCheck(config);
+  console.log(`check-loops over 500 hosts with 100 rules each, in a ring that relays some keys: ${fmt(ms)} ms, ${found} loop found; target < 2,000 ms`);
+}
+
 await inProcess();
 cli();
 bigCompile();
+loops();
 await runtime();
 await xmpp();

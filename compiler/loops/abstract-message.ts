@@ -22,9 +22,16 @@ export type Truth = 'true' | 'false' | 'maybe';
 export const ABSENT: Known = { absent: true };
 export const NO_FACTS: Facts = new Map();
 
-/** factsKey is a canonical text of facts, to tell states apart. */
+const keys = new WeakMap<Facts, string>();
+
+/** factsKey is a canonical text of facts, to tell states apart (facts never change, so it is made once each). */
 export function factsKey(f: Facts): string {
-  return JSON.stringify([...f].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let k = keys.get(f);
+  if (k === undefined) {
+    k = JSON.stringify([...f].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    keys.set(f, k);
+  }
+  return k;
 }
 
 /** withFact gives facts with `field` known as `k`, or forgotten when `k` is undefined. */

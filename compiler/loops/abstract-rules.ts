@@ -30,8 +30,8 @@ export interface Queued {
 /** MAX_RUNS bounds the runs kept at a time; past it, runs are merged into one that knows less. */
 const MAX_RUNS = 32;
 
-/** apply gives the facts after a rule's plugin ran. */
-export function applyPlugin(rule: RuleNode, f: Facts): Facts {
+/** applyPlugin gives the facts after a rule's plugin ran; only fields some condition reads (`relevant`) are followed. */
+export function applyPlugin(rule: RuleNode, f: Facts, relevant: ReadonlySet<string>): Facts {
   const p = rule.plugin;
   if (!p) return f;
   const c = p.config;
@@ -42,19 +42,20 @@ export function applyPlugin(rule: RuleNode, f: Facts): Facts {
       if (typeof c.field === 'string') pairs.unshift([c.field, c.value]);
       let out = f;
       // with no_override a true value stays: what the field holds is then known only when it was known false
-      for (const [k, v] of pairs) out = withFact(out, k, truthy(c.no_override) && !knownFalse(f.get(k)) ? undefined : scalar(v));
+      for (const [k, v] of pairs) if (relevant.has(k)) out = withFact(out, k, truthy(c.no_override) && !knownFalse(f.get(k)) ? undefined : scalar(v));
       return out;
     }
     case 'DeleteField':
-      return typeof c.field === 'string' ? withFact(f, c.field, ABSENT) : NO_FACTS;
+      if (typeof c.field !== 'string') return NO_FACTS;
+      return relevant.has(c.field) ? withFact(f, c.field, ABSENT) : f;
     case 'CopyField':
-      if (typeof c.source_field === 'string' && typeof c.target_field === 'string') return withFact(f, c.target_field, f.get(c.source_field));
+      if (typeof c.source_field === 'string' && typeof c.target_field === 'string') return relevant.has(c.target_field) ? withFact(f, c.target_field, f.get(c.source_field)) : f;
       break;
   }
   const writes = p.def?.writes(c) ?? 'any';
   if (writes === 'any') return NO_FACTS;
   let out = f;
-  for (const w of writes) out = withFact(out, w, undefined);
+  for (const w of writes) if (out.has(w)) out = withFact(out, w, undefined);
   return out;
 }
 
@@ -63,6 +64,7 @@ function knownFalse(k: Known | undefined): boolean {
 }
 
 function merge(runs: Run[]): Run[] {
+  if (runs.length < 2) return runs;
   const byFacts = new Map<string, Run>();
   for (const r of runs) {
     const key = factsKey(r.facts);
@@ -79,7 +81,7 @@ function merge(runs: Run[]): Run[] {
 }
 
 /** runTree runs a tree over the runs it starts with, and lists every MessageQueue rule reached. */
-export function runTree(tree: RuleTree, start: Run): Queued[] {
+export function runTree(tree: RuleTree, start: Run, relevant: ReadonlySet<string>): Queued[] {
   const queued: Queued[] = [];
   const level = (rules: readonly RuleNode[], runs: Run[]): Run[] => {
     for (const r of rules) {
@@ -105,7 +107,7 @@ export function runTree(tree: RuleTree, start: Run): Queued[] {
         if (r.plugin?.name === 'MessageQueue' && typeof r.plugin.config.directory === 'string') {
           for (const run of done) queued.push({ rule: r, directory: r.plugin.config.directory, run });
         }
-        done = done.map((run) => ({ facts: applyPlugin(r, run.facts), guards: run.guards }));
+        done = done.map((run) => ({ facts: applyPlugin(r, run.facts, relevant), guards: run.guards }));
         if (r.lastRule) done = done.map((run) => ({ facts: withFact(run.facts, 'last_rule', { value: 1 }), guards: run.guards }));
         next.push(...done);
       }

@@ -1,5 +1,6 @@
 import type { Span } from '../diagnostics/source.js';
-import type { RuleNode } from '../rule-tree.js';
+import { fieldsRead } from '../../grammar/ast.js';
+import { walkRules, type RuleNode } from '../rule-tree.js';
 import { ABSENT, factsKey, withFact, type Facts } from './abstract-message.js';
 import { runTree } from './abstract-rules.js';
 import { queuePath, type HostPlan, type Topology } from './topology.js';
@@ -61,6 +62,9 @@ const MAX_STATES = 200_000;
 /** analyze finds the routing loops of a topology. */
 export function analyze(topo: Topology): Analysis {
   const byHost = new Map(topo.hosts.map((h) => [h.host, h]));
+  // only fields that some condition reads can decide a route
+  const relevant = new Set(['noforward', 'last_rule']);
+  for (const h of topo.hosts) if (h.tree) walkRules(h.tree.rules, (r) => r.condition?.ast && fieldsRead(r.condition.ast, relevant));
   const nodes: StateNode[] = [];
   const index = new Map<string, number>();
   const work: number[] = [];
@@ -83,7 +87,7 @@ export function analyze(topo: Topology): Analysis {
     const i = work.pop()!;
     const { host, queue, facts } = nodes[i];
     const h = byHost.get(host)!;
-    for (const e of steps(h, queue, facts, byHost)) {
+    for (const e of steps(h, queue, facts, byHost, relevant)) {
       const to = node(e.hop.toHost, e.hop.to, e.facts);
       nodes[i].out.push({ to, hop: e.hop, guards: e.guards });
       allHops.set(`${e.hop.host}\0${e.hop.from}\0${e.hop.to}\0${e.hop.span.file.path}:${e.hop.span.start}`, e.hop);
@@ -93,10 +97,10 @@ export function analyze(topo: Topology): Analysis {
 }
 
 /** steps lists where a message with `facts` in `queue` of host `h` goes next. */
-function steps(h: HostPlan, queue: string, facts: Facts, byHost: ReadonlyMap<string, HostPlan>): { hop: Hop; facts: Facts; guards: RuleNode[] }[] {
+function steps(h: HostPlan, queue: string, facts: Facts, byHost: ReadonlyMap<string, HostPlan>, relevant: ReadonlySet<string>): { hop: Hop; facts: Facts; guards: RuleNode[] }[] {
   const out: { hop: Hop; facts: Facts; guards: RuleNode[] }[] = [];
   if (queue === h.reactorQueue && h.tree) {
-    for (const q of runTree(h.tree, { facts, guards: [] })) {
+    for (const q of runTree(h.tree, { facts, guards: [] }, relevant)) {
       const to = queuePath(q.directory, h.home);
       const hop: Hop = { kind: 'rule', host: h.host, from: queue, to, toHost: h.host, span: q.rule.plugin?.span ?? q.rule.span, rule: q.rule };
       out.push({ hop, facts: q.run.facts, guards: q.run.guards.map((g) => g.rule) });
