@@ -3,7 +3,9 @@ import { basename, dirname, join } from 'node:path';
 
 const REACTOR_FILE = /^reactor\.yaml(\.[A-Za-z0-9_-]+)?$/;
 const INSTANCE_FILE = /\.yaml(\.[A-Za-z0-9_-]+)?$/;
-const IGNORED_SUFFIX = /\.(disabled|bak|orig|old|swp)$/;
+/** SET_ASIDE are the suffixes that mark a file put aside, not a host's file. */
+export const SET_ASIDE = ['disabled', 'bak', 'orig', 'old', 'swp', 'save', 'tmp', 'example', 'sample', 'dist'];
+const IGNORED_SUFFIX = new RegExp(`\\.(${SET_ASIDE.join('|')})$`);
 
 /** ConfigFile is a file to compile: a reactor rule file, or a monitor instance of a plugin. */
 export interface ConfigFile {
@@ -12,7 +14,8 @@ export interface ConfigFile {
   readonly instanceOf?: string;
 }
 
-function configDir(path: string): string {
+/** configDir is the config folder of a root: its `config/` folder when it has one, else itself. */
+export function configDir(path: string): string {
   return existsSync(join(path, 'config')) && statSync(join(path, 'config')).isDirectory() ? join(path, 'config') : path;
 }
 

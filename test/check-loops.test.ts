@@ -95,4 +95,19 @@ describe('wubotc check-loops', () => {
     const json = JSON.parse(run('--format', 'json').stdout) as { loops: { verdict: string; path: string[] }[] };
     assert.deepEqual(json.loops, [{ verdict: 'error', path: ['a', 'b', 'a'] }]);
   });
+
+  it("a receiving link's react: rules count: one that takes noforward off makes A and B a loop", () => {
+    const relayOnReceipt = (me: string, to: string) => `${link(me, to)}react:\n  - name: relay what comes in\n    plugin: DeleteField\n    config: { field: noforward }\n`;
+    const loops = loopsOf({ 'reactor.yaml': FORWARD_LOCAL, 'plugins/XMPP/link.yaml.a': relayOnReceipt('a', 'b'), 'plugins/XMPP/link.yaml.b': link('b', 'a') });
+    assert.deepEqual(summary(loops), []);
+    const both = loopsOf({ 'reactor.yaml': FORWARD_LOCAL, 'plugins/XMPP/link.yaml.a': relayOnReceipt('a', 'b'), 'plugins/XMPP/link.yaml.b': relayOnReceipt('b', 'a') });
+    assert.deepEqual(summary(both), ['error a → b → a']);
+  });
+
+  it('one host whose rule queues to its own reactor queue: an error, found by wubotc lint too', () => {
+    const home = wubotHome('self', { 'reactor.yaml': 'rules:\n  - name: again\n    plugin: MessageQueue\n    config: { directory: reactor }\n' });
+    const lint = spawnSync(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubotc.js'), 'lint', home], { encoding: 'utf8' });
+    assert.equal(lint.status, 1);
+    assert.match(lint.stdout, /reactor\.yaml:3:13: error WB4001: routing loop/);
+  });
 });

@@ -4,7 +4,8 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
 import { analyze } from '../loops/analyze.js';
 import { loopsDiagnostics, toDot } from '../loops/report.js';
-import { hostsOf, topology } from '../loops/topology.js';
+import { configDir } from '../rule-files.js';
+import { topology, treeHosts } from '../loops/topology.js';
 
 const USAGE = 'usage: wubotc check-loops <config-root> [--hosts a,b,c] [--home DIR] [--format text|json|dot]\n       wubotc check-loops <host>=<config-root> … [--home DIR] [--format text|json|dot]\n';
 
@@ -23,7 +24,8 @@ export function checkLoopsCommand(args: string[], flags: Record<string, string |
     }
   } else if (args.length === 1) {
     const hosts = typeof flags.hosts === 'string' ? flags.hosts.split(',').filter(Boolean) : undefined;
-    for (const h of hosts ?? hostsOf(args[0])) roots.set(h, resolve(args[0]));
+    const root = configDir(resolve(args[0]));
+    for (const h of hosts ?? treeHosts(root)) roots.set(h, root);
   } else {
     process.stderr.write(USAGE);
     return 2;
@@ -33,10 +35,6 @@ export function checkLoopsCommand(args: string[], flags: Record<string, string |
       process.stderr.write(`wubotc: ${dir}: not a config directory\n`);
       return 2;
     }
-  }
-  if (roots.size === 0) {
-    process.stderr.write(`wubotc: no hosts in ${args[0]}: no file ends in .<host>; name them with --hosts a,b,c\n`);
-    return 2;
   }
   const topo = topology(roots, typeof flags.home === 'string' ? flags.home : undefined);
   const result = analyze(topo);

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { analyze } from '../loops/analyze.js';
+import { loopsDiagnostics } from '../loops/report.js';
+import { topology, treeHosts } from '../loops/topology.js';
 import { compile } from '../compile.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
-import { configFilesIn, type ConfigFile } from '../rule-files.js';
+import { configDir, configFilesIn, type ConfigFile } from '../rule-files.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, span } from '../diagnostics/source.js';
 import { closest } from '../diagnostics/suggest.js';
@@ -22,6 +25,11 @@ function lintFile(file: ConfigFile): Diagnostic[] {
   return compile(file.path, { emit: false, instanceOf: file.instanceOf }).diagnostics;
 }
 
+/** treeLoops are the routing loops among the hosts of a config tree (its broken files are reported by lint itself). */
+function treeLoops(dir: string): Diagnostic[] {
+  return loopsDiagnostics(analyze(topology(new Map(treeHosts(dir).map((h) => [h, dir])))));
+}
+
 /** lintCommand prints the diagnostics of rule files, as text or JSON. */
 export function lintCommand(paths: string[], flags: Record<string, string | boolean | undefined>): number {
   const format = (flags.format as string | undefined) ?? 'text';
@@ -36,6 +44,8 @@ export function lintCommand(paths: string[], flags: Record<string, string | bool
       return 2;
     }
     for (const file of configFilesIn(p)) diags.push(...lintFile(file));
+    // a whole tree: its hosts' routing loops too, at the rules that close them
+    if (statSync(p).isDirectory()) diags.push(...treeLoops(configDir(p)));
   }
   if (format === 'json') process.stdout.write(JSON.stringify(toJson(diags), null, 2) + '\n');
   else if (diags.length) process.stdout.write(renderText(diags) + '\n');

@@ -80,8 +80,8 @@ function merge(runs: Run[]): Run[] {
   return [{ facts, guards: out.flatMap((r) => r.guards).slice(0, 8) }];
 }
 
-/** runTree runs a tree over the runs it starts with, and lists every MessageQueue rule reached. */
-export function runTree(tree: RuleTree, start: Run, relevant: ReadonlySet<string>): Queued[] {
+/** runTree runs a tree from one run, and gives every MessageQueue rule reached and the runs that came out at the end. */
+export function runTree(tree: RuleTree, start: Run, relevant: ReadonlySet<string>): { queued: Queued[]; runs: Run[] } {
   const queued: Queued[] = [];
   const level = (rules: readonly RuleNode[], runs: Run[]): Run[] => {
     for (const r of rules) {
@@ -115,6 +115,6 @@ export function runTree(tree: RuleTree, start: Run, relevant: ReadonlySet<string
     }
     return runs;
   };
-  level(tree.rules, [start]);
-  return queued;
+  const runs = level(tree.rules, [start]);
+  return { queued, runs };
 }

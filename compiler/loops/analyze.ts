@@ -2,7 +2,8 @@ import type { Span } from '../diagnostics/source.js';
 import { fieldsRead } from '../../grammar/ast.js';
 import { walkRules, type RuleNode } from '../rule-tree.js';
 import { ABSENT, factsKey, withFact, type Facts } from './abstract-message.js';
-import { runTree } from './abstract-rules.js';
+import { truthy } from '../../runtime/perl-values.js';
+import { runTree, type Queued } from './abstract-rules.js';
 import { queuePath, type HostPlan, type Topology } from './topology.js';
 
 /*
@@ -99,19 +100,32 @@ export function analyze(topo: Topology): Analysis {
 /** steps lists where a message with `facts` in `queue` of host `h` goes next. */
 function steps(h: HostPlan, queue: string, facts: Facts, byHost: ReadonlyMap<string, HostPlan>, relevant: ReadonlySet<string>): { hop: Hop; facts: Facts; guards: RuleNode[] }[] {
   const out: { hop: Hop; facts: Facts; guards: RuleNode[] }[] = [];
-  if (queue === h.reactorQueue && h.tree) {
-    for (const q of runTree(h.tree, { facts, guards: [] }, relevant)) {
-      const to = queuePath(q.directory, h.home);
-      const hop: Hop = { kind: 'rule', host: h.host, from: queue, to, toHost: h.host, span: q.rule.plugin?.span ?? q.rule.span, rule: q.rule };
+  const queuedBy = (host: HostPlan, queued: Queued[], from: string) => {
+    for (const q of queued) {
+      const hop: Hop = { kind: 'rule', host: host.host, from, to: queuePath(q.directory, host.home), toHost: host.host, span: q.rule.plugin?.span ?? q.rule.span, rule: q.rule };
       out.push({ hop, facts: q.run.facts, guards: q.run.guards.map((g) => g.rule) });
     }
-  }
+  };
+  if (queue === h.reactorQueue && h.tree) queuedBy(h, runTree(h.tree, { facts, guards: [] }, relevant).queued, queue);
   for (const l of h.links) {
     if (l.from !== queue || l.toHost === undefined) continue;
     const target = byHost.get(l.toHost)!;
-    // the link marks what it sends, and the receiving link what it receives, noforward
     const hop: Hop = { kind: 'xmpp', host: h.host, from: queue, to: target.reactorQueue, toHost: target.host, span: l.span, user: l.user };
-    out.push({ hop, facts: withFact(facts, 'noforward', { value: 1 }), guards: [] });
+    // the link marks what it sends, and the receiving link what it receives, noforward
+    const sent = withFact(facts, 'noforward', { value: 1 });
+    const react = target.receivers.get(l.user);
+    if (!react) {
+      out.push({ hop, facts: sent, guards: [] });
+      continue;
+    }
+    // the receiving instance's react: rules run first; what sets last_rule there is dropped
+    const { queued, runs } = runTree(react, { facts: sent, guards: [] }, relevant);
+    queuedBy(target, queued, target.reactorQueue);
+    for (const run of runs) {
+      const stop = run.facts.get('last_rule');
+      if (stop && !('absent' in stop) && truthy(stop.value)) continue;
+      out.push({ hop, facts: withFact(run.facts, 'last_rule', ABSENT), guards: run.guards.map((g) => g.rule) });
+    }
   }
   return out;
 }

@@ -2,9 +2,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
+import { shortHostname } from '../../runtime/hostname.js';
 import { compile } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, span, type Span } from '../diagnostics/source.js';
+import { SET_ASIDE } from '../rule-files.js';
 import type { RuleTree } from '../rule-tree.js';
 
 /*
@@ -32,6 +34,8 @@ export interface HostPlan {
   readonly tree?: RuleTree;
   readonly links: Link[];
   readonly accounts: string[];
+  /** receivers: the `react:` rules of the XMPP instance logged in as each account, run on what it receives */
+  readonly receivers: Map<string, RuleTree | undefined>;
 }
 
 export interface Topology {
@@ -40,8 +44,13 @@ export interface Topology {
   readonly problems: Diagnostic[];
 }
 
-/** Suffixes that mark a file set aside, not a host. */
-const NOT_HOSTS = new Set(['disabled', 'bak', 'old', 'orig', 'save', 'tmp', 'swp', 'example', 'sample', 'dist']);
+const NOT_HOSTS = new Set(SET_ASIDE);
+
+/** treeHosts is the hosts a config tree names, or this machine's short hostname for a tree of one host. */
+export function treeHosts(configDir: string): string[] {
+  const named = hostsOf(configDir);
+  return named.length ? named : [shortHostname()];
+}
 
 /** hostsOf lists the hosts a config tree names: the suffixes of its files that are not set-aside markers. */
 export function hostsOf(configDir: string): string[] {
@@ -88,20 +97,26 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
     const hc = hostConfig(configDir, host);
     const links: Link[] = [];
     const accounts: string[] = [];
-    const xmpp: { file: SourceFile; config: Record<string, unknown> }[] = [];
+    const xmpp: { file: SourceFile; config: Record<string, unknown>; react?: RuleTree }[] = [];
     for (const inst of hc.instances.filter((i) => i.plugin === 'XMPP')) {
       const file = new SourceFile(inst.path, readFileSync(inst.path, 'utf8'));
       try {
-        xmpp.push({ file, config: (parse(file.text) ?? {}) as Record<string, unknown> });
+        const config = (parse(file.text) ?? {}) as Record<string, unknown>;
+        const c = config.react ? compile(inst.path, { optimize: false, emit: false, instanceOf: 'XMPP' }) : undefined;
+        xmpp.push({ file, config, react: c?.diagnostics.some((d) => d.severity === 'error') ? undefined : c?.tree });
       } catch {
         // wubotc lint reports the broken file; the check goes on without it
       }
     }
+    const receivers = new Map<string, RuleTree | undefined>();
     // the home: given, or told by an absolute path to a reactor queue, or ~/wubot
     const told = xmpp.map((x) => x.config.directory).find((d): d is string => typeof d === 'string' && /^\/.*\/reactor\/?$/.test(d));
     const home = homeOption ?? (told ? posix.dirname(posix.normalize(told)) : '~/wubot');
-    for (const { file, config } of xmpp) {
-      if (typeof config.account === 'string') accounts.push(bareJid(config.account));
+    for (const { file, config, react } of xmpp) {
+      if (typeof config.account === 'string') {
+        accounts.push(bareJid(config.account));
+        receivers.set(bareJid(config.account), react);
+      }
       if (typeof config.user === 'string' && typeof config.directory === 'string') {
         links.push({ host, from: queuePath(config.directory, home), user: bareJid(config.user), span: keySpan(file, 'user') });
       }
@@ -115,7 +130,7 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
       }
       tree = trees.get(hc.reactor);
     }
-    hosts.push({ host, home, reactorQueue: queuePath('reactor', home), tree, links, accounts });
+    hosts.push({ host, home, reactorQueue: queuePath('reactor', home), tree, links, accounts, receivers });
   }
   const byAccount = new Map<string, string>();
   for (const h of hosts) for (const a of h.accounts) byAccount.set(a, h.host);
