@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { client, xml, type Client } from '@xmpp/client';
 import Database from 'better-sqlite3';
 import type { Message } from '../runtime/pipeline-api.js';
+import { stampMessage } from '../runtime/queue/message-id.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { encodeBody } from '../runtime/xmpp/wire.js';
 
 /*
  * Host A to host B through a real Prosody on 127.0.0.1: raw @xmpp/client
- * (one client sends pre-encoded bodies, another counts them) against two
+ * (one client sends the same bodies wubot sends, encoded beforehand, another
+ * counts them) against two
  * `wubot monitor` processes, queue to queue (A's queue drained by its XMPP
  * link, B's link queueing what it receives). Throughput over a burst, and
  * latency at a steady rate.
@@ -118,9 +120,12 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
     }
   };
   while (!linked()) await sleep(50);
+  // queue to queue: the messages are in a's queue when the clock starts (a is paused while they are written)
   const w = QueueWriter.open(join(a, 'reactor'), { hostname: 'a' });
-  const t0 = performance.now();
+  procs[1].kill('SIGSTOP');
   w.append(messages.map((m) => ({ ...m, key: 'Bench-xmpp' })));
+  const t0 = performance.now();
+  procs[1].kill('SIGCONT');
   const db = queue();
   // rows get ids one after another: the highest id tells how many came, cheaply (this process shares the cores)
   const top = db.prepare('SELECT max(id) FROM message_queue').pluck();
@@ -165,10 +170,16 @@ export async function xmppFigures(root: string, work: string, messages: readonly
   execFileSync(script, ['start', dir, String(port)]);
   try {
     for (const u of ['rawa', 'rawb', 'a', 'b']) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
+    // raw sends the very bodies wubot puts on the wire: stamped at the first store, marked noforward, with the path
+    const bodies = messages.map((m) => {
+      const wire = { ...m, key: 'Bench-xmpp' };
+      stampMessage(wire, 'a');
+      return encodeBody({ ...wire, noforward: 1, wubot_path: ['a@localhost'] });
+    });
     // the machine is shared: three pairs, taking turns going first; the median pair is reported
     const pairs: { r: Awaited<ReturnType<typeof raw>>; o: Awaited<ReturnType<typeof ours>> }[] = [];
     for (let i = 0; i < 3; i++) {
-      const runRaw = () => raw(port, messages.map((m) => encodeBody(m)), steady);
+      const runRaw = () => raw(port, bodies, steady);
       const runOurs = () => ours(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-')), port, messages, steady);
       if (i % 2) {
         const o = await runOurs();

@@ -29,6 +29,9 @@ interface Config {
 /** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
 const WINDOW = 8;
 
+/** ACK_EVERY: confirmed messages are acknowledged together, this many at a time (and at the end of each drain). */
+const ACK_EVERY = 1000;
+
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
 export const PATH_FIELD = 'wubot_path';
 
@@ -146,8 +149,8 @@ export default defineMonitor<Config>({
 
     /**
      * drain sends the queue in order, in batches, up to WINDOW batches ahead
-     * of the server's confirmations; rows are acknowledged batch by batch, in
-     * order, as confirmations come. At the first bounce, that message and all
+     * of the server's confirmations; confirmed rows are acknowledged in order,
+     * ACK_EVERY at a time and at the end. At the first bounce, that message and all
      * after it stay queued (rewound) for the next check; a dropped connection
      * likewise leaves every unconfirmed row queued.
      */
@@ -156,6 +159,12 @@ export default defineMonitor<Config>({
       reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log });
       const r = reader;
       const inFlight: { going: Claimed[]; confirmed: Promise<Map<string, string>> }[] = [];
+      // acknowledged in one transaction per ACK_EVERY messages: each waits for the disk, and a crash only sends a few again
+      let toAck: Claimed[] = [];
+      const ackNow = () => {
+        r.ack(toAck);
+        toAck = [];
+      };
       let sent = 0;
       // settle waits for the oldest batch in flight and acknowledges what the server accepted; false after a bounce
       const settle = async (): Promise<boolean> => {
@@ -163,7 +172,8 @@ export default defineMonitor<Config>({
         const bounced = await confirmed;
         const firstBounce = going.findIndex((cl) => bounced.has(cl.uid));
         const accepted = firstBounce < 0 ? going : going.slice(0, firstBounce);
-        r.ack(accepted);
+        toAck.push(...accepted);
+        if (toAck.length >= ACK_EVERY) ackNow();
         sent += accepted.length;
         if (firstBounce < 0) return true;
         ctx.log.warn('the server bounced a message; it stays queued', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
@@ -193,6 +203,7 @@ export default defineMonitor<Config>({
         while (inFlight.length) if (!(await settle())) break;
       } finally {
         // whatever was not acknowledged (bounced, after a bounce, unconfirmed) goes again, in order, next time
+        ackNow();
         r.rewind();
       }
       return sent;
