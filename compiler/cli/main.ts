@@ -14,6 +14,8 @@ export async function main(args: string[], flags: Record<string, string | boolea
       return (await import('./lint.js')).lintCommand(rest, flags);
     case 'compile':
       return (await import('./compile.js')).compileCommand(rest, flags);
+    case 'schema':
+      return (await import('./schema.js')).schemaCommand(rest, flags);
     case 'check-loops':
       return (await import('./check-loops.js')).checkLoopsCommand(rest, flags);
     default:
