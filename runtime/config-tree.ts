@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /*
@@ -45,11 +45,37 @@ export function loadsFile(name: string, host: string): boolean {
   return suffix === undefined || suffix === host;
 }
 
-function instancesOf(pluginDir: string, plugin: string, host: string, ignored: IgnoredFile[]): InstanceFile[] {
+const sorted = new WeakMap<Dirent[], Dirent[]>();
+const nameSets = new WeakMap<Dirent[], Set<string>>();
+
+/** sortedListing is a directory's entries by name (sorted once per listing, when a listing is shared). */
+function sortedListing(list: List, dir: string): Dirent[] {
+  const raw = list(dir);
+  let s = sorted.get(raw);
+  if (!s) sorted.set(raw, (s = [...raw].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))));
+  return s;
+}
+
+function namesOf(entries: Dirent[]): Set<string> {
+  let s = nameSets.get(entries);
+  if (!s) nameSets.set(entries, (s = new Set(entries.map((e) => e.name))));
+  return s;
+}
+
+/** List reads a directory with the kinds of its entries. */
+export type List = (dir: string) => Dirent[];
+
+const listDir: List = (dir) => readdirSync(dir, { withFileTypes: true });
+
+function instancesOf(pluginDir: string, plugin: string, host: string, ignored: IgnoredFile[], list: List): InstanceFile[] {
   const chosen = new Map<string, InstanceFile>();
-  for (const file of readdirSync(pluginDir).sort()) {
-    const path = join(pluginDir, file);
-    if (file.startsWith('.') || statSync(path).isDirectory()) continue;
+  // one listing, with the kinds: a tree of hundreds of hosts' files is read once per host
+  const entries = sortedListing(list, pluginDir);
+  const names = namesOf(entries);
+  for (const entry of entries) {
+    const file = entry.name;
+    const path = `${pluginDir}/${file}`;
+    if (file.startsWith('.') || entry.isDirectory() || (entry.isSymbolicLink() && statSync(path).isDirectory())) continue;
     const suffixed = SUFFIXED.exec(file);
     let name: string;
     if (suffixed) {
@@ -61,7 +87,7 @@ function instancesOf(pluginDir: string, plugin: string, host: string, ignored: I
     } else if (file.endsWith('.yaml')) {
       name = file.slice(0, -'.yaml'.length);
       // the host's own file replaces the shared one
-      if (existsSync(`${path}.${host}`)) {
+      if (names.has(`${file}.${host}`)) {
         ignored.push({ path, reason: `replaced by ${file}.${host}` });
         continue;
       }
@@ -81,16 +107,18 @@ export function reactorFile(configDir: string, host: string): string {
 }
 
 /** hostConfig lists what `host` loads from the config directory of a wubot home (`<home>/config`). */
-export function hostConfig(configDir: string, host: string): HostConfig {
+export function hostConfig(configDir: string, host: string, list: List = listDir): HostConfig {
   const ignored: IgnoredFile[] = [];
   const file = reactorFile(configDir, host);
   const reactor = existsSync(file) ? file : undefined;
   const instances: InstanceFile[] = [];
   const pluginsDir = join(configDir, 'plugins');
   if (existsSync(pluginsDir)) {
-    for (const plugin of readdirSync(pluginsDir).sort()) {
-      const dir = join(pluginsDir, plugin);
-      if (!plugin.startsWith('.') && statSync(dir).isDirectory()) instances.push(...instancesOf(dir, plugin, host, ignored));
+    for (const entry of sortedListing(list, pluginsDir)) {
+      const dir = join(pluginsDir, entry.name);
+      // a plugin folder may be a symbolic link to one
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(dir).isDirectory());
+      if (!entry.name.startsWith('.') && isDir) instances.push(...instancesOf(dir, entry.name, host, ignored, list));
     }
   }
   return { host, configDir, reactor, instances, ignored };

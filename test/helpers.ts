@@ -74,12 +74,12 @@ export function memoryLog(): Logger & { lines: string[] } {
 /** sleep waits a while. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** waitFor polls `ready` every 100 ms until it holds or `ms` have passed, and says whether it held. */
-export async function waitFor(ready: () => boolean, ms = 20_000): Promise<boolean> {
+/** waitFor polls `ready` every `every` ms (default 100) until it holds or `ms` have passed, and says whether it held. */
+export async function waitFor(ready: () => boolean, ms = 20_000, every = 100): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!ready()) {
     if (Date.now() > deadline) return false;
-    await sleep(100);
+    await sleep(every);
   }
   return true;
 }

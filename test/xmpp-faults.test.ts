@@ -12,7 +12,8 @@ import { queueMessages, startDaemon, startProsody, stopChild, waitFor, wubotHome
  * the whole burst. Afterwards the receiver holds every message exactly once,
  * in the sender's order.
  */
-const N = 2000;
+// enough that a fault lands mid-stream: the bots move several thousand a second
+const N = 5000;
 
 describe('XMPP faults mid-stream', () => {
   let server: Prosody;
@@ -61,7 +62,7 @@ describe('XMPP faults mid-stream', () => {
     await monitor(receiver, 'b1');
     burst(sender, 'a1');
     let a = await monitor(sender, 'a1');
-    assert.ok(await waitFor(() => received(receiver).length >= N / 4, 60_000));
+    assert.ok(await waitFor(() => received(receiver).length >= 200, 60_000, 10));
     await kill(a, 'SIGKILL');
     const before = received(receiver).length;
     assert.ok(before < N, 'the kill came too late to test anything');
@@ -75,7 +76,7 @@ describe('XMPP faults mid-stream', () => {
     await monitor(receiver, 'b2');
     await monitor(sender, 'a2');
     burst(sender, 'a2');
-    assert.ok(await waitFor(() => received(receiver).length >= N / 4, 60_000));
+    assert.ok(await waitFor(() => received(receiver).length >= 200, 60_000, 10));
     assert.ok(received(receiver).length < N, 'the restart came too late to test anything');
     server.restart();
     assert.ok(await waitFor(() => received(receiver).length >= N, 90_000), `received ${received(receiver).length}`);

@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
 import { shortHostname } from '../../runtime/hostname.js';
 import { compile } from '../compile.js';
+import { fastRuleTree } from '../stages/fast-load.js';
+import { parseConditions } from '../stages/parse.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, span, type Span } from '../diagnostics/source.js';
 import { SET_ASIDE } from '../rule-files.js';
@@ -56,10 +58,10 @@ export function treeHosts(configDir: string): string[] {
 export function hostsOf(configDir: string): string[] {
   const found = new Set<string>();
   const look = (dir: string, depth: number): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) {
-        if (depth < 2 && !name.startsWith('.')) look(path, depth + 1);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const name = entry.name;
+      if (entry.isDirectory()) {
+        if (depth < 2 && !name.startsWith('.')) look(join(dir, name), depth + 1);
         continue;
       }
       const s = hostSuffix(name);
@@ -88,13 +90,29 @@ function keySpan(file: SourceFile, key: string): Span {
   return m ? span(file, m.index, m.index + key.length) : span(file, 0, 0);
 }
 
+/** readTree reads a reactor rule file with its conditions parsed: the fast way when it can, else the full one (which reports what is wrong). */
+function readTree(path: string): { tree?: RuleTree; errors: Diagnostic[] } {
+  const fast = fastRuleTree(path, readFileSync(path, 'utf8'));
+  if (fast && !parseConditions(fast).some((d) => d.severity === 'error')) return { tree: fast, errors: [] };
+  const c = compile(path, { optimize: false, emit: false });
+  const errors = c.diagnostics.filter((d) => d.severity === 'error');
+  return { tree: errors.length ? undefined : c.tree, errors };
+}
+
 /** topology reads what every host of a config tree runs. `roots` maps each host to its config directory. */
 export function topology(roots: ReadonlyMap<string, string>, homeOption?: string): Topology {
   const problems: Diagnostic[] = [];
   const trees = new Map<string, RuleTree | undefined>();
   const hosts: HostPlan[] = [];
+  // every host lists the same folders of a shared tree: list each once
+  const listings = new Map<string, Dirent[]>();
+  const list = (dir: string): Dirent[] => {
+    let l = listings.get(dir);
+    if (!l) listings.set(dir, (l = readdirSync(dir, { withFileTypes: true })));
+    return l;
+  };
   for (const [host, configDir] of roots) {
-    const hc = hostConfig(configDir, host);
+    const hc = hostConfig(configDir, host, list);
     const links: Link[] = [];
     const accounts: string[] = [];
     const xmpp: { file: SourceFile; config: Record<string, unknown>; react?: RuleTree }[] = [];
@@ -124,9 +142,9 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
     let tree: RuleTree | undefined;
     if (hc.reactor && existsSync(hc.reactor)) {
       if (!trees.has(hc.reactor)) {
-        const c = compile(hc.reactor, { optimize: false, emit: false });
-        problems.push(...c.diagnostics.filter((d) => d.severity === 'error'));
-        trees.set(hc.reactor, c.diagnostics.some((d) => d.severity === 'error') ? undefined : c.tree);
+        const { tree: t, errors } = readTree(hc.reactor);
+        problems.push(...errors);
+        trees.set(hc.reactor, t);
       }
       tree = trees.get(hc.reactor);
     }

@@ -55,6 +55,11 @@ function allowedKeys(e: ErrorObject): string[] {
   return props ? Object.keys(props) : [];
 }
 
+/** isValid tells whether a value meets a schema (the same validators validateAgainst uses). */
+export function isValid(schema: object, value: unknown): boolean {
+  return validatorFor(schema)(value);
+}
+
 /**
  * validateAgainst checks a value (the JS form of `node`) against a JSON Schema
  * and reports each violation at the YAML node it concerns.

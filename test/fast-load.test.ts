@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { loopsTree } from '../bench/loops.js';
+import type { RuleNode } from '../compiler/rule-tree.js';
+import { fastRuleTree } from '../compiler/stages/fast-load.js';
+import { loadRuleTree } from '../compiler/stages/load.js';
+import { repoRoot, tempDir } from './helpers.js';
+
+/* The fast reader must give exactly the load stage's tree, or step aside. */
+function shape(rules: readonly RuleNode[]): unknown {
+  return rules.map((r) => ({
+    id: r.id,
+    name: r.name,
+    span: [r.span.start, r.span.end],
+    condition: r.condition && { text: r.condition.text, offsets: r.condition.offsets },
+    plugin: r.plugin && { name: r.plugin.name, span: [r.plugin.span.start, r.plugin.span.end], config: r.plugin.config, def: r.plugin.def?.name },
+    lastRule: r.lastRule,
+    children: shape(r.children),
+  }));
+}
+
+/** same compares the two readers on one text; it says whether the fast one read it. */
+function same(text: string): boolean {
+  const fast = fastRuleTree('rules.yaml', text);
+  if (!fast) return false;
+  const full = loadRuleTree('rules.yaml', text);
+  assert.equal(full.diagnostics.filter((d) => d.severity === 'error').length, 0, `the fast reader read a file the load stage refuses:\n${text}`);
+  assert.deepEqual(shape(fast.rules), shape(full.tree.rules), text);
+  return true;
+}
+
+describe('fast rule-file reader', () => {
+  it('reads the examples and generated trees exactly as the load stage does', () => {
+    const config = loopsTree(tempDir(), 2, 30);
+    assert.ok(same(readFileSync(join(config, 'reactor.yaml.h0'), 'utf8')), 'the generated tree was not read the fast way');
+    // these have nested config maps: the fast reader may step aside, but must not read them differently
+    for (const f of ['examples/config/reactor.yaml', 'examples/seed/config/reactor.yaml.central', 'examples/seed/config/reactor.yaml.laptop']) same(readFileSync(join(repoRoot, f), 'utf8'));
+  });
+
+  it('agrees with the load stage on random rule files, or steps aside', () => {
+    const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 _.'-]{0,10}$/);
+    const value = fc.oneof(word, fc.integer({ min: -99, max: 999 }), fc.constantFrom('true', '~', '1.5', '0x1F', "it's", 'a: b', 'x # y', '"q"', "'s'", ''));
+    const quote = (s: string, style: number) => (style === 0 ? s : style === 1 ? `'${s.replace(/'/g, "''")}'` : `"${s}"`);
+    const leaf = fc.record({
+      name: word,
+      nameStyle: fc.integer({ min: 0, max: 2 }),
+      condition: fc.option(fc.constantFrom('key equals x', "subject matches ^a'b", 'noforward is false', 'load01 >= 4 AND key matches ^Up', 'contains x'), { nil: undefined }),
+      condStyle: fc.integer({ min: 0, max: 2 }),
+      plugin: fc.constantFrom('SetField', 'DeleteField', 'MessageQueue', 'Console'),
+      field: word,
+      value,
+      flow: fc.boolean(),
+      comment: fc.boolean(),
+      last: fc.boolean(),
+    });
+    type Leaf = typeof leaf extends fc.Arbitrary<infer T> ? T : never;
+    let read = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(leaf, fc.array(leaf, { maxLength: 2 })), { minLength: 1, maxLength: 4 }), (items) => {
+        const ruleText = (r: Leaf, indent: string): string[] => {
+          const out = [`${indent}- name: ${quote(r.name, r.nameStyle)}${r.comment ? '   # note' : ''}`];
+          if (r.condition) out.push(`${indent}  condition: ${quote(r.condition, r.condStyle)}`);
+          out.push(`${indent}  plugin: ${r.plugin}`);
+          const config =
+            r.plugin === 'SetField' ? [['field', r.field], ['value', r.value]] : r.plugin === 'DeleteField' ? [['field', r.field]] : r.plugin === 'MessageQueue' ? [['directory', r.field]] : [];
+          if (config.length && r.flow) out.push(`${indent}  config: { ${config.map(([k, v]) => `${k}: ${v}`).join(', ')} }`);
+          else if (config.length) out.push(`${indent}  config:`, ...config.map(([k, v]) => `${indent}    ${k}: ${v}`));
+          if (r.last) out.push(`${indent}  last_rule: 1`);
+          return out;
+        };
+        const lines = ['rules:'];
+        for (const [parent, kids] of items) {
+          lines.push(...ruleText(parent, '  '));
+          if (kids.length) lines.push('    rules:', ...kids.flatMap((k) => ruleText(k, '      ')));
+        }
+        if (same(lines.join('\n') + '\n')) read++;
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(read > 60, `the fast reader read only ${read} of 300`);
+  });
+});
