@@ -19,7 +19,8 @@ export function configDir(path: string): string {
   return existsSync(join(path, 'config')) && statSync(join(path, 'config')).isDirectory() ? join(path, 'config') : path;
 }
 
-function kindOf(path: string): ConfigFile {
+/** configFileOf tells what a single file is: a monitor instance when it lies in `plugins/<Plugin>/`, else a rule file. */
+export function configFileOf(path: string): ConfigFile {
   const parent = dirname(path);
   return basename(dirname(parent)) === 'plugins' ? { path, instanceOf: basename(parent) } : { path };
 }
@@ -44,7 +45,7 @@ export function ruleFilesIn(path: string): string[] {
  * files and monitor instances of a config root.
  */
 export function configFilesIn(path: string): ConfigFile[] {
-  if (!statSync(path).isDirectory()) return [kindOf(path)];
+  if (!statSync(path).isDirectory()) return [configFileOf(path)];
   const files: ConfigFile[] = ruleFilesIn(path).map((p) => ({ path: p }));
   const plugins = join(configDir(path), 'plugins');
   if (!existsSync(plugins)) return files;

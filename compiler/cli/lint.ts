@@ -11,18 +11,18 @@ import { SourceFile, span } from '../diagnostics/source.js';
 import { closest } from '../diagnostics/suggest.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
 
-/** lintFile checks one rule file or monitor instance, as the reactor and the monitor will load it. */
-function lintFile(file: ConfigFile): Diagnostic[] {
+/** lintFile checks one rule file or monitor instance, as the reactor and the monitor will load it; `text` is an editor's unsaved buffer. */
+export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
   if (file.instanceOf !== undefined && !monitorPlugins.has(file.instanceOf)) {
     const suggestion = closest(file.instanceOf, monitorPlugins.keys());
-    const at = span(new SourceFile(file.path, readFileSync(file.path, 'utf8')), 0, 0);
+    const at = span(new SourceFile(file.path, text ?? readFileSync(file.path, 'utf8')), 0, 0);
     return [
       diagnostic('unknownPlugin', at, `unknown monitor plugin \`${file.instanceOf}\` (the folder this instance is in)`, {
         hint: suggestion ? `did you mean \`${suggestion}\`?` : `the monitor plugins are ${[...monitorPlugins.keys()].sort().join(', ')}`,
       }),
     ];
   }
-  return compile(file.path, { emit: false, instanceOf: file.instanceOf }).diagnostics;
+  return compile(file.path, { emit: false, instanceOf: file.instanceOf, text }).diagnostics;
 }
 
 /** treeLoops are the routing loops among the hosts of a config tree (its broken files are reported by lint itself). */

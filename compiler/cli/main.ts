@@ -14,6 +14,8 @@ export async function main(args: string[], flags: Record<string, string | boolea
       return (await import('./lint.js')).lintCommand(rest, flags);
     case 'compile':
       return (await import('./compile.js')).compileCommand(rest, flags);
+    case 'lsp':
+      return (await import('../lsp/server.js')).lspCommand();
     case 'schema':
       return (await import('./schema.js')).schemaCommand(rest, flags);
     case 'check-loops':

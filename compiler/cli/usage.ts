@@ -7,6 +7,8 @@ export const usage = `usage: wubotc <command> [options]
       report diagnostics; exit 1 when there are errors
   run <rules.yaml> [--input FILE] [--hostname H] [--no-optimize]
       run a rule tree over JSON Lines (stdin by default), one output line per input line
+  lsp
+      a language server on stdio: lint's diagnostics as you type, plugin docs on hover
   schema [--out DIR]
       JSON Schemas for editors: rule files (stdout), and with --out every monitor plugin's instance files
   check-loops <config-root> [--hosts a,b,c] [--home DIR] [--format text|json|dot]

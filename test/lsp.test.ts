@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { repoRoot, tempDir } from './helpers.js';
+
+interface Published {
+  uri: string;
+  diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; code: string; message: string; severity: number }[];
+}
+
+/* The language server driven over stdio as an editor drives it. */
+describe('wubotc lsp', () => {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubotc.js'), 'lsp'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let rpc: MessageConnection;
+  const published: Published[] = [];
+  const home = tempDir();
+  const rules = join(home, 'config', 'reactor.yaml');
+  const uri = pathToFileURL(rules).href;
+  const next = async (n: number): Promise<Published> => {
+    for (let t = 0; published.filter((p) => p.uri === uri).length < n && t < 200; t++) await new Promise((r) => setTimeout(r, 25));
+    return published.filter((p) => p.uri === uri)[n - 1];
+  };
+
+  before(async () => {
+    mkdirSync(join(home, 'config'), { recursive: true });
+    writeFileSync(rules, '');
+    rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    rpc.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+      published.push(p);
+    });
+    rpc.listen();
+    await rpc.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(home).href, capabilities: {} });
+    await rpc.sendNotification('initialized', {});
+  });
+
+  after(async () => {
+    await rpc.sendRequest('shutdown');
+    await rpc.sendNotification('exit');
+    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+    rpc.dispose();
+  });
+
+  it('underlines a broken condition where it is, and clears it once fixed', async () => {
+    const broken = 'rules:\n  - name: load\n    condition: load01 >= 4 AND subject matches (\n    plugin: SetFeild\n    config: { field: x, value: 1 }\n';
+    await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: broken } });
+    const first = await next(1);
+    assert.ok(first, 'no diagnostics published');
+    const codes = first.diagnostics.map((d) => d.code).sort();
+    assert.ok(codes.includes('WB3001'), JSON.stringify(first.diagnostics));
+    const plugin = first.diagnostics.find((d) => d.code === 'WB3001')!;
+    assert.deepEqual(plugin.range, { start: { line: 3, character: 12 }, end: { line: 3, character: 20 } });
+    assert.match(plugin.message, /did you mean `SetField`/);
+    const regex = first.diagnostics.find((d) => d.range.start.line === 2);
+    assert.ok(regex && regex.range.start.character >= '    condition: load01 >= 4 AND subject matches '.length, JSON.stringify(first.diagnostics));
+    const fixed = broken.replace('matches (', 'matches ^disk').replace('SetFeild', 'SetField');
+    await rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    assert.deepEqual((await next(2)).diagnostics, []);
+  });
+
+  it("shows a plugin's docs on hover", async () => {
+    const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 15 } })) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /\*\*SetField\*\*: Set fields to constant values/);
+    const key = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 6 } })) as { contents: { value: string } } | null;
+    assert.match(key?.contents.value ?? '', /`condition`: when the rule fires/);
+  });
+});
