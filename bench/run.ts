@@ -13,6 +13,7 @@ import { queueThroughput, rawThroughput } from './queue.js';
 import { reactorHome, reactorRss, reactorThroughput } from './reactor.js';
 import { xmppFigures } from './xmpp.js';
 import { loopsCheck, loopsTree } from './loops.js';
+import { lspLatency } from './lsp.js';
 import { handWritten, realisticMessages, realisticTree } from './realistic.js';
 
 /*
@@ -153,6 +154,12 @@ async function xmpp(): Promise<void> {
   console.log(`  ours/raw = ${f.ratio.toFixed(2)} (median of 3 pairs: ${f.ratios.map((r) => r.toFixed(2)).join(' ')}); target >= 0.6`);
 }
 
+async function lsp(): Promise<void> {
+  const { lines, ms } = await lspLatency(wubotc, mkdtempSync(join(work, 'lsp-')), 2000);
+  const sorted = [...ms].sort((a, b) => a - b);
+  console.log(`wubotc lsp, a ${fmt(lines)}-line rule file: diagnostics ${fmt(sorted[Math.floor(sorted.length / 2)])} ms after a change (median of ${ms.length}; all: ${ms.map((x) => fmt(x)).join(', ')}); target < 300 ms`);
+}
+
 function loops(): void {
   const config = loopsTree(mkdtempSync(join(work, 'loops-')), 500, 100);
   const { ms, loops: found } = loopsCheck(config);
@@ -163,5 +170,6 @@ await inProcess();
 cli();
 bigCompile();
 loops();
+await lsp();
 await runtime();
 await xmpp();

@@ -67,4 +67,40 @@ describe('wubotc lsp', () => {
     const key = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 6 } })) as { contents: { value: string } } | null;
     assert.match(key?.contents.value ?? '', /`condition`: when the rule fires/);
   });
+
+  it('completes plugin names, the config keys of the plugin in hand, and condition operators and fields', async () => {
+    const text = 'rules:\n  - name: a\n    condition: key equals x\n    plugin: \n  - name: b\n    plugin: SetField\n    config:\n      \n  - name: c\n    condition: \n';
+    await rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text }] });
+    const labels = async (line: number, character: number) =>
+      ((await rpc.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character } })) as { label: string }[]).map((i) => i.label);
+    assert.ok((await labels(3, 12)).includes('MessageQueue'));
+    assert.deepEqual((await labels(7, 6)).sort(), ['field', 'no_override', 'set', 'value']);
+    const cond = await labels(9, 15);
+    assert.ok(cond.includes('matches') && cond.includes('AND') && cond.includes('key'), cond.join());
+  });
+
+  it('offers the did-you-mean as a quick fix, and follows rulesfile to its file', async () => {
+    writeFileSync(join(home, 'config', 'more.yaml'), 'rules:\n  - name: more\n');
+    const text = 'rules:\n  - name: a\n    plugin: SetFeild\n    config: { field: x, value: 1 }\n  - name: b\n    rulesfile: more.yaml\n';
+    const count = published.filter((x) => x.uri === uri).length;
+    await rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text }] });
+    const p = await next(count + 1);
+    const d = p.diagnostics.find((x) => x.code === 'WB3001')!;
+    const actions = (await rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as { title: string; edit: { changes: Record<string, { newText: string }[]> } }[];
+    assert.equal(actions[0].title, 'Change to `SetField`');
+    assert.equal(actions[0].edit.changes[uri][0].newText, 'SetField');
+    const def = (await rpc.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: 5, character: 16 } })) as { uri: string } | null;
+    assert.equal(def?.uri, pathToFileURL(join(home, 'config', 'more.yaml')).href);
+  });
+
+  it("shows the tree's routing loops at the rule that closes them", async () => {
+    const text = 'rules:\n  - name: again\n    plugin: MessageQueue\n    config: { directory: reactor }\n';
+    writeFileSync(rules, text);
+    const count = published.filter((x) => x.uri === uri).length;
+    await rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 5 }, contentChanges: [{ text }] });
+    const p = await next(count + 1);
+    const loop = p.diagnostics.find((d) => d.code === 'WB4001');
+    assert.ok(loop, JSON.stringify(p.diagnostics));
+    assert.equal(loop.range.start.line, 2);
+  });
 });

@@ -6,6 +6,7 @@ import { compile } from '../compile.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
 import { configDir, configFilesIn, type ConfigFile } from '../rule-files.js';
+import type { RuleTree } from '../rule-tree.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, span } from '../diagnostics/source.js';
 import { closest } from '../diagnostics/suggest.js';
@@ -26,8 +27,8 @@ export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
 }
 
 /** treeLoops are the routing loops among the hosts of a config tree (its broken files are reported by lint itself). */
-function treeLoops(dir: string): Diagnostic[] {
-  return loopsDiagnostics(analyze(topology(new Map(treeHosts(dir).map((h) => [h, dir])))));
+export function treeLoops(dir: string, known?: ReadonlyMap<string, RuleTree>): Diagnostic[] {
+  return loopsDiagnostics(analyze(topology(new Map(treeHosts(dir).map((h) => [h, dir])), undefined, known)));
 }
 
 /** lintCommand prints the diagnostics of rule files, as text or JSON. */

@@ -100,9 +100,10 @@ function readTree(path: string): { tree?: RuleTree; errors: Diagnostic[] } {
 }
 
 /** topology reads what every host of a config tree runs. `roots` maps each host to its config directory. */
-export function topology(roots: ReadonlyMap<string, string>, homeOption?: string): Topology {
+export function topology(roots: ReadonlyMap<string, string>, homeOption?: string, known: ReadonlyMap<string, RuleTree> = new Map()): Topology {
   const problems: Diagnostic[] = [];
-  const trees = new Map<string, RuleTree | undefined>();
+  // trees the caller has already (an editor's unsaved buffer), by file path
+  const trees = new Map<string, RuleTree | undefined>(known);
   const hosts: HostPlan[] = [];
   // every host lists the same folders of a shared tree: list each once
   const listings = new Map<string, Dirent[]>();

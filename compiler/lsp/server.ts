@@ -1,9 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { createConnection, DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type Diagnostic as LspDiagnostic, type Hover, type Range } from 'vscode-languageserver/node';
+import { basename, dirname } from 'node:path';
+import { CodeActionKind, createConnection, DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type Diagnostic as LspDiagnostic, type Hover, type Range } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
-import { lintFile } from '../cli/lint.js';
+import { lintFile, treeLoops } from '../cli/lint.js';
+import { compile } from '../compile.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { completionsAt, rulesfileAt } from './editing.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import { configFileOf } from '../rule-files.js';
@@ -11,8 +15,10 @@ import { ruleKeys } from '../schema/rule-file-schema.js';
 
 /*
  * `wubotc lsp`: the diagnostics `wubotc lint` gives, as an editor types,
- * with exact ranges (inside conditions too), and the plugins' own docs on
- * hover. The documents are the editor's buffers, saved or not.
+ * with exact ranges (inside conditions too) and did-you-mean quick fixes;
+ * the plugins' own docs on hover; completion of plugin names, config keys,
+ * condition operators and fields; rulesfile to definition. The documents
+ * are the editor's buffers, saved or not.
  */
 
 function range(s: Span): Range {
@@ -26,12 +32,15 @@ const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.
 /** toLsp turns one of our diagnostics into the protocol's, with notes and hint in the message. */
 export function toLsp(d: Diagnostic): LspDiagnostic {
   const more = [...d.notes.map((n) => `note: ${n}`), ...(d.hint ? [`hint: ${d.hint}`] : [])];
+  // a did-you-mean hint becomes a quick fix: the suggestion replaces the range
+  const suggestion = /^did you mean `([^`]+)`\?$/.exec(d.hint ?? '')?.[1];
   return {
     range: range(d.primary.span),
     severity: SEVERITY[d.severity],
     code: d.code,
     source: 'wubot',
     message: [d.message, ...more].join('\n'),
+    data: suggestion ? { replacement: suggestion } : undefined,
   };
 }
 
@@ -66,19 +75,51 @@ function hoverAt(doc: TextDocument, line: number, character: number): Hover | nu
 export function serve(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   connection.onInitialize(() => ({
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' '] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      definitionProvider: true,
+    },
     serverInfo: { name: 'wubot' },
   }));
   const check = (doc: TextDocument) => {
     const path = pathOf(doc.uri);
     if (!path) return;
+    const file = configFileOf(path);
+    const text = doc.getText();
+    const reactorFile = !file.instanceOf && /^reactor\.yaml(\.|$)/.test(basename(path));
+    // a reactor file is compiled once, for its own findings and for the loop check below
+    const compiled = reactorFile ? compile(path, { emit: false, text }) : undefined;
+    const found = compiled ? compiled.diagnostics : lintFile(file, text);
+    // the tree's routing loops that close in this file (the others' files as saved); a loop closes at a
+    // MessageQueue rule, so a file without one closes none
+    if (compiled?.tree && text.includes('MessageQueue') && !hasErrors(found)) found.push(...treeLoops(dirname(path), new Map([[path, compiled.tree]])));
     // only what concerns this buffer: findings in files it includes are shown when those are open
-    const diagnostics = lintFile(configFileOf(path), doc.getText()).filter((d) => d.primary.span.file.path === path).map(toLsp);
+    const diagnostics = found.filter((d) => d.primary.span.file.path === path).map(toLsp);
     void connection.sendDiagnostics({ uri: doc.uri, diagnostics });
   };
   // on open too: the documents manager reports an opened buffer as changed content
   documents.onDidChangeContent((e) => check(e.document));
   documents.onDidClose((e) => void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
+  connection.onCompletion((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    const path = pathOf(p.textDocument.uri);
+    return doc ? completionsAt(doc.getText(), p.position.line, p.position.character, path ? configFileOf(path).instanceOf : undefined) : [];
+  });
+  connection.onCodeAction((p) =>
+    p.context.diagnostics.flatMap((d) => {
+      const replacement = (d.data as { replacement?: string } | undefined)?.replacement;
+      if (!replacement) return [];
+      return [{ title: `Change to \`${replacement}\``, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [p.textDocument.uri]: [{ range: d.range, newText: replacement }] } } }];
+    }),
+  );
+  connection.onDefinition((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    const path = pathOf(p.textDocument.uri);
+    return doc && path ? rulesfileAt(path, doc.getText(), p.position.line) : null;
+  });
   connection.onHover((p) => {
     const doc = documents.get(p.textDocument.uri);
     return doc ? hoverAt(doc, p.position.line, p.position.character) : null;
