@@ -77,6 +77,10 @@ describe('wubotc lsp', () => {
     assert.deepEqual((await labels(7, 6)).sort(), ['field', 'no_override', 'set', 'value']);
     const cond = await labels(9, 15);
     assert.ok(cond.includes('matches') && cond.includes('AND') && cond.includes('key'), cond.join());
+    const withKey = text.replace('    config:\n      \n', '    config:\n      no_override: 1\n');
+    await rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: withKey }] });
+    const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 7, character: 8 } })) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /`no_override` \(SetField\): keep fields that already hold a true value/);
   });
 
   it('offers the did-you-mean as a quick fix, and follows rulesfile to its file', async () => {

@@ -37,6 +37,18 @@ function pluginOfBlock(lines: readonly string[], at: number, indent: number): st
   return undefined;
 }
 
+/** configPluginAt is the plugin whose config holds a key on `line` (a block under `config:`), if it is one. */
+export function configPluginAt(text: string, line: number): string | undefined {
+  const lines = text.split('\n');
+  const indent = keyIndent(lines[line] ?? '');
+  for (let i = line - 1; i >= 0; i--) {
+    const l = lines[i];
+    if (l.trim() === '' || l.trim().startsWith('#') || keyIndent(l) >= indent) continue;
+    return /^\s*(-\s+)?config:\s*$/.test(l) ? pluginOfBlock(lines, i, keyIndent(l)) : undefined;
+  }
+  return undefined;
+}
+
 /** fieldsIn lists the field names a document tests or sets, for completing conditions. */
 function fieldsIn(text: string): string[] {
   const out = new Set<string>();
@@ -60,16 +72,10 @@ export function completionsAt(text: string, line: number, character: number, ins
   if (!/^\s*(-\s+)?[A-Za-z_]*$/.test(before)) return [];
   const indent = keyIndent(before);
   // a key under `config:` of a rule: that plugin's keys
-  for (let i = line - 1; i >= 0; i--) {
-    const l = lines[i];
-    if (l.trim() === '' || l.trim().startsWith('#')) continue;
-    if (keyIndent(l) >= indent) continue;
-    if (/^\s*(-\s+)?config:\s*$/.test(l)) {
-      const def = reactorPlugins.get(pluginOfBlock(lines, i, keyIndent(l)) ?? '');
-      const props = (def?.schema.properties as Record<string, { description?: string }> | undefined) ?? {};
-      return Object.entries(props).map(([k, v]) => item(k, CompletionItemKind.Property, v.description));
-    }
-    break;
+  const inConfig = configPluginAt(text, line);
+  if (inConfig !== undefined) {
+    const props = (reactorPlugins.get(inConfig)?.schema.properties as Record<string, { description?: string }> | undefined) ?? {};
+    return Object.entries(props).map(([k, v]) => item(k, CompletionItemKind.Property, v.description));
   }
   // the top level of an instance file: its plugin's keys and the generic ones
   const def = instanceOf ? monitorPlugins.get(instanceOf) : undefined;

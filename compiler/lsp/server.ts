@@ -7,7 +7,7 @@ import { monitorPlugins } from '../../stdlib/monitors/index.js';
 import { lintFile, treeLoops } from '../cli/lint.js';
 import { compile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { completionsAt, rulesfileAt } from './editing.js';
+import { completionsAt, configPluginAt, rulesfileAt } from './editing.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import { configFileOf } from '../rule-files.js';
@@ -64,6 +64,10 @@ function hoverAt(doc: TextDocument, line: number, character: number): Hover | nu
     return def ? { contents: { kind: 'markdown', value: `**${def.name}**: ${def.summary}\n\n${def.docs}` } } : null;
   }
   if (character < keyStart || character > keyEnd) return null;
+  // a key of a rule's config: the description from its plugin's schema
+  const configOf = reactorPlugins.get(configPluginAt(doc.getText(), line) ?? '');
+  const configKey = (configOf?.schema.properties as Record<string, { description?: string }> | undefined)?.[m[2]];
+  if (configOf && configKey?.description) return { contents: { kind: 'markdown', value: `\`${m[2]}\` (${configOf.name}): ${configKey.description}` } };
   const rule = ruleKeys[m[2]];
   if (rule && (m[1].length > 0 || !instanceOf)) return { contents: { kind: 'markdown', value: `\`${m[2]}\`: ${rule.description}` } };
   const def = instanceOf ? monitorPlugins.get(instanceOf) : undefined;
