@@ -107,4 +107,21 @@ describe('wubotc lsp', () => {
     assert.ok(loop, JSON.stringify(p.diagnostics));
     assert.equal(loop.range.start.line, 2);
   });
+
+  it('checks monitor instance files too, against their plugin', async () => {
+    const link = join(home, 'config', 'plugins', 'XMPP', 'link.yaml');
+    mkdirSync(join(home, 'config', 'plugins', 'XMPP'), { recursive: true });
+    const text = 'account: me@example.org\npassword: pw\ndirectory: forward\ntls: sometimes\n';
+    writeFileSync(link, text);
+    const linkUri = pathToFileURL(link).href;
+    await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: linkUri, languageId: 'yaml', version: 1, text } });
+    let p: Published | undefined;
+    for (let t = 0; !p && t < 200; t++) {
+      p = published.find((x) => x.uri === linkUri);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(p?.diagnostics.some((d) => d.range.start.line === 3 && d.severity === 1), JSON.stringify(p));
+    const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri: linkUri }, position: { line: 0, character: 2 } })) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /`account` \(XMPP\)/);
+  });
 });
