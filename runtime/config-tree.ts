@@ -67,20 +67,22 @@ export type List = (dir: string) => Dirent[];
 
 const listDir: List = (dir) => readdirSync(dir, { withFileTypes: true });
 
-function instancesOf(pluginDir: string, plugin: string, host: string, ignored: IgnoredFile[], list: List): InstanceFile[] {
+function instancesOf(pluginDir: string, plugin: string, host: string, ignored: IgnoredFile[] | undefined, list: List): InstanceFile[] {
   const chosen = new Map<string, InstanceFile>();
   // one listing, with the kinds: a tree of hundreds of hosts' files is read once per host
   const entries = sortedListing(list, pluginDir);
   const names = namesOf(entries);
   for (const entry of entries) {
     const file = entry.name;
+    // another host's file, the common case in a shared tree: skipped before anything is built for it
+    if (!ignored && file.includes('.yaml.') && !file.endsWith(`.yaml.${host}`)) continue;
     const path = `${pluginDir}/${file}`;
     if (file.startsWith('.') || entry.isDirectory() || (entry.isSymbolicLink() && statSync(path).isDirectory())) continue;
     const suffixed = SUFFIXED.exec(file);
     let name: string;
     if (suffixed) {
       if (suffixed[2] !== host) {
-        ignored.push({ path, reason: `for host ${suffixed[2]}` });
+        ignored?.push({ path, reason: `for host ${suffixed[2]}` });
         continue;
       }
       name = suffixed[1];
@@ -88,11 +90,11 @@ function instancesOf(pluginDir: string, plugin: string, host: string, ignored: I
       name = file.slice(0, -'.yaml'.length);
       // the host's own file replaces the shared one
       if (names.has(`${file}.${host}`)) {
-        ignored.push({ path, reason: `replaced by ${file}.${host}` });
+        ignored?.push({ path, reason: `replaced by ${file}.${host}` });
         continue;
       }
     } else {
-      ignored.push({ path, reason: 'not a .yaml file' });
+      ignored?.push({ path, reason: 'not a .yaml file' });
       continue;
     }
     chosen.set(name, { plugin, name, key: `${plugin}-${name}`, path });
@@ -107,8 +109,10 @@ export function reactorFile(configDir: string, host: string): string {
 }
 
 /** hostConfig lists what `host` loads from the config directory of a wubot home (`<home>/config`). */
-export function hostConfig(configDir: string, host: string, list: List = listDir): HostConfig {
-  const ignored: IgnoredFile[] = [];
+export function hostConfig(configDir: string, host: string, opts: { list?: List; listIgnored?: boolean } = {}): HostConfig {
+  const list = opts.list ?? listDir;
+  // what a host does not load is listed for `wubot config show`; an analysis of hundreds of hosts skips it
+  const ignored: IgnoredFile[] | undefined = opts.listIgnored === false ? undefined : [];
   const file = reactorFile(configDir, host);
   const reactor = existsSync(file) ? file : undefined;
   const instances: InstanceFile[] = [];
@@ -121,7 +125,7 @@ export function hostConfig(configDir: string, host: string, list: List = listDir
       if (!entry.name.startsWith('.') && isDir) instances.push(...instancesOf(dir, entry.name, host, ignored, list));
     }
   }
-  return { host, configDir, reactor, instances, ignored };
+  return { host, configDir, reactor, instances, ignored: ignored ?? [] };
 }
 
 /**

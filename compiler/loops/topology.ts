@@ -113,7 +113,7 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
     return l;
   };
   for (const [host, configDir] of roots) {
-    const hc = hostConfig(configDir, host, list);
+    const hc = hostConfig(configDir, host, { list, listIgnored: false });
     const links: Link[] = [];
     const accounts: string[] = [];
     const xmpp: { file: SourceFile; config: Record<string, unknown>; react?: RuleTree }[] = [];

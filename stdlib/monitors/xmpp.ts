@@ -57,7 +57,7 @@ export function loopStop(m: Message, to: string, maxHops: number): string | unde
 /** recipientsOnThisHost lists the `user` of every XMPP instance this host loads: by default, they may send to any of them. */
 function recipientsOnThisHost(home: string, hostname: string): string[] {
   const out: string[] = [];
-  for (const f of hostConfig(join(home, 'config'), hostname).instances) {
+  for (const f of hostConfig(join(home, 'config'), hostname, { listIgnored: false }).instances) {
     if (f.plugin !== 'XMPP') continue;
     try {
       const user = (parse(readFileSync(f.path, 'utf8')) as { user?: unknown } | null)?.user;
