@@ -120,9 +120,14 @@ export function queueMessages(dir: string, where = ''): Message[] {
   const file = join(dir, 'queue.sqlite');
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true });
-  const rows = db.prepare(`SELECT uid, data FROM message_queue_state ${where} ORDER BY id`).all() as { uid: string; data: string }[];
-  db.close();
-  return rows.map((r) => decodeRow(r.uid, r.data) as Message);
+  try {
+    // a queue file whose first opener is still creating its tables holds nothing yet
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_queue_state'").get()) return [];
+    const rows = db.prepare(`SELECT uid, data FROM message_queue_state ${where} ORDER BY id`).all() as { uid: string; data: string }[];
+    return rows.map((r) => decodeRow(r.uid, r.data) as Message);
+  } finally {
+    db.close();
+  }
 }
 
 /** startDaemon runs `wubot monitor|reactor` and resolves once it says it started; its log collects in `log`. */

@@ -29,20 +29,24 @@ describe('monitor and reactor under SIGKILL', () => {
       }
     })();
     const kills = { monitor: 0, reactor: 0 };
-    // kill one or the other at random moments while lines flow, then start it again
-    while (written < total || kills.monitor + kills.reactor < 12) {
-      await sleep(Math.random() * 300);
-      const which = Math.random() < 0.5 ? 'monitor' : 'reactor';
-      await stopChild(procs[which], 'SIGKILL');
-      kills[which]++;
-      procs[which] = await startDaemon(which, home, 'h1');
-    }
-    await produce;
     const forward = join(home, 'forward');
-    const deadline = Date.now() + 60_000;
-    while ((count(forward) < total || count(join(home, 'reactor'), 'WHERE acked_at IS NULL') > 0) && Date.now() < deadline) await sleep(100);
-    await stopChild(procs.monitor);
-    await stopChild(procs.reactor);
+    try {
+      // kill one or the other at random moments while lines flow, then start it again
+      while (written < total || kills.monitor + kills.reactor < 12) {
+        await sleep(Math.random() * 300);
+        const which = Math.random() < 0.5 ? 'monitor' : 'reactor';
+        await stopChild(procs[which], 'SIGKILL');
+        kills[which]++;
+        procs[which] = await startDaemon(which, home, 'h1');
+      }
+      await produce;
+      const deadline = Date.now() + 60_000;
+      while ((count(forward) < total || count(join(home, 'reactor'), 'WHERE acked_at IS NULL') > 0) && Date.now() < deadline) await sleep(100);
+    } finally {
+      // whatever failed, no daemon is left behind to keep the test run waiting
+      await stopChild(procs.monitor);
+      await stopChild(procs.reactor);
+    }
 
     const rows = queueMessages(forward);
     const subjects = rows.map((m) => m.subject);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { repoRoot, tempDir } from './helpers.js';
+import { queueMessages, repoRoot, startDaemon, stopChild, tempDir, waitFor } from './helpers.js';
 
 const bin = join(repoRoot, 'dist', 'bin', 'wubot.js');
 
@@ -64,30 +63,21 @@ describe('wubot', () => {
     mkdirSync(join(home, 'config'));
     const rules = (v: string) => `rules:\n  - name: set\n    plugin: SetField\n    config: { field: v, value: ${v} }\n  - name: fwd\n    plugin: MessageQueue\n    config: { directory: out }\n`;
     writeFileSync(join(home, 'config', 'reactor.yaml'), rules('one'));
-    const child = spawn(process.execPath, [bin, 'reactor', '--home', home, '--hostname', 'h1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const until = async (what: () => boolean) => {
-      const deadline = Date.now() + 20_000;
-      while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(what(), log);
-    };
-    await until(() => log.includes('reactor started'));
-    // same size and same mtime: the file watch cannot see the change, only the signal tells the reactor
-    const file = join(home, 'config', 'reactor.yaml');
-    const before = statSync(file);
-    writeFileSync(file, rules('two'));
-    utimesSync(file, before.atime, before.mtime);
-    child.kill('SIGHUP');
-    await until(() => log.includes('reloaded the rule tree'));
-    wubot(['queue', 'push', join(home, 'reactor')], '{"subject":"x"}\n');
-    const out = join(home, 'out', 'queue.sqlite');
-    await until(() => existsSync(out) && (new Database(out, { readonly: true }).prepare('SELECT count(*) AS n FROM message_queue').get() as { n: number }).n === 1);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    const db = new Database(out, { readonly: true });
-    const row = db.prepare('SELECT data FROM message_queue').get() as { data: string };
-    db.close();
-    assert.equal((JSON.parse(row.data) as { v: string }).v, 'two');
+    const child = await startDaemon('reactor', home, 'h1');
+    try {
+      // same size and same mtime: the file watch cannot see the change, only the signal tells the reactor
+      const file = join(home, 'config', 'reactor.yaml');
+      const before = statSync(file);
+      writeFileSync(file, rules('two'));
+      utimesSync(file, before.atime, before.mtime);
+      child.kill('SIGHUP');
+      assert.ok(await waitFor(() => child.log.includes('reloaded the rule tree')), child.log);
+      wubot(['queue', 'push', join(home, 'reactor')], '{"subject":"x"}\n');
+      assert.ok(await waitFor(() => queueMessages(join(home, 'out')).length === 1), child.log);
+      assert.equal(queueMessages(join(home, 'out'))[0].v, 'two');
+    } finally {
+      // a failed assertion must not leave the reactor running: the test run would wait for it forever
+      await stopChild(child);
+    }
   });
 });

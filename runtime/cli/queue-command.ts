@@ -42,7 +42,13 @@ function openReadonly(dir: string): Database.Database | undefined {
     process.stderr.write(`wubot: ${dir} is not a queue directory (no ${QUEUE_FILE})\n`);
     return undefined;
   }
-  return new Database(file, { readonly: true });
+  const db = new Database(file, { readonly: true });
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_queue_state'").get()) {
+    db.close();
+    process.stderr.write(`wubot: ${dir} has no queue tables yet (a process is creating the queue, or it is not a wubot queue)\n`);
+    return undefined;
+  }
+  return db;
 }
 
 function dump(dir: string): number {
