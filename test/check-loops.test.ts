@@ -110,4 +110,11 @@ describe('wubotc check-loops', () => {
     assert.equal(lint.status, 1);
     assert.match(lint.stdout, /reactor\.yaml:3:13: error WB4001: routing loop/);
   });
+
+  it('many runs that differ in a tested field are merged into one that knows less, and the loop is still found', () => {
+    const stages = Array.from({ length: 40 }, (_, i) => `  - name: stage ${i}\n    condition: key equals K${i}\n    plugin: SetField\n    config: { field: stage, value: ${i} }\n`).join('');
+    const a = `rules:\n${stages}  - name: late\n    condition: stage equals 39\n    plugin: SetField\n    config: { field: late, value: 1 }\n${FORWARD_ALL.slice('rules:\n'.length)}`;
+    const loops = loopsOf({ 'reactor.yaml.a': a, 'reactor.yaml.b': FORWARD_ALL, 'plugins/XMPP/link.yaml.a': link('a', 'b'), 'plugins/XMPP/link.yaml.b': link('b', 'a') });
+    assert.deepEqual(summary(loops), ['error a → b → a']);
+  });
 });

@@ -76,8 +76,11 @@ function merge(runs: Run[]): Run[] {
   if (out.length <= MAX_RUNS) return out;
   // too many: one run that knows only what they all agree on
   const [first, ...rest] = out;
-  const facts = new Map([...first.facts].filter(([k, v]) => rest.every((r) => factsKey(new Map([[k, r.facts.get(k)!]])) === factsKey(new Map([[k, v]])) && r.facts.has(k))));
-  return [{ facts, guards: out.flatMap((r) => r.guards).slice(0, 8) }];
+  const same = (a: Known | undefined, b: Known) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  const facts = new Map([...first.facts].filter(([k, v]) => rest.every((r) => same(r.facts.get(k), v))));
+  // a message reaches this point whenever one of them does: it needed no more guards than the one needing fewest
+  const fewest = out.reduce((a, b) => (b.guards.length < a.guards.length ? b : a));
+  return [{ facts, guards: fewest.guards }];
 }
 
 /** runTree runs a tree from one run, and gives every MessageQueue rule reached and the runs that came out at the end. */
