@@ -10,6 +10,7 @@ import { toJavaScript } from '../compiler/emit/transpile.js';
 import { createRuntime } from '../runtime/host.js';
 import { interpret } from '../runtime/interpret.js';
 import { asMessage } from '../runtime/message.js';
+import { hasQueueTables } from '../runtime/queue/queue-db.js';
 import { decodeRow } from '../runtime/queue/row-codec.js';
 import type { CompiledModule, Logger, Message, Pipeline } from '../runtime/pipeline-api.js';
 
@@ -122,7 +123,7 @@ export function queueMessages(dir: string, where = ''): Message[] {
   const db = new Database(file, { readonly: true });
   try {
     // a queue file whose first opener is still creating its tables holds nothing yet
-    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_queue_state'").get()) return [];
+    if (!hasQueueTables(db)) return [];
     const rows = db.prepare(`SELECT uid, data FROM message_queue_state ${where} ORDER BY id`).all() as { uid: string; data: string }[];
     return rows.map((r) => decodeRow(r.uid, r.data) as Message);
   } finally {

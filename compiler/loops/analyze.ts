@@ -209,7 +209,11 @@ function findLoops(nodes: readonly StateNode[]): Loop[] {
     const hosts = edges.map((e) => e.hop.host);
     const first = hosts.indexOf([...hosts].sort()[0]);
     const hops = [...edges.slice(first), ...edges.slice(0, first)].map((e) => e.hop);
-    const key = hops.map((h) => `${h.span.file.path}:${h.span.start}`).join(' ');
+    // the same hops make the same loop, wherever the search entered it
+    const key = hops
+      .map((h) => `${h.host} ${h.span.file.path}:${h.span.start}`)
+      .sort()
+      .join(' ');
     if (loops.has(key)) return;
     const guards = [...new Set(edges.flatMap((e) => e.guards))];
     const path = hops.filter((h) => h.kind === 'xmpp').map((h) => h.host);
@@ -223,9 +227,7 @@ function findLoops(nodes: readonly StateNode[]): Loop[] {
   const any = () => true;
   for (const comp of components(nodes, any)) {
     const edges = cycleIn(nodes, comp, any);
-    const key = edges.map((e) => `${e.hop.span.file.path}:${e.hop.span.start}`);
-    const known = [...loops.values()].some((l) => l.hops.length === key.length && l.hops.every((h) => key.includes(`${h.span.file.path}:${h.span.start}`)));
-    if (!known) add(edges, edges.every(sure) ? 'error' : 'warning');
+    add(edges, edges.every(sure) ? 'error' : 'warning');
   }
   return [...loops.values()].sort((a, b) => (a.verdict === b.verdict ? a.hosts.join().localeCompare(b.hosts.join()) : a.verdict === 'error' ? -1 : 1));
 }

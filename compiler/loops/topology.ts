@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
 import { shortHostname } from '../../runtime/hostname.js';
+import { bareJid } from '../../runtime/xmpp/jid.js';
 import { compile } from '../compile.js';
 import { fastRuleTree } from '../stages/fast-load.js';
 import { parseConditions } from '../stages/parse.js';
@@ -80,10 +81,6 @@ export function queuePath(dir: string, home: string): string {
   return posix.normalize(`${home}/${dir}`);
 }
 
-/** bareJid is a JID without its resource, in lower case. */
-export function bareJid(jid: string): string {
-  return jid.split('/')[0].toLowerCase();
-}
 
 function keySpan(file: SourceFile, key: string): Span {
   const m = new RegExp(`^${key}\\s*:`, 'm').exec(file.text);

@@ -1,3 +1,4 @@
+import { plainScalar } from '../../grammar/plain-scalar.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
 import { truthy } from '../../runtime/perl-values.js';
 import { reactorPlugins } from '../../stdlib/index.js';
@@ -34,9 +35,6 @@ interface Scalar {
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?$/;
 const PLAIN = /^[^-?:,[\]{}#&*!|>'"%@`\s]|^[-?:][^\s]/;
-const NUMBERISH = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|\.inf|\.nan)$/i;
-const NOT_A_STRING = /^(?:true|false|null|~)$/i;
-const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/;
 const RULE_KEYS = new Set(['name', 'condition', 'plugin', 'config', 'last_rule', 'rules']);
 
 function lines(text: string): Line[] | undefined {
@@ -86,9 +84,8 @@ function scalar(text: string, at: number): Scalar | undefined {
   const hash = text.search(/\s#/);
   const plain = (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
   if (plain === '' || !PLAIN.test(plain) || plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) return undefined;
-  let value: unknown = plain;
-  if (INTEGER.test(plain)) value = Number(plain);
-  else if (NUMBERISH.test(plain) || NOT_A_STRING.test(plain)) return undefined;
+  const value = plainScalar(plain);
+  if (value === undefined) return undefined;
   return { value, start: at, end: at + plain.length, offsets: () => Array.from({ length: plain.length + 1 }, (_, k) => at + k) };
 }
 
@@ -151,7 +148,7 @@ class FastReader {
     // the item's first key sits on the dash's line
     let line: Line = { indent: keyIndent, at: head.at + 2, text: head.text.slice(2).trimStart() };
     if (head.text.slice(2).startsWith(' ')) return undefined;
-    const seen = new Map<string, unknown>();
+    const seen = new Set<string>();
     let name: string | undefined;
     let condition: ConditionSource | undefined;
     let plugin: { name: string; start: number; end: number } | undefined;
@@ -162,7 +159,7 @@ class FastReader {
     for (;;) {
       const kv = KEY.exec(line.text);
       if (!kv || !RULE_KEYS.has(kv[1]) || seen.has(kv[1])) return undefined;
-      seen.set(kv[1], true);
+      seen.add(kv[1]);
       if (ruleStart < 0) ruleStart = line.at;
       const valueAt = line.at + kv[0].length - (kv[2]?.length ?? 0);
       this.i++;

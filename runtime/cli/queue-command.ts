@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../log.js';
-import { QUEUE_FILE } from '../queue/queue-db.js';
+import { hasQueueTables, QUEUE_FILE } from '../queue/queue-db.js';
 import { QueueWriter } from '../queue/queue-writer.js';
 import { decodeRow } from '../queue/row-codec.js';
 import { hostnameOf, type Flags } from './main.js';
@@ -43,7 +43,7 @@ function openReadonly(dir: string): Database.Database | undefined {
     return undefined;
   }
   const db = new Database(file, { readonly: true });
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_queue_state'").get()) {
+  if (!hasQueueTables(db)) {
     db.close();
     process.stderr.write(`wubot: ${dir} has no queue tables yet (a process is creating the queue, or it is not a wubot queue)\n`);
     return undefined;

@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS message_queue_dead (
 );
 `;
 
+/** hasQueueTables tells whether a queue file has its tables yet (its first opener creates them; a reader may come first). */
+export function hasQueueTables(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_queue_state'").get() !== undefined;
+}
+
 /** Durability selects SQLite's synchronous mode: `full` survives power loss, `normal` survives a killed process. */
 export type Durability = 'full' | 'normal';
 

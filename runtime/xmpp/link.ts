@@ -52,6 +52,7 @@ export class XmppLink {
   private readonly bounced = new Map<string, string>();
   private online = false;
   private stopping = false;
+  private readonly onlineWaiters: (() => void)[] = [];
   private failStart: ((e: Error) => void) | undefined;
 
   constructor(
@@ -106,6 +107,7 @@ export class XmppLink {
     this.xmpp.on('online', async () => {
       await this.xmpp.send(xml('presence'));
       this.online = true;
+      for (const wake of this.onlineWaiters.splice(0)) wake();
       onEvent({ kind: 'online' });
     });
     this.xmpp.on('stanza', (stanza) => {
@@ -153,8 +155,9 @@ export class XmppLink {
     }
   }
 
-  private async whenOnline(): Promise<void> {
-    while (!this.online) await new Promise((r) => setTimeout(r, 5));
+  /** whenOnline resolves once presence is sent (at once when it was). */
+  private whenOnline(): Promise<void> {
+    return this.online ? Promise.resolve() : new Promise((r) => this.onlineWaiters.push(r));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { plainScalar, reservedWord } from '../../grammar/plain-scalar.js';
 import type { Message } from '../pipeline-api.js';
 
 /*
@@ -13,16 +14,12 @@ import type { Message } from '../pipeline-api.js';
 const KEY = /^([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?$/;
 /** plain words: no indicator first, no `: ` or ` #`; strings unless they end in a space or are one of the words below */
 const WORD = /^[A-Za-z0-9_/][A-Za-z0-9 _./,()+=@-]*$/;
-const NOT_A_STRING = /^(?:true|false|null)$/i;
-/** what the YAML 1.2 core schema reads as a number */
-const NUMBERISH = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
-const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/;
+const NEGATIVE = /^-[0-9]+$/;
 const QUOTED = /^'((?:[^']|'')*)'$/;
 
 /** scalar reads one value, or gives undefined when it is not one this reader is sure of. */
 function scalar(text: string): string | number | undefined {
-  if (INTEGER.test(text)) return Number(text);
-  if (WORD.test(text)) return text.endsWith(' ') || NOT_A_STRING.test(text) || NUMBERISH.test(text) ? undefined : text;
+  if (WORD.test(text) || NEGATIVE.test(text)) return text.endsWith(' ') ? undefined : plainScalar(text);
   const q = QUOTED.exec(text);
   return q ? q[1].replace(/''/g, "'") : undefined;
 }
@@ -46,7 +43,7 @@ export function readSimpleYaml(text: string): Message | undefined {
     if (list?.length === 0) return undefined; // a key with no value and no items is null: leave it to the full parser
     list = undefined;
     const kv = KEY.exec(line);
-    if (!kv || NOT_A_STRING.test(kv[1])) return undefined;
+    if (!kv || reservedWord(kv[1])) return undefined;
     if (kv[2] === undefined) {
       list = [];
       m[kv[1]] = list;

@@ -5,6 +5,7 @@ import { hostConfig } from '../../runtime/config-tree.js';
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
+import { bareJid } from '../../runtime/xmpp/jid.js';
 import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.js';
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
 import { decodeBody, encodeBody, MAX_BODY, WireError } from '../../runtime/xmpp/wire.js';
@@ -38,10 +39,6 @@ const ACK_EVERY = 1000;
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
 export const PATH_FIELD = 'wubot_path';
 
-/** bareJid is a JID without its resource, in lower case. */
-export function bareJid(jid: string): string {
-  return jid.split('/')[0].toLowerCase();
-}
 
 /**
  * loopStop says why a message must not go to `to`: the recipient is already
