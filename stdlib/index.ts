@@ -12,6 +12,7 @@ import Template from './template.js';
 import TransformField from './transform-field.js';
 // side-effect plugins: act on the message
 import Console from './console.js';
+import Graph from './graph.js';
 import Log from './log.js';
 import MessageQueue from './message-queue.js';
 import SQLite from './sqlite.js';
@@ -20,7 +21,7 @@ import Status from './status.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Log, MessageQueue, SQLite, State, Status].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status].map(
     (p) => [p.name, p] as const,
   ),
 );
