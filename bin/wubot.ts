@@ -12,6 +12,8 @@ const { positionals, values } = parseArgs({
   options: {
     home: { type: 'string' },
     hostname: { type: 'string' },
+    port: { type: 'string' },
+    listen: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });

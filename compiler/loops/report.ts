@@ -36,20 +36,22 @@ export function loopsDiagnostics(a: Analysis): Diagnostic[] {
 
 const quote = (s: string) => JSON.stringify(s);
 
-/** toDot draws every host's queues and the hops between them for Graphviz; hops on a loop are red. */
-export function toDot(a: Analysis): string {
+/**
+ * toDot draws every host's queues and the hops between them for Graphviz;
+ * hops on a loop are red. `queues` adds queues no hop touches (a host's
+ * reactor queue), so every host shows.
+ */
+export function toDot(a: Analysis, queues: readonly { host: string; queue: string }[] = []): string {
   const onLoop = new Set(a.loops.flatMap((l) => l.hops));
-  const lines = ['digraph wubot {', '  rankdir=LR;', '  node [shape=box, fontname="sans-serif"];'];
+  const lines = ['digraph wubot {', '  rankdir=LR;', '  graph [fontname="sans-serif"];', '  node [shape=box, fontname="sans-serif"];', '  edge [fontname="sans-serif", fontsize=11];'];
   const byHost = new Map<string, Set<string>>();
-  for (const h of a.hops) {
-    for (const [host, q] of [[h.host, h.from], [h.toHost, h.to]] as const) {
-      if (!byHost.has(host)) byHost.set(host, new Set());
-      byHost.get(host)!.add(q);
-    }
+  for (const [host, q] of [...a.hops.flatMap((h) => [[h.host, h.from], [h.toHost, h.to]] as const), ...queues.map((x) => [x.host, x.queue] as const)]) {
+    if (!byHost.has(host)) byHost.set(host, new Set());
+    byHost.get(host)!.add(q);
   }
-  for (const [host, queues] of [...byHost].sort(([x], [y]) => x.localeCompare(y))) {
+  for (const [host, hostQueues] of [...byHost].sort(([x], [y]) => x.localeCompare(y))) {
     lines.push(`  subgraph ${quote(`cluster_${host}`)} {`, `    label=${quote(host)};`);
-    for (const q of [...queues].sort()) lines.push(`    ${quote(`${host}:${q}`)} [label=${quote(q)}];`);
+    for (const q of [...hostQueues].sort()) lines.push(`    ${quote(`${host}:${q}`)} [label=${quote(q)}];`);
     lines.push('  }');
   }
   for (const h of a.hops) {

@@ -34,6 +34,8 @@ export async function main(args: string[], flags: Flags): Promise<number> {
       return (await import('./config-command.js')).configCommand(rest, flags);
     case 'queue':
       return (await import('./queue-command.js')).queueCommand(rest, flags);
+    case 'webui':
+      return (await import('./webui-command.js')).webuiCommand(flags);
     default:
       process.stderr.write(`wubot: unknown command \`${command}\`\n\n${usage}`);
       return 2;

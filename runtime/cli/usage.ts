@@ -7,6 +7,9 @@ export const usage = `usage: wubot <command> [options]
   reactor [--home DIR] [--hostname H]
       run this host's rule tree (config/reactor.yaml.<host>, else config/reactor.yaml)
       over its reactor queue (<home>/reactor); SIGHUP or a changed config reloads it
+  webui [--port P] [--listen ADDR]
+      serve the notifications inbox, graphs and host network in a browser, on
+      127.0.0.1:8470 unless config/webui.yaml says otherwise (another address needs its token)
   check <Plugin> <instance>
                         run one check of one instance once and print its messages
   config show           what this host loads (reactor rules, monitor instances) and from which files

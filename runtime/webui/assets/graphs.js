@@ -1,0 +1,120 @@
+// Draws the graphs page's charts with uPlot from /api/series. Plain browser
+// JavaScript, served as it is: there is nothing to build.
+(function () {
+  'use strict';
+
+  /** charts drawn on this page, for the browser console and the tests */
+  const charts = [];
+  window.wubotCharts = charts;
+
+  // distinct on white, in the order hosts are listed
+  const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22',
+    '#393b79', '#ad494a', '#637939', '#8c6d31', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1', '#636363'];
+
+  const pad = (n) => String(n).padStart(2, '0');
+  const localInput = (t) => {
+    const d = new Date(t * 1000);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  };
+
+  // the from and to fields show local time; they are sent as epoch seconds, and only when changed
+  const form = document.getElementById('graph-form');
+  if (form) {
+    for (const input of form.querySelectorAll('input[type=datetime-local]')) {
+      input.value = localInput(Number(input.dataset.epoch));
+      input.addEventListener('change', () => (input.dataset.changed = '1'));
+    }
+    form.addEventListener('submit', () => {
+      const inputs = [...form.querySelectorAll('input[type=datetime-local]')];
+      const custom = inputs.some((i) => i.dataset.changed);
+      for (const input of inputs) {
+        input.removeAttribute('name');
+        if (!custom || !input.value) continue;
+        const epoch = document.createElement('input');
+        epoch.type = 'hidden';
+        epoch.name = input.id;
+        epoch.value = String(Math.floor(new Date(input.value).getTime() / 1000));
+        form.appendChild(epoch);
+      }
+      if (!custom && form.dataset.range) {
+        const range = document.createElement('input');
+        range.type = 'hidden';
+        range.name = 'range';
+        range.value = form.dataset.range;
+        form.appendChild(range);
+      }
+    });
+  }
+
+  // a host keeps its colour on every chart: its place among all hosts picks it
+  const hostOrder = [...document.querySelectorAll('#graph-form input[name=host]')].map((i) => i.value);
+  const colorOf = (host, i) => {
+    const at = hostOrder.indexOf(host);
+    return palette[(at >= 0 ? at : i) % palette.length];
+  };
+
+  const heightFor = (width) => (width < 600 ? 220 : 300);
+
+  function zoomTo(from, to) {
+    const params = new URLSearchParams(location.search);
+    params.delete('range');
+    params.set('from', String(Math.floor(from)));
+    params.set('to', String(Math.ceil(to)));
+    location.search = params.toString();
+  }
+
+  async function draw(section) {
+    const plot = section.querySelector('.plot');
+    const width = Math.max(260, Math.floor(plot.clientWidth));
+    const params = new URLSearchParams({ key: section.dataset.key, field: section.dataset.field, from: section.dataset.from, to: section.dataset.to, points: String(width) });
+    for (const h of section.dataset.hosts.split(' ')) params.append('host', h);
+    const res = await fetch(`/api/series?${params}`, { credentials: 'same-origin' });
+    if (!res.ok) {
+      plot.textContent = `could not load the series: ${res.status} ${res.statusText}`;
+      return;
+    }
+    const api = await res.json();
+    const tables = api.series.map((s) => [s.t, s.v]);
+    const data = tables.length ? uPlot.join(tables) : [[]];
+    const few = data[0].length < width / 8;
+    const u = new uPlot(
+      {
+        width,
+        height: heightFor(width),
+        scales: { x: { time: true, range: () => [api.from, api.to] } },
+        series: [
+          {},
+          ...api.series.map((s, i) => ({ label: s.host, stroke: colorOf(s.host, i), width: 1.5, points: { show: few } })),
+        ],
+        axes: [{}, { size: 56 }],
+        cursor: { drag: { x: true, y: false } },
+        hooks: {
+          setSelect: [
+            (u) => {
+              if (u.select.width < 4) return;
+              zoomTo(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x'));
+            },
+          ],
+        },
+      },
+      data,
+      plot,
+    );
+    charts.push({ key: section.dataset.key, field: section.dataset.field, hosts: api.series.map((s) => s.host), step: api.series.map((s) => s.step), u });
+    section.dataset.drawn = 'true';
+  }
+
+  const sections = [...document.querySelectorAll('section.chart')];
+  Promise.all(sections.map(draw)).then(() => (document.body.dataset.chartsDrawn = String(charts.length)));
+
+  let resizing;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      for (const c of charts) {
+        const width = Math.max(260, Math.floor(c.u.root.parentElement.clientWidth));
+        c.u.setSize({ width, height: heightFor(width) });
+      }
+    }, 150);
+  });
+})();
