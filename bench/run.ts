@@ -11,6 +11,7 @@ import type { CompiledModule, Message, Pipeline } from '../runtime/pipeline-api.
 import { bigTree } from './big-tree.js';
 import { queueThroughput, rawThroughput } from './queue.js';
 import { reactorHome, reactorRss, reactorThroughput } from './reactor.js';
+import { webuiFigures } from './webui.js';
 import { xmppFigures } from './xmpp.js';
 import { loopsCheck, loopsTree } from './loops.js';
 import { lspLatency } from './lsp.js';
@@ -166,10 +167,25 @@ function loops(): void {
   console.log(`check-loops over 500 hosts with 100 rules each, in a ring that relays some keys: ${fmt(ms)} ms, ${found} loop found; target < 2,000 ms`);
 }
 
-await inProcess();
-cli();
-bigCompile();
-loops();
-await lsp();
-await runtime();
-await xmpp();
+async function webui(): Promise<void> {
+  const f = await webuiFigures(root, mkdtempSync(join(work, 'webui-')));
+  console.log(`web UI over a year of one-minute load and idle values from 20 hosts (${fmt(f.values)} values, stored as ${fmt(f.rows)} rows, ${f.fileMb.toFixed(0)} MB; built in ${fmt(f.buildMs)} ms):`);
+  console.log(`  Graph plugin's writer, value by value in batches of 500: ${fmt(f.addPerSec)} values/s`);
+  for (const s of f.server) console.log(`  ${s.name.padEnd(44)} ${s.ms.toFixed(1).padStart(7)} ms  ${fmt(s.kb).padStart(5)} kB  (server, median of 7)`);
+  if (!f.browser) console.log('  (no /usr/bin/chromium: page times in a browser not measured)');
+  for (const b of f.browser ?? []) console.log(`  Chromium: ${b.name.padEnd(34)} ${fmt(b.ms).padStart(7)} ms until drawn (median of 3)`);
+}
+
+// BENCH_ONLY=webui,loops runs only those sections
+const only = process.env.BENCH_ONLY?.split(',');
+const sections: [string, () => unknown][] = [
+  ['inProcess', inProcess],
+  ['cli', cli],
+  ['bigCompile', bigCompile],
+  ['loops', loops],
+  ['lsp', lsp],
+  ['runtime', runtime],
+  ['xmpp', xmpp],
+  ['webui', webui],
+];
+for (const [name, run] of sections) if (!only || only.includes(name)) await run();

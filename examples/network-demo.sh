@@ -62,9 +62,10 @@ echo "== central's graphs data (load from web1 and the laptop, idle from the lap
 node -e '
   const Database = require("better-sqlite3");
   const db = new Database(process.argv[1], { readonly: true });
-  for (const r of db.prepare("SELECT hostname, key, load01, idle_sec, lastupdate FROM graphs ORDER BY rowid").all())
-    console.log(`  ${r.hostname.padEnd(8)} ${r.key.padEnd(14)} load ${r.load01 ?? "-"}  idle ${r.idle_sec ?? "-"} s`);
-' "$work/central/sqlite/graphs.sql"
+  const q = "SELECT s.host, s.key, s.field, p.t, p.sum AS value FROM series s JOIN series_points p ON p.series = s.id WHERE p.step = 0 ORDER BY p.t, s.host";
+  for (const r of db.prepare(q).all())
+    console.log(`  ${r.host.padEnd(8)} ${r.key.padEnd(14)} ${r.field.padEnd(9)} ${r.value}`);
+' "$work/central/sqlite/series.sql"
 
 echo
 echo "== the laptop goes away; web1 has two more problems meanwhile ($(date +%T))"

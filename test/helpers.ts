@@ -131,9 +131,9 @@ export function queueMessages(dir: string, where = ''): Message[] {
   }
 }
 
-/** startDaemon runs `wubot monitor|reactor` and resolves once it says it started; its log collects in `log`. */
-export async function startDaemon(daemon: 'monitor' | 'reactor', home: string, hostname: string): Promise<ChildProcess & { log: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubot.js'), daemon, '--home', home, '--hostname', hostname], {
+/** startDaemon runs `wubot monitor|reactor|webui` and resolves once it says it started; its log collects in `log`. */
+export async function startDaemon(daemon: 'monitor' | 'reactor' | 'webui', home: string, hostname: string, more: string[] = []): Promise<ChildProcess & { log: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubot.js'), daemon, '--home', home, '--hostname', hostname, ...more], {
     stdio: ['ignore', 'ignore', 'pipe'],
   }) as ChildProcess & { log: string };
   child.log = '';

@@ -89,6 +89,23 @@ describe('series store', () => {
     assert.equal(year.step % 3600, 0, 'a year is read from the hourly tier');
   });
 
+  it('stores a history in one pass exactly as value by value', () => {
+    const one = memoryWriter();
+    const many = memoryWriter();
+    const t: number[] = [];
+    const v: number[] = [];
+    // 50 days, a value every 17 minutes: every tier, bucket edges and values past a tier's keep
+    for (let at = NOW - 50 * DAY; at < NOW; at += 17 * 60) {
+      t.push(at);
+      v.push(Math.round(Math.sin(at / 5000) * 100) / 10);
+      one.w.add('h', 'k', 'f', 'GAUGE', at, v[v.length - 1], NOW);
+    }
+    many.w.addHistory('h', 'k', 'f', t, v, NOW);
+    const all = (db: Database.Database) => db.prepare('SELECT step, t, n, round(sum, 6) AS sum, min, max FROM series_points ORDER BY step, t').all();
+    assert.deepEqual(all(many.db), all(one.db));
+    assert.ok((all(one.db) as unknown[]).length > 500);
+  });
+
   it('the Graph plugin stores fields per host and key at the message time, skipping what is not a number', () => {
     const home = tempDir('wubot-graph-');
     const rt = createRuntime({ hostname: 'here', home });

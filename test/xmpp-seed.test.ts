@@ -40,7 +40,7 @@ describe('the seed network over XMPP', () => {
     procs.delete(`${host} ${daemon}`);
   };
   const notifications = () => rowsOf(join(homes.laptop, 'sqlite', 'notifications.sql'), 'SELECT hostname, subject, lastupdate, wubot_id FROM notifications ORDER BY rowid');
-  const graphs = () => rowsOf(join(homes.central, 'sqlite', 'graphs.sql'), 'SELECT key, hostname, load01, idle_sec FROM graphs');
+  const graphs = () => rowsOf(join(homes.central, 'sqlite', 'series.sql'), 'SELECT s.key, s.host AS hostname, s.field, p.sum AS value FROM series s JOIN series_points p ON p.series = s.id WHERE p.step = 0');
   const burst = (host: Host, from: number, n: number) => {
     const w = QueueWriter.open(join(homes[host], 'reactor'), { hostname: host });
     w.append(Array.from({ length: n }, (_, i) => ({ key: 'Test-burst', status: 'CRITICAL', subject: `${host} alert ${from + i}`, lastupdate: 1764300000 + from + i })));
@@ -79,7 +79,7 @@ describe('the seed network over XMPP', () => {
       assert.deepEqual(mine.map((r) => r.lastupdate), Array.from({ length: 10 }, (_, i) => 1764300000 + i));
     }
     assert.ok(await waitFor(() => graphs().some((r) => r.hostname === 'laptop' && r.key === 'Uptime-load') && graphs().some((r) => r.key === 'Idle-laptop')));
-    assert.ok(await waitFor(() => ['web1', 'web2', 'web3'].every((h) => graphs().some((r) => r.hostname === h && typeof r.load01 === 'number'))));
+    assert.ok(await waitFor(() => ['web1', 'web2', 'web3'].every((h) => graphs().some((r) => r.hostname === h && r.field === 'load01' && typeof r.value === 'number'))));
     // nothing went round: the laptop's data stopped at central, central's notifications at the laptop
     assert.equal(queueMessages(join(homes.central, 'forward')).filter((m) => m.hostname === 'laptop').length, 0);
   });

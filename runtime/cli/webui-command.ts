@@ -24,11 +24,11 @@ export async function webuiCommand(flags: Flags): Promise<number> {
     return 1;
   }
   process.stdout.write(`wubot webui: ${webui.url}${config.token ? ' (token required)' : ''}\n`);
-  log.info('web UI started', { url: webui.url });
+  log.info('webui started', { url: webui.url });
   await new Promise<void>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
   });
   await webui.close();
-  log.info('web UI stopped');
+  log.info('webui stopped');
   return 0;
 }

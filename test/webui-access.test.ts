@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { repoRoot, startDaemon, stopChild, wubotHome } from './helpers.js';
+
+const TOKEN = 'correct-horse-battery-staple';
+
+function wubot(args: string[]) {
+  return spawnSync(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubot.js'), ...args], { encoding: 'utf8', timeout: 20_000 });
+}
+
+/** inboxHome is a wubot home with three unseen notifications, stored as a SQLite rule would. */
+function inboxHome(files: Record<string, string>): string {
+  const home = wubotHome('webui', files);
+  mkdirSync(join(home, 'sqlite'), { recursive: true });
+  const db = new Database(join(home, 'sqlite', 'notifications.sql'));
+  db.exec('CREATE TABLE notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT, hostname TEXT, subject TEXT, lastupdate INTEGER, seen INTEGER)');
+  for (const s of ['one', 'two', 'three']) db.prepare('INSERT INTO notifications (key, hostname, subject, lastupdate) VALUES (?, ?, ?, ?)').run('k', 'h', s, 1764300000);
+  db.close();
+  return home;
+}
+
+function unseen(home: string): number {
+  const db = new Database(join(home, 'sqlite', 'notifications.sql'), { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM notifications WHERE seen IS NULL').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+const urlOf = (child: { log: string }) => /"url":"([^"]+)"/.exec(child.log)![1];
+const form = (values: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(values), redirect: 'manual' as const });
+const csrfIn = (page: string) => /name="csrf" value="([^"]+)"/.exec(page)![1];
+
+/** rawGet sends a GET with a Host header of our choosing (fetch does not let one set it). */
+function rawGet(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('wubot webui access', () => {
+  it('refuses to listen beyond this machine without a token, saying where to set one', () => {
+    const home = wubotHome('webui', {});
+    const r = wubot(['webui', '--home', home, '--listen', '0.0.0.0']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /listen on 0\.0\.0\.0.*without a password: set `token`.*webui\.yaml/);
+  });
+
+  it('points at a wrong key of webui.yaml with its line and a suggestion', () => {
+    const home = wubotHome('webui', { 'webui.yaml': 'listen: 127.0.0.1\nprot: 8080\n' });
+    const r = wubot(['webui', '--home', home]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /webui\.yaml:2:1: error WB\d+: unknown key `prot`/);
+    assert.match(r.stderr, /did you mean `port`\?/);
+  });
+
+  describe('with a token', () => {
+    let home: string;
+    let child: ChildProcess & { log: string };
+    let url: string;
+    before(async () => {
+      home = inboxHome({ 'webui.yaml': `token: ${TOKEN}\n` });
+      child = await startDaemon('webui', home, 'h', ['--port', '0']);
+      url = urlOf(child);
+    });
+    after(async () => child && (await stopChild(child)));
+
+    it('asks for the token before any page, and keeps a cookie once given', async () => {
+      for (const path of ['', 'graphs', 'network', 'api/series?key=k&field=f']) {
+        const r = await fetch(url + path);
+        assert.equal(r.status, 401, path);
+        assert.match(await r.text(), /Sign in/);
+      }
+      const wrong = await fetch(`${url}login`, form({ token: 'not-the-token-at-all', next: '/' }));
+      assert.equal(wrong.status, 401);
+      assert.match(await wrong.text(), /not the token/);
+
+      const right = await fetch(`${url}login`, form({ token: TOKEN, next: '/graphs' }));
+      assert.equal(right.status, 303);
+      assert.equal(right.headers.get('location'), '/graphs');
+      const cookie = right.headers.get('set-cookie')!.split(';')[0];
+      assert.match(right.headers.get('set-cookie')!, /HttpOnly/i);
+      assert.match(right.headers.get('set-cookie')!, /SameSite=Strict/i);
+      assert.doesNotMatch(cookie, new RegExp(TOKEN), 'the cookie is not the token itself');
+      const page = await fetch(url, { headers: { cookie } });
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /Notifications/);
+      assert.equal((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
+
+      // an offsite `next` is not followed
+      const offsite = await fetch(`${url}login`, form({ token: TOKEN, next: '//evil.invalid/' }));
+      assert.equal(offsite.headers.get('location'), '/');
+    });
+
+    it('writes only on a POST that carries the key derived from the token', async () => {
+      const login = await fetch(`${url}login`, form({ token: TOKEN, next: '/' }));
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      const csrf = csrfIn(await (await fetch(url, { headers: { cookie } })).text());
+      assert.equal(unseen(home), 3);
+
+      const noKey = await fetch(`${url}notify/seen-all`, { ...form({ upto: '99' }), headers: { cookie } });
+      assert.equal(noKey.status, 403);
+      const noCookie = await fetch(`${url}notify/seen-all`, form({ upto: '99', csrf }));
+      assert.equal(noCookie.status, 401);
+      const get = await fetch(`${url}notify/seen-all?upto=99&csrf=${csrf}`, { headers: { cookie } });
+      assert.equal(get.status, 404);
+      assert.equal(unseen(home), 3, 'nothing written yet');
+
+      const ok = await fetch(`${url}notify/seen-all`, { ...form({ upto: '99', csrf }), headers: { cookie } });
+      assert.equal(ok.status, 303);
+      assert.equal(ok.headers.get('location'), '/?marked=3');
+      assert.equal(unseen(home), 0);
+    });
+  });
+
+  describe('without a token, on 127.0.0.1', () => {
+    let home: string;
+    let child: ChildProcess & { log: string };
+    let url: string;
+    before(async () => {
+      home = inboxHome({});
+      child = await startDaemon('webui', home, 'h', ['--port', '0']);
+      url = urlOf(child);
+    });
+    after(async () => child && (await stopChild(child)));
+
+    it('listens on 127.0.0.1 and answers only to loopback names (no DNS rebinding)', async () => {
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.equal(await rawGet(url, new URL(url).host), 200);
+      assert.equal(await rawGet(url, `localhost:${new URL(url).port}`), 200);
+      assert.equal(await rawGet(url, `rebound.invalid:${new URL(url).port}`), 403);
+    });
+
+    it('still needs the page\'s key to write, so another site cannot post to it', async () => {
+      const seen1 = await fetch(`${url}notify/seen`, form({ id: '1', upto: '99' }));
+      assert.equal(seen1.status, 403);
+      assert.equal(unseen(home), 3);
+      const csrf = csrfIn(await (await fetch(url)).text());
+      const ok = await fetch(`${url}notify/seen`, form({ id: '1', upto: '99', csrf }));
+      assert.equal(ok.status, 303);
+      assert.equal(unseen(home), 2);
+    });
+
+    it('sets headers that keep pages from being framed or loading scripts from elsewhere', async () => {
+      const r = await fetch(url);
+      assert.match(r.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+      assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    });
+
+    it('says the port is taken instead of failing obscurely', () => {
+      const r = wubot(['webui', '--home', home, '--port', new URL(url).port]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: the port is taken/);
+    });
+  });
+
+  it('shows an empty inbox with what to do when no rule has stored notifications yet', async () => {
+    const home = wubotHome('webui', { 'reactor.yaml': 'rules: []\n' });
+    const child = await startDaemon('webui', home, 'h', ['--port', '0']);
+    try {
+      const text = await (await fetch(urlOf(child))).text();
+      assert.match(text, /No notifications yet: .*notifications\.sql has no table notifications/);
+      const graphs = await (await fetch(`${urlOf(child)}graphs`)).text();
+      assert.match(graphs, /No series yet/);
+    } finally {
+      await stopChild(child);
+    }
+  });
+});
