@@ -37,4 +37,11 @@ describe('wubotc schema', () => {
     assert.ok(!xmpp({ ...central, tls: 'sometimes' }));
     assert.ok(!xmpp({ ...central, react: [{ name: 'x', plugin: 'DeleteField', config: { fild: 'noforward' } }] }));
   });
+
+  it('checks the web UI config', () => {
+    const webui = ajv.compile(load('webui.schema.json'));
+    assert.ok(webui({ listen: '127.0.0.1', port: 8470, notifications: { file: 'sqlite/n.sql', table: 'inbox' } }), JSON.stringify(webui.errors));
+    assert.ok(!webui({ prot: 8470 }));
+    assert.ok(!webui({ token: 'short' }));
+  });
 });

@@ -63,6 +63,17 @@ describe('wubot webui access', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /webui\.yaml:2:1: error WB\d+: unknown key `prot`/);
     assert.match(r.stderr, /did you mean `port`\?/);
+    // lint (and so the editor) says the same of the file
+    const lint = spawnSync(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubotc.js'), 'lint', join(home, 'config')], { encoding: 'utf8' });
+    assert.equal(lint.status, 1);
+    assert.match(lint.stdout, /webui\.yaml:2:1: error WB\d+: unknown key `prot`/);
+  });
+
+  it('lint warns of a listen address beyond this machine without a token', () => {
+    const home = wubotHome('webui', { 'webui.yaml.central': 'listen: 0.0.0.0\n' });
+    const lint = spawnSync(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubotc.js'), 'lint', join(home, 'config', 'webui.yaml.central')], { encoding: 'utf8' });
+    assert.equal(lint.status, 1);
+    assert.match(lint.stdout, /webui\.yaml\.central:1:9: error WB\d+: listening on 0\.0\.0\.0 lets other machines reach the pages: set `token`/);
   });
 
   describe('with a token', () => {

@@ -11,8 +11,10 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile, span } from '../diagnostics/source.js';
 import { closest } from '../diagnostics/suggest.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
+import { webuiShape } from '../schema/webui-schema.js';
+import { loadRuleTree } from '../stages/load.js';
 
-/** lintFile checks one rule file or monitor instance, as the reactor and the monitor will load it; `text` is an editor's unsaved buffer. */
+/** lintFile checks one rule file, monitor instance or web UI config, as the reactor and the monitor will load it; `text` is an editor's unsaved buffer. */
 export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
   if (file.instanceOf !== undefined && !monitorPlugins.has(file.instanceOf)) {
     const suggestion = closest(file.instanceOf, monitorPlugins.keys());
@@ -23,6 +25,7 @@ export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
       }),
     ];
   }
+  if (file.webui) return loadRuleTree(file.path, text, undefined, webuiShape).diagnostics;
   return compile(file.path, { emit: false, instanceOf: file.instanceOf, text }).diagnostics;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
 import { instanceEditorSchema, ruleFileEditorSchema } from '../schema/editor-schemas.js';
+import { webuiShape } from '../schema/webui-schema.js';
 
 const json = (o: object) => JSON.stringify(o, null, 2) + '\n';
 
@@ -20,6 +21,7 @@ export function schemaCommand(args: string[], flags: Record<string, string | boo
   mkdirSync(join(flags.out, 'instances'), { recursive: true });
   writeFileSync(join(flags.out, 'rule-file.schema.json'), json(rules));
   for (const def of monitorPlugins.values()) writeFileSync(join(flags.out, 'instances', `${def.name}.schema.json`), json(instanceEditorSchema(def, reactorPlugins)));
-  process.stderr.write(`wrote ${flags.out}/rule-file.schema.json and ${monitorPlugins.size} instance schemas in ${flags.out}/instances/\n`);
+  writeFileSync(join(flags.out, 'webui.schema.json'), json({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'wubot web UI config', ...webuiShape.schema }));
+  process.stderr.write(`wrote ${flags.out}/rule-file.schema.json, webui.schema.json and ${monitorPlugins.size} instance schemas in ${flags.out}/instances/\n`);
   return 0;
 }
