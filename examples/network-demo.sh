@@ -45,6 +45,10 @@ start laptop reactor
 echo "== started: web1 (monitor), central (monitor, reactor), laptop (monitor, reactor)"
 sleep 4
 
+shown() { # count: wait (up to 15 s) until the laptop has shown that many notifications, then print them
+  for _ in $(seq 150); do [ "$(grep -c . "$work/laptop.reactor.out" 2>/dev/null)" -ge "$1" ] && break; sleep 0.1; done
+  cat "$work/laptop.reactor.out"
+}
 alerts() { # host from count
   for i in $(seq "$2" $(($2 + $3 - 1))); do
     printf '{"key":"Disk-root","status":"CRITICAL","subject":"%s: disk 9%s%% full"}\n' "$1" "$i"
@@ -53,8 +57,7 @@ alerts() { # host from count
 echo
 echo "== web1 notices three problems; central forwards them to the laptop, which shows them:"
 alerts web1 1 3
-sleep 3
-cat "$work/laptop.reactor.out"
+shown 3
 
 sleep 2
 echo
@@ -81,7 +84,18 @@ echo
 echo "== the laptop comes back ($(date +%T)) and gets them, in order, with their original times:"
 start laptop monitor
 start laptop reactor
-sleep 4
-cat "$work/laptop.reactor.out"
+shown 2
+echo
+echo "== central's web UI (wubot webui), asked for its pages with curl:"
+node "$root/dist/bin/wubot.js" webui --home "$work/central" --hostname central --port 0 >"$work/central.webui.out" 2>"$work/central.webui.log" &
+pids+=($!)
+for _ in $(seq 50); do grep -q http "$work/central.webui.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^wubot webui: \(http[^ ]*\).*/\1/p' "$work/central.webui.out")
+echo "  $url"
+echo "  inbox:   $(curl -s "$url" | grep -c 'class="item') notifications (web1's problems, kept before forwarding)"
+echo "  graphs:  $(curl -s "${url}graphs" | sed -n 's/.*data-key="\([^"]*\)" data-field="\([^"]*\)" data-hosts="\([^"]*\)".*/\2 of \1 (\3);/p' | tr '\n' ' ')"
+echo "  network: $(curl -s "${url}network" | grep -o 'No routing loops\.\|[0-9]* routing loops*')"
+echo "  (on your machine: npx --no-install wubot webui --home ~/wubot, then open http://127.0.0.1:8470/)"
+
 echo
 echo "== stopping; logs were in $work (removed now)"
