@@ -124,4 +124,25 @@ describe('wubotc lsp', () => {
     const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri: linkUri }, position: { line: 0, character: 2 } })) as { contents: { value: string } } | null;
     assert.match(hover?.contents.value ?? '', /`account` \(XMPP\)/);
   });
+
+  it('checks, explains and completes the web UI config', async () => {
+    const file = join(home, 'config', 'webui.yaml');
+    const text = 'listen: 127.0.0.1\nprot: 8470\nnotifications:\n  file: sqlite/n.sql\n\n';
+    writeFileSync(file, text);
+    const webuiUri = pathToFileURL(file).href;
+    await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: webuiUri, languageId: 'yaml', version: 1, text } });
+    let p: Published | undefined;
+    for (let t = 0; !p && t < 200; t++) {
+      p = published.find((x) => x.uri === webuiUri);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.deepEqual(
+      p?.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.message.split('\n')[0]]),
+      [[1, 0, 'unknown key `prot` in the web UI config']],
+    );
+    const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri: webuiUri }, position: { line: 3, character: 3 } })) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /`file` \(web UI\): the SQLite file a rule stores notifications in/);
+    const labels = ((await rpc.sendRequest('textDocument/completion', { textDocument: { uri: webuiUri }, position: { line: 4, character: 0 } })) as { label: string }[]).map((i) => i.label);
+    assert.deepEqual(labels.sort(), ['listen', 'notifications', 'port', 'series', 'token']);
+  });
 });

@@ -7,6 +7,7 @@ import { genericKeys } from '../../stdlib/monitor-plugin.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
 import { ruleKeys } from '../schema/rule-file-schema.js';
+import { webuiShape } from '../schema/webui-schema.js';
 
 /*
  * What the editor asks about the text around the cursor: completions and
@@ -85,6 +86,21 @@ export function completionsAt(text: string, line: number, character: number, ins
   }
   if (indent > 0) return Object.entries(ruleKeys).map(([k, v]) => item(k, CompletionItemKind.Property, v.description));
   return [item('rules', CompletionItemKind.Property, 'the rules, run in order on every message')];
+}
+
+type Props = Record<string, { description?: string; properties?: Props }>;
+
+/** webuiKeys are the keys of a web UI config at an indent: the top level's, or those of `notifications:`. */
+export function webuiKeys(indent: number): Props {
+  const top = (webuiShape.schema as { properties: Props }).properties;
+  return indent === 0 ? top : (top.notifications.properties ?? {});
+}
+
+/** webuiCompletionsAt completes the keys of a web UI config (`webui.yaml`). */
+export function webuiCompletionsAt(text: string, line: number, character: number): CompletionItem[] {
+  const before = (text.split('\n')[line] ?? '').slice(0, character);
+  if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
+  return Object.entries(webuiKeys(keyIndent(before))).map(([k, v]) => item(k, CompletionItemKind.Property, v.description));
 }
 
 /** rulesfileAt is where a `rulesfile:` under the cursor leads, as the compiler resolves it. */

@@ -7,7 +7,7 @@ import { monitorPlugins } from '../../stdlib/monitors/index.js';
 import { lintFile, treeLoops } from '../cli/lint.js';
 import { compile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { completionsAt, configPluginAt, rulesfileAt } from './editing.js';
+import { completionsAt, configPluginAt, rulesfileAt, webuiCompletionsAt, webuiKeys } from './editing.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import { configFileOf } from '../rule-files.js';
@@ -58,7 +58,12 @@ function hoverAt(doc: TextDocument, line: number, character: number): Hover | nu
   const keyEnd = keyStart + m[2].length;
   const valueStart = keyEnd + m[3].length;
   const path = pathOf(doc.uri);
-  const instanceOf = path ? configFileOf(path).instanceOf : undefined;
+  const file = path ? configFileOf(path) : undefined;
+  const instanceOf = file?.instanceOf;
+  if (file?.webui) {
+    const key = character >= keyStart && character <= keyEnd ? webuiKeys(keyStart)[m[2]] : undefined;
+    return key?.description ? { contents: { kind: 'markdown', value: `\`${m[2]}\` (web UI): ${key.description}` } } : null;
+  }
   if (m[2] === 'plugin' && character >= valueStart && character <= valueStart + m[4].length) {
     const def = reactorPlugins.get(m[4]);
     return def ? { contents: { kind: 'markdown', value: `**${def.name}**: ${def.summary}\n\n${def.docs}` } } : null;
@@ -110,7 +115,10 @@ export function serve(connection: Connection): void {
   connection.onCompletion((p) => {
     const doc = documents.get(p.textDocument.uri);
     const path = pathOf(p.textDocument.uri);
-    return doc ? completionsAt(doc.getText(), p.position.line, p.position.character, path ? configFileOf(path).instanceOf : undefined) : [];
+    if (!doc) return [];
+    const file = path ? configFileOf(path) : undefined;
+    if (file?.webui) return webuiCompletionsAt(doc.getText(), p.position.line, p.position.character);
+    return completionsAt(doc.getText(), p.position.line, p.position.character, file?.instanceOf);
   });
   connection.onCodeAction((p) =>
     p.context.diagnostics.flatMap((d) => {
