@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -188,5 +188,27 @@ describe('wubot webui access', () => {
     } finally {
       await stopChild(child);
     }
+  });
+
+  it('says which file it cannot read, and leaves a damaged file as it is', async () => {
+    const home = wubotHome('webui', { 'reactor.yaml': 'rules: []\n' });
+    mkdirSync(join(home, 'sqlite'));
+    const junk = Buffer.from('this is not a database, whatever its name says\n'.repeat(100));
+    writeFileSync(join(home, 'sqlite', 'notifications.sql'), junk);
+    writeFileSync(join(home, 'sqlite', 'series.sql'), junk);
+    const child = await startDaemon('webui', home, 'h', ['--port', '0']);
+    try {
+      const inbox = await fetch(urlOf(child));
+      assert.equal(inbox.status, 200);
+      assert.match(await inbox.text(), /cannot read the notifications in .*notifications\.sql: file is not a database/);
+      assert.match(await (await fetch(`${urlOf(child)}graphs`)).text(), /cannot read the series in .*series\.sql: file is not a database/);
+      const api = await fetch(`${urlOf(child)}api/series?key=k&field=f`);
+      assert.equal(api.status, 500);
+      assert.match(((await api.json()) as { error: string }).error, /series\.sql: file is not a database/);
+    } finally {
+      await stopChild(child);
+    }
+    assert.deepEqual(readFileSync(join(home, 'sqlite', 'notifications.sql')), junk);
+    assert.deepEqual(readFileSync(join(home, 'sqlite', 'series.sql')), junk);
   });
 });

@@ -67,7 +67,13 @@ export class Inbox {
       this.db = new Database(this.file, { fileMustExist: true });
       this.db.pragma('busy_timeout = 10000');
     }
-    this.columns = new Set((this.db.prepare(`PRAGMA table_info(${quoteName(this.table)})`).all() as { name: string }[]).map((c) => c.name));
+    try {
+      this.columns = new Set((this.db.prepare(`PRAGMA table_info(${quoteName(this.table)})`).all() as { name: string }[]).map((c) => c.name));
+    } catch (e) {
+      // a damaged or foreign file: said on the page, and left as it is
+      this.close();
+      throw new InboxProblem(`cannot read the notifications in ${this.file}: ${(e as Error).message}`);
+    }
     if (this.columns.size === 0) return false;
     if (!this.columns.has('subject')) throw new InboxProblem(`the table ${this.table} in ${this.file} has no \`subject\` column, so it holds no notifications`);
     return true;

@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from '../pipeline-api.js';
-import { hasSeriesTables } from '../series/series-db.js';
+import { hasSeriesTables, type SeriesInfo } from '../series/series-db.js';
 import { listSeries, readPoints } from '../series/series-read.js';
 import { Access } from './access.js';
 import { charts, graphsPage, parseTime, timeRange } from './graphs-page.js';
@@ -46,9 +46,16 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
   const inbox = new Inbox(config.notificationsFile, config.notificationsTable);
   const network = new NetworkView(config.configDir);
   let seriesDb: Database.Database | undefined;
+  /** series is the series file, or undefined while there is none; a file SQLite cannot read is an Error that says which */
   const series = (): Database.Database | undefined => {
-    if (!seriesDb && existsSync(config.seriesFile)) seriesDb = new Database(config.seriesFile, { readonly: true, fileMustExist: true });
-    return seriesDb && hasSeriesTables(seriesDb) ? seriesDb : undefined;
+    try {
+      if (!seriesDb && existsSync(config.seriesFile)) seriesDb = new Database(config.seriesFile, { readonly: true, fileMustExist: true });
+      return seriesDb && hasSeriesTables(seriesDb) ? seriesDb : undefined;
+    } catch (e) {
+      seriesDb?.close();
+      seriesDb = undefined;
+      throw new Error(`cannot read the series in ${config.seriesFile}: ${(e as Error).message}`);
+    }
   };
   const assets = new Map(Object.entries(ASSETS).map(([name, a]) => [name, { body: readFileSync(a.path), type: a.type }]));
 
@@ -137,13 +144,19 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
   });
 
   app.get('/graphs', (c) => {
-    const db = series();
-    const all = db ? listSeries(db) : [];
+    let all: SeriesInfo[] = [];
+    let problem: string | undefined;
+    try {
+      const db = series();
+      if (db) all = listSeries(db);
+      else problem = `No series yet: ${config.seriesFile} holds none.`;
+    } catch (e) {
+      problem = (e as Error).message;
+    }
     const hosts = [...new Set(all.map((s) => s.host))].sort();
     const picked = c.req.queries('host');
     const chosen = picked?.length ? new Set(picked) : undefined;
     const range = timeRange(c.req.query(), now());
-    const problem = db ? undefined : `No series yet: ${config.seriesFile} holds none.`;
     return page(c, 'Graphs', graphsPage({ hosts, chosen, range, charts: charts(all, chosen), problem }), ['/assets/uPlot.min.css', '/assets/uPlot.iife.min.js', '/assets/graphs.js']);
   });
 
@@ -170,6 +183,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
   app.notFound((c) => page(c, 'Not found', html`<h1>Not found</h1><p>There is no page ${c.req.path}.</p>`, undefined, 404));
   app.onError((e, c) => {
     log.error('web UI page failed', { path: c.req.path, error: e.message });
+    if (c.req.path.startsWith('/api/')) return c.json({ error: e.message }, 500);
     return page(c, 'Error', html`<h1>Something went wrong</h1><p class="problem">${e.message}</p>`, undefined, 500);
   });
 
