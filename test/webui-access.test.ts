@@ -110,8 +110,10 @@ describe('wubot webui access', () => {
       assert.equal((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
 
       // an offsite `next` is not followed
-      const offsite = await fetch(`${url}login`, form({ token: TOKEN, next: '//evil.invalid/' }));
-      assert.equal(offsite.headers.get('location'), '/');
+      for (const next of ['//evil.invalid/', '/\\evil.invalid/', 'https://evil.invalid/']) {
+        const offsite = await fetch(`${url}login`, form({ token: TOKEN, next }));
+        assert.equal(offsite.headers.get('location'), '/', next);
+      }
     });
 
     it('writes only on a POST that carries the key derived from the token', async () => {

@@ -103,7 +103,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
       return signInPage(c, true);
     }
     access.signIn(c);
-    const next = typeof form.next === 'string' && /^\/(?!\/)/.test(form.next) ? form.next : '/';
+    const next = typeof form.next === 'string' && /^\/(?![/\\])/.test(form.next) ? form.next : '/';
     return c.redirect(next, 303);
   });
 
