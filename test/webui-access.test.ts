@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -212,5 +213,43 @@ describe('wubot webui access', () => {
     }
     assert.deepEqual(readFileSync(join(home, 'sqlite', 'notifications.sql')), junk);
     assert.deepEqual(readFileSync(join(home, 'sqlite', 'series.sql')), junk);
+  });
+
+  it('serves HTTPS with the certificate and key named in webui.yaml, the cookie for HTTPS only', async () => {
+    const home = wubotHome('webui', { 'webui.yaml': `token: ${TOKEN}\ntls: { cert: tls/web.crt, key: tls/web.key }\n` });
+    mkdirSync(join(home, 'tls'));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(home, 'tls', 'web.key'), '-out', join(home, 'tls', 'web.crt')], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const ca = readFileSync(join(home, 'tls', 'web.crt'));
+    const child = await startDaemon('webui', home, 'h', ['--port', '0']);
+    try {
+      const url = urlOf(child);
+      assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+      const get = (path: string, method = 'GET', body = '', headers: Record<string, string> = {}) =>
+        new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+          const req = httpsRequest(url + path, { method, ca, headers }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers });
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      assert.equal((await get('', 'GET', '', { authorization: `Bearer ${TOKEN}` })).status, 200);
+      const login = await get('login', 'POST', new URLSearchParams({ token: TOKEN, next: '/' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+      assert.equal(login.status, 303);
+      assert.match(String(login.headers['set-cookie']), /; Secure/i);
+      // plain HTTP gets no page
+      const plain = await fetch(url.replace('https:', 'http:')).then((r) => r.status, () => 0);
+      assert.notEqual(plain, 200);
+    } finally {
+      await stopChild(child);
+    }
+  });
+
+  it('says which TLS file it cannot read', () => {
+    const home = wubotHome('webui', { 'webui.yaml': `tls: { cert: tls/missing.crt, key: tls/missing.key }\n` });
+    const r = wubot(['webui', '--home', home]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /tls\.cert in .*webui\.yaml: cannot read .*missing\.crt/);
   });
 });

@@ -25,6 +25,16 @@ export const webuiShape: FileShape = {
         additionalProperties: false,
       },
       series: { type: 'string', description: 'the SQLite file the Graph plugin stores series in (default sqlite/series.sql)' },
+      tls: {
+        type: 'object',
+        description: 'serve HTTPS with this certificate and key (PEM files), for pages other machines reach',
+        properties: {
+          cert: { type: 'string', description: 'the certificate (chain), PEM' },
+          key: { type: 'string', description: 'its private key, PEM' },
+        },
+        required: ['cert', 'key'],
+        additionalProperties: false,
+      },
     },
     additionalProperties: false,
   },

@@ -23,7 +23,11 @@ export class Access {
   /** postKey is the form value a POST must carry. */
   readonly postKey: string;
 
-  constructor(private readonly token: string | undefined) {
+  constructor(
+    private readonly token: string | undefined,
+    /** secure: pages are served over TLS, so the cookie is sent only over TLS */
+    private readonly secure = false,
+  ) {
     this.secret = token ? Buffer.from(token) : randomBytes(32);
     this.session = this.derive('session');
     this.postKey = this.derive('post');
@@ -49,7 +53,7 @@ export class Access {
 
   /** signIn gives the browser the session cookie. */
   signIn(c: Context): void {
-    setCookie(c, COOKIE, this.session, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    setCookie(c, COOKIE, this.session, { httpOnly: true, sameSite: 'Strict', path: '/', secure: this.secure });
   }
 
   /** postAllowed tells whether a POST's form carries the write key (or the request, the token as a bearer). */

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,7 @@ function filterOf(q: Record<string, string | undefined>): Filter {
 
 /** app builds the web UI's routes over a config. */
 export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Hono; close: () => void } {
-  const access = new Access(config.token);
+  const access = new Access(config.token, config.tls !== undefined);
   const inbox = new Inbox(config.notificationsFile, config.notificationsTable);
   const network = new NetworkView(config.configDir);
   let seriesDb: Database.Database | undefined;
@@ -209,11 +210,12 @@ export function startWebui(config: WebuiConfig, hostname: string, log: Logger): 
   return new Promise((resolve, reject) => {
     let server: ServerType;
     const onError = (e: Error) => reject(e);
-    server = serve({ fetch: app.fetch, hostname: config.listen, port: config.port }, (info: AddressInfo) => {
+    const tls = config.tls ? { createServer: createHttpsServer, serverOptions: { cert: config.tls.cert, key: config.tls.key } } : {};
+    server = serve({ fetch: app.fetch, hostname: config.listen, port: config.port, ...tls }, (info: AddressInfo) => {
       server.off('error', onError);
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
-        url: `http://${host}:${info.port}/`,
+        url: `${config.tls ? 'https' : 'http'}://${host}:${info.port}/`,
         port: info.port,
         close: () =>
           new Promise<void>((done) => {

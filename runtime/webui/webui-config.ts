@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
@@ -19,6 +19,8 @@ export interface WebuiConfig {
   readonly seriesFile: string;
   /** configDir is the config tree whose hosts the network page draws. */
   readonly configDir: string;
+  /** tls: serve HTTPS with this certificate and key (their PEM text) */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** WebuiConfigError is a config the web UI cannot start with; its message says where and why. */
@@ -46,6 +48,15 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
     );
   }
   const notifications = (data.notifications as { file?: string; table?: string } | undefined) ?? {};
+  const tlsFiles = data.tls as { cert: string; key: string } | undefined;
+  const pem = (what: 'cert' | 'key') => {
+    const path = configPath(tlsFiles![what], home);
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new WebuiConfigError(`tls.${what} in ${file}: cannot read ${path}: ${(e as Error).message}`);
+    }
+  };
   return {
     listen,
     port,
@@ -54,5 +65,6 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
     notificationsTable: notifications.table ?? 'notifications',
     seriesFile: configPath((data.series as string | undefined) ?? DEFAULT_SERIES_FILE, home),
     configDir,
+    tls: tlsFiles ? { cert: pem('cert'), key: pem('key') } : undefined,
   };
 }
