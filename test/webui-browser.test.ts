@@ -198,6 +198,20 @@ describe('wubot webui in Chromium', () => {
       db.close();
     }
 
+    // a week: bucket averages, shaded from each bucket's least to greatest value
+    await page.goto(`${url}graphs?range=7d&host=web1`);
+    await page.waitForSelector('body[data-charts-drawn="1"]');
+    const week = await page.evaluate(() => {
+      const c = (window as unknown as { wubotCharts: { step: number[]; bands: { lo: number[]; hi: number[] }[]; u: { data: number[][] } }[] }).wubotCharts[0];
+      const nums = (a: unknown[]) => a.filter((x): x is number => typeof x === 'number');
+      return { step: c.step[0], v: nums(c.u.data[1]), lo: nums(c.bands[0].lo), hi: nums(c.bands[0].hi) };
+    });
+    assert.ok(week.step >= 300, `bucketed (${week.step} s)`);
+    assert.equal(Math.max(...week.hi), 1.4, 'the greatest stored value shows');
+    assert.equal(Math.min(...week.lo), 1, 'the least stored value shows');
+    assert.ok(Math.max(...week.v) < 1.4 && Math.min(...week.v) > 1, 'while the line is of averages');
+    await page.screenshot({ path: join(shots, 'graphs-week.png'), fullPage: true });
+
     // a phone: the chart fits the screen
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${url}graphs?range=1h&host=web1`);

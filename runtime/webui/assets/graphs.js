@@ -63,6 +63,41 @@
     location.search = params.toString();
   }
 
+  /** drawBands shades, for each shown host, the area between its buckets' least and greatest values */
+  function drawBands(u, bands, colors) {
+    if (!bands.length) return;
+    const ctx = u.ctx;
+    const xs = u.data[0];
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+    ctx.clip();
+    bands.forEach((b, i) => {
+      if (!u.series[i + 1].show) return;
+      ctx.fillStyle = `${colors[i]}33`;
+      let run = [];
+      const fill = () => {
+        if (run.length > 1) {
+          ctx.beginPath();
+          run.forEach(([x, hi], k) => (k ? ctx.lineTo(x, hi) : ctx.moveTo(x, hi)));
+          for (let k = run.length - 1; k >= 0; k--) ctx.lineTo(run[k][0], run[k][2]);
+          ctx.closePath();
+          ctx.fill();
+        }
+        run = [];
+      };
+      for (let j = 0; j < xs.length; j++) {
+        const lo = b.lo[j];
+        const hi = b.hi[j];
+        if (lo === null || hi === null) fill(); // a gap in the data
+        if (typeof lo !== 'number' || typeof hi !== 'number') continue; // undefined: another host's time
+        run.push([u.valToPos(xs[j], 'x', true), u.valToPos(hi, 'y', true), u.valToPos(lo, 'y', true)]);
+      }
+      fill();
+    });
+    ctx.restore();
+  }
+
   async function draw(section) {
     const plot = section.querySelector('.plot');
     const width = Math.max(260, Math.floor(plot.clientWidth));
@@ -75,14 +110,30 @@
       return;
     }
     const api = await res.json();
-    const tables = api.series.map((s) => [s.t, s.v]);
-    const data = tables.length ? uPlot.join(tables) : [[]];
+    // with a few hosts, a bucketed chart also shades each bucket's least to greatest value (a spike an average hides)
+    const banded = api.series.length <= 4 && api.series.some((s) => s.lo);
+    const tables = api.series.map((s) => (banded ? [s.t, s.v, s.lo ?? s.v, s.hi ?? s.v] : [s.t, s.v]));
+    const joined = tables.length ? uPlot.join(tables) : [[]];
+    const per = banded ? 3 : 1;
+    const data = [joined[0], ...api.series.map((_, i) => joined[1 + i * per])];
+    const bands = banded ? api.series.map((_, i) => ({ lo: joined[2 + i * per], hi: joined[3 + i * per] })) : [];
+    let bandMin = Infinity;
+    let bandMax = -Infinity;
+    for (const b of bands) {
+      for (const v of b.lo) if (typeof v === 'number' && v < bandMin) bandMin = v;
+      for (const v of b.hi) if (typeof v === 'number' && v > bandMax) bandMax = v;
+    }
     const few = data[0].length < width / 8;
     const u = new uPlot(
       {
         width,
         height: heightFor(width),
-        scales: { x: { time: true, range: () => [api.from, api.to] } },
+        scales: {
+          x: { time: true, range: () => [api.from, api.to] },
+          y: {
+            range: (u, min, max) => uPlot.rangeNum(Math.min(min, bandMin), Math.max(max, bandMax), 0.1, true),
+          },
+        },
         series: [
           {},
           ...api.series.map((s, i) => ({ label: s.host, stroke: colorOf(s.host, i), width: 1.5, points: { show: few } })),
@@ -90,6 +141,7 @@
         axes: [{}, { size: 56 }],
         cursor: { drag: { x: true, y: false } },
         hooks: {
+          drawClear: [(u) => drawBands(u, bands, api.series.map((s, i) => colorOf(s.host, i)))],
           setSelect: [
             (u) => {
               if (u.select.width < 4) return;
@@ -101,7 +153,7 @@
       data,
       plot,
     );
-    charts.push({ key: section.dataset.key, field: section.dataset.field, hosts: api.series.map((s) => s.host), step: api.series.map((s) => s.step), u });
+    charts.push({ key: section.dataset.key, field: section.dataset.field, hosts: api.series.map((s) => s.host), step: api.series.map((s) => s.step), bands, u });
     section.dataset.drawn = 'true';
   }
 
