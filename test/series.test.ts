@@ -85,6 +85,11 @@ describe('series store', () => {
     const values = twoDays.v.filter((v): v is number => v !== null);
     assert.ok(values.every((v) => v > 3 && v < 6), 'bucket averages of 0..9 lie near 4.5');
 
+    assert.equal(twoDays.lo, undefined, 'no bands unless asked');
+    const banded = readPoints(db, id, NOW - 2 * DAY, NOW, 100, NOW, true);
+    assert.deepEqual([Math.min(...(banded.lo!.filter((x) => x !== null) as number[])), Math.max(...(banded.hi!.filter((x) => x !== null) as number[]))], [0, 9]);
+    assert.ok(banded.v.every((x, i) => x === null || (banded.lo![i]! <= x && x <= banded.hi![i]!)));
+
     const year = readPoints(db, id, NOW - 365 * DAY, NOW, 500, NOW);
     assert.equal(year.step % 3600, 0, 'a year is read from the hourly tier');
   });

@@ -33,12 +33,12 @@ export function tierFor(from: number, now: number): number {
 /**
  * readPoints reads a series between from and to (epoch seconds, to
  * excluded), at most about `max` points: the stored values when they are few
- * enough, else averages over buckets of equal width, with each bucket's
- * least and greatest value (a spike an average hides). A gap (an empty
+ * enough, else averages over buckets of equal width, and with `bands`
+ * each bucket's least and greatest value (a spike an average hides). A gap (an empty
  * bucket, or three times the usual spacing of stored values) gets a null, so
  * a chart breaks its line there instead of drawing across a time without data.
  */
-export function readPoints(db: Database.Database, series: number, from: number, to: number, max: number, now: number): Points {
+export function readPoints(db: Database.Database, series: number, from: number, to: number, max: number, now: number, bands = false): Points {
   const step = tierFor(from, now);
   let width = Math.max(step, Math.ceil((to - from) / Math.max(1, max)));
   if (step > 0) width = Math.ceil(width / step) * step;
@@ -50,13 +50,13 @@ export function readPoints(db: Database.Database, series: number, from: number, 
     // the width is an integer written into the SQL: bound, it would be a REAL and t / width would not round
     const w = String(Math.trunc(width));
     rows = db
-      .prepare(`SELECT (t / ${w}) * ${w} AS t, SUM(sum) / SUM(n) AS v, MIN(min) AS lo, MAX(max) AS hi FROM series_points WHERE series = ? AND step = ? AND t >= ? AND t < ? GROUP BY t / ${w} ORDER BY 1`)
+      .prepare(`SELECT (t / ${w}) * ${w} AS t, SUM(sum) / SUM(n) AS v${bands ? ', MIN(min) AS lo, MAX(max) AS hi' : ''} FROM series_points WHERE series = ? AND step = ? AND t >= ? AND t < ? GROUP BY t / ${w} ORDER BY 1`)
       .all(series, step, from - (from % width), to) as typeof rows;
   }
-  return withGaps(rows, width);
+  return withGaps(rows, width, bands);
 }
 
-function withGaps(rows: Row[], width: number): Points {
+function withGaps(rows: Row[], width: number, bands: boolean): Points {
   // a missing bucket is a gap; a stored value may come late once or twice before it is one
   const spacing = Math.max(width, medianSpacing(rows));
   const gap = (width > 0 ? 1.5 : 3) * spacing;
@@ -72,11 +72,12 @@ function withGaps(rows: Row[], width: number): Points {
       hi.push(null);
     }
     t.push(rows[i].t);
-    v.push(rows[i].v);
+    // an average's seventeenth digit is noise that only makes the page heavier
+    v.push(width > 0 ? Number(rows[i].v.toPrecision(7)) : rows[i].v);
     lo.push(rows[i].lo ?? null);
     hi.push(rows[i].hi ?? null);
   }
-  return width > 0 ? { step: width, t, v, lo, hi } : { step: width, t, v };
+  return width > 0 && bands ? { step: width, t, v, lo, hi } : { step: width, t, v };
 }
 
 function medianSpacing(rows: { t: number }[]): number {

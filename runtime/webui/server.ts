@@ -175,7 +175,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
       field: q.field,
       from,
       to,
-      series: found.map((s) => ({ host: s.host, ...readPoints(db!, s.id, from, to, points, t) })),
+      series: found.map((s) => ({ host: s.host, ...readPoints(db!, s.id, from, to, points, t, q.bands === '1') })),
     });
   });
 

@@ -53,6 +53,9 @@
     return palette[(at >= 0 ? at : i) % palette.length];
   };
 
+  // more hosts than this get no shaded min-max bands: twenty would be mush
+  const MAX_BANDED = 4;
+
   const heightFor = (width) => (width < 600 ? 220 : 300);
 
   function zoomTo(from, to) {
@@ -103,7 +106,9 @@
     const width = Math.max(260, Math.floor(plot.clientWidth));
     // a point every two pixels: more only costs drawing time (20 noisy lines of 1,000 points take Chromium most of a second)
     const params = new URLSearchParams({ key: section.dataset.key, field: section.dataset.field, from: section.dataset.from, to: section.dataset.to, points: String(Math.ceil(width / 2)) });
-    for (const h of section.dataset.hosts.split(' ')) params.append('host', h);
+    const hosts = section.dataset.hosts.split(' ');
+    for (const h of hosts) params.append('host', h);
+    if (hosts.length <= MAX_BANDED) params.set('bands', '1');
     const res = await fetch(`/api/series?${params}`, { credentials: 'same-origin' });
     if (!res.ok) {
       plot.textContent = `could not load the series: ${res.status} ${res.statusText}`;
@@ -111,7 +116,7 @@
     }
     const api = await res.json();
     // with a few hosts, a bucketed chart also shades each bucket's least to greatest value (a spike an average hides)
-    const banded = api.series.length <= 4 && api.series.some((s) => s.lo);
+    const banded = api.series.length <= MAX_BANDED && api.series.some((s) => s.lo);
     const tables = api.series.map((s) => (banded ? [s.t, s.v, s.lo ?? s.v, s.hi ?? s.v] : [s.t, s.v]));
     const joined = tables.length ? uPlot.join(tables) : [[]];
     const per = banded ? 3 : 1;
