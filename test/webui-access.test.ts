@@ -166,6 +166,12 @@ describe('wubot webui access', () => {
       assert.equal(unseen(home), 2);
     });
 
+    it('answers a chart request with from after to with a 400 that says so', async () => {
+      const r = await fetch(`${url}api/series?key=k&field=f&from=2000&to=1000`);
+      assert.equal(r.status, 400);
+      assert.match(((await r.json()) as { error: string }).error, /from \(2000\) must come before to \(1000\)/);
+    });
+
     it('sets headers that keep pages from being framed or loading scripts from elsewhere', async () => {
       const r = await fetch(url);
       assert.match(r.headers.get('content-security-policy') ?? '', /script-src 'self'/);

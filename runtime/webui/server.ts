@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -68,7 +69,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
       'Sign in',
       html`<h1>Sign in</h1>${failed ? html`<p class="problem">That is not the token.</p>` : ''}
 <form method="post" action="/login" class="login">
-  <input type="hidden" name="next" value="${c.req.path === '/login' ? '/' : c.req.path}">
+  <input type="hidden" name="next" value="${c.req.path === '/login' ? '/' : c.req.path + new URL(c.req.url).search}">
   <label>token <input type="password" name="token" autocomplete="current-password" autofocus required></label>
   <button type="submit">Sign in</button>
 </form>`,
@@ -99,7 +100,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
     if (typeof form.token !== 'string' || !access.tokenMatches(form.token)) {
-      log.warn('web UI sign-in refused', { from: c.req.header('x-forwarded-for') ?? 'direct' });
+      log.warn('web UI sign-in refused', { from: getConnInfo(c).remote.address });
       await new Promise((r) => setTimeout(r, 500));
       return signInPage(c, true);
     }
@@ -120,7 +121,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
       problem = e.message;
     }
     const n = c.req.query('marked');
-    const notice = n !== undefined ? `Marked ${n} notification${n === '1' ? '' : 's'} seen.` : undefined;
+    const notice = n !== undefined && /^\d+$/.test(n) ? `Marked ${n} notification${n === '1' ? '' : 's'} seen.` : undefined;
     return page(c, 'Inbox', inboxPage({ listing, filter, postKey: access.postKey, now: now(), notice, problem }));
   });
 
@@ -167,6 +168,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
     const t = now();
     const from = parseTime(q.from) ?? t - 86400;
     const to = parseTime(q.to) ?? t;
+    if (!(from < to)) return c.json({ error: `from (${q.from}) must come before to (${q.to})` }, 400);
     const points = Math.min(MAX_POINTS, Math.max(10, Number(q.points) || 1000));
     const hosts = new Set(c.req.queries('host') ?? []);
     const found = db ? listSeries(db).filter((s) => s.key === q.key && s.field === q.field && (hosts.size === 0 || hosts.has(s.host))) : [];
