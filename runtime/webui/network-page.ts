@@ -9,13 +9,15 @@ export function networkPage(opts: { network: Network | undefined; configDir: str
   const errors = n.loops.filter((l) => l.verdict === 'error').length;
   return html`<h1>Network</h1>
 <p>${n.hosts.length} host${n.hosts.length === 1 ? '' : 's'} in ${opts.configDir}: ${n.hosts.join(', ')}.
+${n.unread > 0 ? html`<span class="bad">${n.unread} config file${n.unread === 1 ? '' : 's'} could not be read and ${n.unread === 1 ? 'is' : 'are'} left out (see below).</span> ` : ''}
 ${n.loops.length === 0
-  ? html`<span class="ok">No routing loops.</span>`
+  ? html`<span class="ok">No routing loops${n.unread > 0 ? ' among the rest' : ''}.</span>`
   : html`<span class="bad">${n.loops.length} routing loop${n.loops.length === 1 ? '' : 's'}${errors ? ` (${errors} certain)` : ''}, drawn in red.</span>`}</p>
 <figure class="network-picture">${raw(n.svg)}</figure>
 ${n.loops.length
   ? html`<section class="loops"><h2>Loops</h2><ol>${n.loops.map(
       (l) => html`<li class="loop ${l.verdict}"><strong>${l.verdict === 'error' ? 'loop' : 'possible loop'}: ${l.path}</strong><ul>${l.hops.map((h) => html`<li>${h}</li>`)}</ul></li>`,
-    )}</ol><pre class="report">${n.report}</pre></section>`
-  : ''}`;
+    )}</ol></section>`
+  : ''}
+${n.report ? html`<section class="findings"><h2>What <code>wubotc check-loops</code> says</h2><pre class="report">${n.report}</pre></section>` : ''}`;
 }

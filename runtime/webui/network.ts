@@ -14,6 +14,8 @@ export interface Network {
   readonly loops: { verdict: 'error' | 'warning'; path: string; hops: string[] }[];
   /** report is what `wubotc check-loops` prints for the same tree. */
   readonly report: string;
+  /** unread: config files the check could not read (left out of it) */
+  readonly unread: number;
 }
 
 let viz: Promise<Viz> | undefined;
@@ -61,6 +63,7 @@ export class NetworkView {
       svg: svg.slice(svg.indexOf('<svg')).replace(/<svg width="[^"]*" height="[^"]*"/, '<svg class="network"'),
       loops: result.loops.map((l) => ({ verdict: l.verdict, path: l.hosts.join(' → '), hops: l.hops.map(hopText) })),
       report: renderText([...topo.problems, ...loopsDiagnostics(result)]),
+      unread: new Set(topo.problems.map((d) => d.primary.span.file.path)).size,
     };
     this.cached = { print, network };
     return network;
