@@ -127,7 +127,7 @@ describe('wubotc lsp', () => {
 
   it('checks, explains and completes the web UI config', async () => {
     const file = join(home, 'config', 'webui.yaml');
-    const text = 'listen: 127.0.0.1\nprot: 8470\nnotifications:\n  file: sqlite/n.sql\n\n';
+    const text = 'listen: 127.0.0.1\nprot: 8470\nnotifications:\n  file: sqlite/n.sql\n\ntls:\n  \n';
     writeFileSync(file, text);
     const webuiUri = pathToFileURL(file).href;
     await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: webuiUri, languageId: 'yaml', version: 1, text } });
@@ -138,11 +138,16 @@ describe('wubotc lsp', () => {
     }
     assert.deepEqual(
       p?.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.message.split('\n')[0]]),
-      [[1, 0, 'unknown key `prot` in the web UI config']],
+      [
+        [1, 0, 'unknown key `prot` in the web UI config'],
+        [5, 4, '`tls` must be an object'],
+      ],
     );
     const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri: webuiUri }, position: { line: 3, character: 3 } })) as { contents: { value: string } } | null;
     assert.match(hover?.contents.value ?? '', /`file` \(web UI\): the SQLite file a rule stores notifications in/);
     const labels = ((await rpc.sendRequest('textDocument/completion', { textDocument: { uri: webuiUri }, position: { line: 4, character: 0 } })) as { label: string }[]).map((i) => i.label);
-    assert.deepEqual(labels.sort(), ['listen', 'notifications', 'port', 'series', 'token']);
+    assert.deepEqual(labels.sort(), ['listen', 'notifications', 'port', 'series', 'tls', 'token']);
+    const under = ((await rpc.sendRequest('textDocument/completion', { textDocument: { uri: webuiUri }, position: { line: 6, character: 2 } })) as { label: string }[]).map((i) => i.label);
+    assert.deepEqual(under.sort(), ['cert', 'key']);
   });
 });

@@ -90,17 +90,23 @@ export function completionsAt(text: string, line: number, character: number, ins
 
 type Props = Record<string, { description?: string; properties?: Props }>;
 
-/** webuiKeys are the keys of a web UI config at an indent: the top level's, or those of `notifications:`. */
-export function webuiKeys(indent: number): Props {
+/** webuiKeys are the keys of a web UI config at a line: the top level's, or those of the mapping it is under (`notifications:`, `tls:`). */
+export function webuiKeys(text: string, line: number, indent: number): Props {
   const top = (webuiShape.schema as { properties: Props }).properties;
-  return indent === 0 ? top : (top.notifications.properties ?? {});
+  if (indent === 0) return top;
+  const lines = text.split('\n');
+  for (let i = line - 1; i >= 0; i--) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(lines[i]);
+    if (m) return top[m[1]]?.properties ?? {};
+  }
+  return {};
 }
 
 /** webuiCompletionsAt completes the keys of a web UI config (`webui.yaml`). */
 export function webuiCompletionsAt(text: string, line: number, character: number): CompletionItem[] {
   const before = (text.split('\n')[line] ?? '').slice(0, character);
   if (!/^\s*[A-Za-z_]*$/.test(before)) return [];
-  return Object.entries(webuiKeys(keyIndent(before))).map(([k, v]) => item(k, CompletionItemKind.Property, v.description));
+  return Object.entries(webuiKeys(text, line, keyIndent(before))).map(([k, v]) => item(k, CompletionItemKind.Property, v.description));
 }
 
 /** rulesfileAt is where a `rulesfile:` under the cursor leads, as the compiler resolves it. */

@@ -61,7 +61,7 @@ function hoverAt(doc: TextDocument, line: number, character: number): Hover | nu
   const file = path ? configFileOf(path) : undefined;
   const instanceOf = file?.instanceOf;
   if (file?.webui) {
-    const key = character >= keyStart && character <= keyEnd ? webuiKeys(keyStart)[m[2]] : undefined;
+    const key = character >= keyStart && character <= keyEnd ? webuiKeys(doc.getText(), line, keyStart)[m[2]] : undefined;
     return key?.description ? { contents: { kind: 'markdown', value: `\`${m[2]}\` (web UI): ${key.description}` } } : null;
   }
   if (m[2] === 'plugin' && character >= valueStart && character <= valueStart + m[4].length) {
