@@ -271,4 +271,30 @@ describe('wubot webui access', () => {
       await stopChild(child);
     }
   });
+
+  it('pages through more groups than one page shows, as of the first page', async () => {
+    const home = inboxHome({});
+    const db = new Database(join(home, 'sqlite', 'notifications.sql'));
+    const ins = db.prepare('INSERT INTO notifications (key, hostname, subject, lastupdate) VALUES (?, ?, ?, ?)');
+    for (let i = 0; i < 205; i++) ins.run('k', 'h', `problem ${i}`, 1764400000 + i);
+    db.close();
+    const child = await startDaemon('webui', home, 'h', ['--port', '0']);
+    try {
+      const first = await (await fetch(urlOf(child))).text();
+      assert.equal(first.match(/<li class="item/g)?.length, 200);
+      assert.match(first, /problem 204</);
+      const older = /href="(\/\?page=2[^"]*)" rel="next">older \(8 more\)/.exec(first.replaceAll('&amp;', '&'));
+      assert.ok(older, 'a link to the older page');
+      // one arrives meanwhile: the second page is still the first page's continuation
+      const late = new Database(join(home, 'sqlite', 'notifications.sql'));
+      late.prepare('INSERT INTO notifications (key, hostname, subject, lastupdate) VALUES (?, ?, ?, ?)').run('k', 'h', 'late', 1764500000);
+      late.close();
+      const second = await (await fetch(new URL(older[1], urlOf(child)))).text();
+      assert.equal(second.match(/<li class="item/g)?.length, 8);
+      assert.match(second, /rel="prev">← newer/);
+      assert.doesNotMatch(second, /late</);
+    } finally {
+      await stopChild(child);
+    }
+  });
 });

@@ -61,7 +61,7 @@ ${opts.problem ? html`<p class="problem">${opts.problem}</p>` : ''}
   ${filter.key || filter.host || filter.mailbox || filter.all ? html`<a href="/">clear</a>` : ''}
 </form>
 ${total > 0
-  ? html`<form method="post" action="/notify/seen-all" class="seen-all">${hidden({ csrf: postKey, upto: listing.upto, ...back })}<button type="submit">Mark all ${listing.more > 0 ? 'matching' : total} seen</button></form>`
+  ? html`<form method="post" action="/notify/seen-all" class="seen-all">${hidden({ csrf: postKey, upto: listing.upto, ...back })}<button type="submit">Mark all ${listing.more > 0 || listing.page > 1 ? 'matching' : total} seen</button></form>`
   : ''}
 ${listing.items.length === 0 ? html`<p class="empty">${filter.all ? 'No notifications match.' : 'No unseen notifications.'}</p>` : ''}
 ${[...mailboxes].map(
@@ -70,7 +70,11 @@ ${[...mailboxes].map(
   <ul>${items.map((i) => item(i, now, back, postKey, listing.upto))}</ul>
 </section>`,
 )}
-${listing.more > 0 ? html`<p class="more">${listing.more} older groups not shown: filter or mark these seen to see them.</p>` : ''}`;
+${listing.page > 1 || listing.more > 0
+  ? html`<nav class="pages">${listing.page > 1 ? html`<a href="/${query({ ...back, page: listing.page - 1, upto: listing.upto })}" rel="prev">← newer</a>` : ''}
+  <span>page ${listing.page}</span>
+  ${listing.more > 0 ? html`<a href="/${query({ ...back, page: listing.page + 1, upto: listing.upto })}" rel="next">older (${listing.more} more) →</a>` : ''}</nav>`
+  : ''}`;
 }
 
 /** NO_TABLE_HINT tells how to fill the inbox when its table does not exist yet. */

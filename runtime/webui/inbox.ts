@@ -17,6 +17,10 @@ export interface Filter {
   readonly mailbox?: string;
   /** all shows seen notifications too */
   readonly all?: boolean;
+  /** page: 1 for the newest groups, 2 for the next older ones… */
+  readonly page?: number;
+  /** upto: read as of this row id (paging keeps the first page's view while notifications arrive) */
+  readonly upto?: number;
 }
 
 /** Item is one notification, or several alike collapsed into one. */
@@ -37,8 +41,9 @@ export interface Item {
 /** Listing is a page of the inbox. */
 export interface Listing {
   readonly items: Item[];
-  /** more: how many more groups match than are shown */
+  /** more: how many older groups match than are shown (on later pages) */
   readonly more: number;
+  readonly page: number;
   /** upto: the newest row id at the time of reading; marking seen never goes past it, so what arrived since stays unseen */
   readonly upto: number;
   readonly choices: { readonly key: string[]; readonly host: string[]; readonly mailbox: string[] };
@@ -111,12 +116,14 @@ export class Inbox {
     return { sql: parts.join(' AND '), args };
   }
 
-  /** list reads the newest groups that match, newest first. */
+  /** list reads a page of the groups that match, newest first. */
   list(f: Filter, limit = LIMIT): Listing {
-    const empty: Listing = { items: [], more: 0, upto: 0, choices: { key: [], host: [], mailbox: [] } };
+    const page = Math.max(1, Math.floor(f.page ?? 1));
+    const empty: Listing = { items: [], more: 0, page, upto: 0, choices: { key: [], host: [], mailbox: [] } };
     if (!this.open()) return empty;
     const db = this.db!;
-    const upto = (db.prepare(`SELECT MAX(rowid) AS m FROM ${quoteName(this.table)}`).get() as { m: number | null }).m ?? 0;
+    const newestRow = (db.prepare(`SELECT MAX(rowid) AS m FROM ${quoteName(this.table)}`).get() as { m: number | null }).m ?? 0;
+    const upto = f.upto !== undefined && f.upto > 0 ? Math.min(f.upto, newestRow) : newestRow;
     const w = this.where(f, upto);
     const group = GROUP.map((g) => this.col(g)).join(', ');
     const seenExpr = this.columns.has('seen') ? 'CASE WHEN seen IS NULL OR seen = 0 THEN 1 ELSE 0 END' : '1';
@@ -127,20 +134,20 @@ export class Inbox {
     const items = db
       .prepare(
         `SELECT ${newest}, ${others.join(', ')}, subject, COUNT(*) AS count, SUM(${seenExpr}) AS unseen ` +
-          `FROM ${quoteName(this.table)} WHERE ${w.sql} GROUP BY ${group} ORDER BY ${this.columns.has('lastupdate') ? 'newest DESC, ' : ''}id DESC LIMIT ?`,
+          `FROM ${quoteName(this.table)} WHERE ${w.sql} GROUP BY ${group} ORDER BY ${this.columns.has('lastupdate') ? 'newest DESC, ' : ''}id DESC LIMIT ? OFFSET ?`,
       )
-      .all(...w.args, limit + 1) as Item[];
+      .all(...w.args, limit + 1, (page - 1) * limit) as Item[];
     let more = 0;
     if (items.length > limit) {
       items.pop();
-      more = (db.prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quoteName(this.table)} WHERE ${w.sql} GROUP BY ${group})`).get(...w.args) as { n: number }).n - limit;
+      more = (db.prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quoteName(this.table)} WHERE ${w.sql} GROUP BY ${group})`).get(...w.args) as { n: number }).n - page * limit;
     }
     const base = f.all ? '1' : this.unseen();
     const distinct = (col: string) =>
       this.columns.has(col)
         ? (db.prepare(`SELECT DISTINCT ${quoteName(col)} AS v FROM ${quoteName(this.table)} WHERE ${base} AND ${quoteName(col)} IS NOT NULL ORDER BY 1`).all() as { v: unknown }[]).map((r) => String(r.v))
         : [];
-    return { items, more, upto, choices: { key: distinct('key'), host: distinct('hostname'), mailbox: distinct('mailbox') } };
+    return { items, more, page, upto, choices: { key: distinct('key'), host: distinct('hostname'), mailbox: distinct('mailbox') } };
   }
 
   /** markSeen marks seen every notification collapsed into the items with these ids, up to row `upto`; it returns how many. */

@@ -39,7 +39,7 @@ const MAX_POINTS = 4000;
 const now = () => Math.floor(Date.now() / 1000);
 
 function filterOf(q: Record<string, string | undefined>): Filter {
-  return { key: q.key || undefined, host: q.host || undefined, mailbox: q.mailbox || undefined, all: q.all === '1' };
+  return { key: q.key || undefined, host: q.host || undefined, mailbox: q.mailbox || undefined, all: q.all === '1', page: Number(q.page) || 1, upto: Number(q.upto) || undefined };
 }
 
 /** app builds the web UI's routes over a config. */
@@ -111,7 +111,7 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
 
   app.get('/', (c) => {
     const filter = filterOf(c.req.query());
-    let listing: Listing = { items: [], more: 0, upto: 0, choices: { key: [], host: [], mailbox: [] } };
+    let listing: Listing = { items: [], more: 0, page: 1, upto: 0, choices: { key: [], host: [], mailbox: [] } };
     let problem: string | undefined;
     try {
       if (inbox.exists()) listing = inbox.list(filter);
