@@ -63,9 +63,11 @@ ${opts.problem ? html`<p class="problem">${opts.problem}</p>` : ''}
   <fieldset class="hosts"><legend>hosts</legend>
     ${hosts.map((h) => html`<label class="check"><input type="checkbox" name="host" value="${h}"${!chosen || chosen.has(h) ? html` checked` : ''}> ${h}</label>`)}
   </fieldset>
-  <label>from <input type="datetime-local" id="from" name="from" value="${iso(range.from)}" data-epoch="${range.from}"></label>
-  <label>to <input type="datetime-local" id="to" name="to" value="${iso(range.to)}" data-epoch="${range.to}"></label>
-  <button type="submit">Show</button>
+  <span class="when">
+    <label>from <input type="datetime-local" id="from" name="from" value="${iso(range.from)}" data-epoch="${range.from}"></label>
+    <label>to <input type="datetime-local" id="to" name="to" value="${iso(range.to)}" data-epoch="${range.to}"></label>
+    <button type="submit">Show</button>
+  </span>
 </form>
 ${opts.charts.length === 0 && !opts.problem ? html`<p class="empty">No series${chosen ? ' for these hosts' : ''} yet. A reactor rule with <code>plugin: Graph</code> stores them, e.g. <code>config: { fields: [load01, idle_sec] }</code>.</p>` : ''}
 ${opts.charts.map(
