@@ -25,6 +25,16 @@ describe('wubotc lsp', () => {
     return published.filter((p) => p.uri === uri)[n - 1];
   };
 
+  /** firstFor waits (up to 5 s) for the first diagnostics published for a document */
+  const firstFor = async (docUri: string): Promise<Published | undefined> => {
+    for (let t = 0; t < 200; t++) {
+      const p = published.find((x) => x.uri === docUri);
+      if (p) return p;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return undefined;
+  };
+
   before(async () => {
     mkdirSync(join(home, 'config'), { recursive: true });
     writeFileSync(rules, '');
@@ -115,11 +125,7 @@ describe('wubotc lsp', () => {
     writeFileSync(link, text);
     const linkUri = pathToFileURL(link).href;
     await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: linkUri, languageId: 'yaml', version: 1, text } });
-    let p: Published | undefined;
-    for (let t = 0; !p && t < 200; t++) {
-      p = published.find((x) => x.uri === linkUri);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const p = await firstFor(linkUri);
     assert.ok(p?.diagnostics.some((d) => d.range.start.line === 3 && d.severity === 1), JSON.stringify(p));
     const hover = (await rpc.sendRequest('textDocument/hover', { textDocument: { uri: linkUri }, position: { line: 0, character: 2 } })) as { contents: { value: string } } | null;
     assert.match(hover?.contents.value ?? '', /`account` \(XMPP\)/);
@@ -131,11 +137,7 @@ describe('wubotc lsp', () => {
     writeFileSync(file, text);
     const webuiUri = pathToFileURL(file).href;
     await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: webuiUri, languageId: 'yaml', version: 1, text } });
-    let p: Published | undefined;
-    for (let t = 0; !p && t < 200; t++) {
-      p = published.find((x) => x.uri === webuiUri);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const p = await firstFor(webuiUri);
     assert.deepEqual(
       p?.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.message.split('\n')[0]]),
       [
