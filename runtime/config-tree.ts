@@ -102,10 +102,15 @@ function instancesOf(pluginDir: string, plugin: string, host: string, ignored: I
   return [...chosen.values()];
 }
 
+/** hostFile is `<name>.<host>` in the config directory when it exists, else `<name>` (which may not exist either). */
+export function hostFile(configDir: string, name: string, host: string): string {
+  const own = join(configDir, `${name}.${host}`);
+  return existsSync(own) ? own : join(configDir, name);
+}
+
 /** reactorFile is `reactor.yaml.<host>` when it exists, else `reactor.yaml` (which may not exist). */
 export function reactorFile(configDir: string, host: string): string {
-  const own = join(configDir, `reactor.yaml.${host}`);
-  return existsSync(own) ? own : join(configDir, 'reactor.yaml');
+  return hostFile(configDir, 'reactor.yaml', host);
 }
 
 /** hostConfig lists what `host` loads from the config directory of a wubot home (`<home>/config`). */

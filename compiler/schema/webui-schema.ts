@@ -41,13 +41,19 @@ export const webuiShape: FileShape = {
   check: (d) => {
     const listen = d.listen;
     if (typeof listen !== 'string') return [];
-    if (isIP(listen) === 0 && listen !== 'localhost') return [{ path: ['listen'], message: '`listen` must be an IP address, such as 127.0.0.1 or 0.0.0.0' }];
-    if (!isLoopback(listen) && typeof d.token !== 'string') return [{ path: ['listen'], message: `listening on ${listen} lets other machines reach the pages: set \`token\` (${MIN_TOKEN} characters or more) too` }];
+    if (!isListenAddress(listen)) return [{ path: ['listen'], message: '`listen` must be an IP address, such as 127.0.0.1 or 0.0.0.0' }];
+    if (needsToken(listen, d.token)) return [{ path: ['listen'], message: `listening on ${listen} lets other machines reach the pages: set \`token\` (${MIN_TOKEN} characters or more) too` }];
     return [];
   },
 };
 
-/** isLoopback tells whether an address only this machine can reach. */
-export function isLoopback(address: string): boolean {
-  return address === 'localhost' || address === '::1' || /^127\./.test(address);
+/** isListenAddress tells whether the web UI can listen on an address: an IP address, or localhost. */
+export function isListenAddress(address: string): boolean {
+  return isIP(address) !== 0 || address === 'localhost';
+}
+
+/** needsToken tells whether listening on an address without a token would open the pages to other machines. */
+export function needsToken(listen: string, token: unknown): boolean {
+  const loopback = listen === 'localhost' || listen === '::1' || /^127\./.test(listen);
+  return !loopback && typeof token !== 'string';
 }

@@ -16,6 +16,18 @@ export function hostnameOf(flags: Flags): string {
   return (flags.hostname as string | undefined) ?? shortHostname();
 }
 
+/**
+ * stopRequested resolves at the first SIGTERM or SIGINT. A daemon calls it
+ * before it starts, so that a signal during start-up finds the handler
+ * (not the default, which would end the process mid-start) and stops the
+ * daemon once it has started.
+ */
+export function stopRequested(): Promise<void> {
+  return new Promise((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
+  });
+}
+
 /** main dispatches a wubot command and returns the exit status (or never returns, for daemons). */
 export async function main(args: string[], flags: Flags): Promise<number> {
   const [command, ...rest] = args;

@@ -1,15 +1,13 @@
 import { createLogger } from '../log.js';
 import { Monitor } from '../monitor.js';
-import { homeOf, hostnameOf, type Flags } from './main.js';
+import { homeOf, hostnameOf, stopRequested, type Flags } from './main.js';
 
 /** monitorCommand runs the monitor until SIGTERM or SIGINT. */
 export async function monitorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
   const monitor = new Monitor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
   // handlers first: a signal while instances load stops the monitor once they are loaded
-  const stopWanted = new Promise<void>((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
-  });
+  const stopWanted = stopRequested();
   const count = await monitor.start();
   if (count === 0) log.warn('no monitor instances to run');
   await stopWanted;

@@ -1,22 +1,24 @@
 import { createLogger } from '../log.js';
 import { startWebui } from '../webui/server.js';
 import { webuiConfig, WebuiConfigError } from '../webui/webui-config.js';
-import { homeOf, hostnameOf, type Flags } from './main.js';
+import { homeOf, hostnameOf, stopRequested, type Flags } from './main.js';
 
 /** webuiCommand serves the web UI until SIGTERM or SIGINT. */
 export async function webuiCommand(flags: Flags): Promise<number> {
   const log = createLogger();
+  const host = hostnameOf(flags);
   let config;
   try {
-    config = webuiConfig(homeOf(flags), hostnameOf(flags), { listen: flags.listen as string | undefined, port: flags.port as string | undefined });
+    config = webuiConfig(homeOf(flags), host, { listen: flags.listen as string | undefined, port: flags.port as string | undefined });
   } catch (e) {
     if (!(e instanceof WebuiConfigError)) throw e;
     process.stderr.write(`wubot webui: ${e.message.trimEnd()}\n`);
     return 2;
   }
+  const stopWanted = stopRequested();
   let webui;
   try {
-    webui = await startWebui(config, hostnameOf(flags), log);
+    webui = await startWebui(config, host, log);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? 'the port is taken: pass --port or set `port` in config/webui.yaml' : err.message;
@@ -25,9 +27,7 @@ export async function webuiCommand(flags: Flags): Promise<number> {
   }
   process.stdout.write(`wubot webui: ${webui.url}${config.token ? ' (token required)' : ''}\n`);
   log.info('webui started', { url: webui.url });
-  await new Promise<void>((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
-  });
+  await stopWanted;
   await webui.close();
   log.info('webui stopped');
   return 0;

@@ -69,17 +69,16 @@ function configure(db: Database.Database, durability: Durability): void {
   // fewer, larger checkpoints: a queue's WAL is mostly appends that are read once soon after
   db.pragma('wal_autocheckpoint = 4000');
   db.transaction(() => {
-    migrateSeenColumn(db);
     db.exec(SCHEMA);
+    migrateSeenColumn(db);
   }).immediate();
 }
 
-/** migrateSeenColumn turns the per-row `seen` times of queues made by earlier versions into acknowledged ranges. */
+/** migrateSeenColumn turns the per-row `seen` times of queues made by earlier versions into acknowledged ranges (the schema's tables exist by then). */
 function migrateSeenColumn(db: Database.Database): void {
   const columns = db.prepare("SELECT name FROM pragma_table_info('message_queue')").pluck().all();
   if (!columns.includes('seen')) return;
   db.exec(`
-    CREATE TABLE IF NOT EXISTS message_queue_acked (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, at INTEGER NOT NULL);
     INSERT OR IGNORE INTO message_queue_acked (lo, hi, at) SELECT id, id, seen FROM message_queue WHERE seen IS NOT NULL;
     DROP INDEX IF EXISTS message_queue_pending;
     ALTER TABLE message_queue DROP COLUMN seen;

@@ -84,11 +84,6 @@ export class Inbox {
     return true;
   }
 
-  /** exists tells whether the table is there to read (a rule makes it with its first notification). */
-  exists(): boolean {
-    return this.open();
-  }
-
   private col(name: string): string {
     return this.columns.has(name) ? quoteName(name) : 'NULL';
   }
@@ -116,11 +111,10 @@ export class Inbox {
     return { sql: parts.join(' AND '), args };
   }
 
-  /** list reads a page of the groups that match, newest first. */
-  list(f: Filter, limit = LIMIT): Listing {
+  /** list reads a page of the groups that match, newest first, or gives undefined while there is no table (a rule makes it with its first notification). */
+  list(f: Filter, limit = LIMIT): Listing | undefined {
     const page = Math.max(1, Math.floor(f.page ?? 1));
-    const empty: Listing = { items: [], more: 0, page, upto: 0, choices: { key: [], host: [], mailbox: [] } };
-    if (!this.open()) return empty;
+    if (!this.open()) return undefined;
     const db = this.db!;
     const newestRow = (db.prepare(`SELECT MAX(rowid) AS m FROM ${quoteName(this.table)}`).get() as { m: number | null }).m ?? 0;
     const upto = f.upto !== undefined && f.upto > 0 ? Math.min(f.upto, newestRow) : newestRow;

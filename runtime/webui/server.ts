@@ -111,17 +111,18 @@ export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { 
 
   app.get('/', (c) => {
     const filter = filterOf(c.req.query());
-    let listing: Listing = { items: [], more: 0, page: 1, upto: 0, choices: { key: [], host: [], mailbox: [] } };
+    let listing: Listing | undefined;
     let problem: string | undefined;
     try {
-      if (inbox.exists()) listing = inbox.list(filter);
-      else problem = noTableHint(config.notificationsFile, config.notificationsTable);
+      listing = inbox.list(filter);
+      if (!listing) problem = noTableHint(config.notificationsFile, config.notificationsTable);
     } catch (e) {
       if (!(e instanceof InboxProblem)) throw e;
       problem = e.message;
     }
     const n = c.req.query('marked');
     const notice = n !== undefined && /^\d+$/.test(n) ? `Marked ${n} notification${n === '1' ? '' : 's'} seen.` : undefined;
+    listing ??= { items: [], more: 0, page: 1, upto: 0, choices: { key: [], host: [], mailbox: [] } };
     return page(c, 'Inbox', inboxPage({ listing, filter, postKey: access.postKey, now: now(), notice, problem }));
   });
 

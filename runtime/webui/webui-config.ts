@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { renderText } from '../../compiler/diagnostics/render.js';
-import { DEFAULT_WEBUI_PORT, isLoopback, MIN_TOKEN, webuiShape } from '../../compiler/schema/webui-schema.js';
+import { DEFAULT_WEBUI_PORT, isListenAddress, MIN_TOKEN, needsToken, webuiShape } from '../../compiler/schema/webui-schema.js';
 import { loadRuleTree } from '../../compiler/stages/load.js';
 import { DEFAULT_SERIES_FILE } from '../../stdlib/graph.js';
+import { hostFile } from '../config-tree.js';
 import { configPath } from '../paths.js';
 
 /** WebuiConfig is what `wubot webui` serves and how, from `config/webui.yaml[.<host>]` and the command line. */
@@ -29,8 +29,7 @@ export class WebuiConfigError extends Error {}
 /** webuiConfig reads the host's web UI config (if any) and applies --listen and --port over it. */
 export function webuiConfig(home: string, host: string, flags: { listen?: string; port?: string }): WebuiConfig {
   const configDir = join(home, 'config');
-  const own = join(configDir, `webui.yaml.${host}`);
-  const file = existsSync(own) ? own : join(configDir, 'webui.yaml');
+  const file = hostFile(configDir, 'webui.yaml', host);
   let data: Record<string, unknown> = {};
   if (existsSync(file)) {
     const loaded = loadRuleTree(file, undefined, undefined, webuiShape);
@@ -38,11 +37,11 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
     data = loaded.root ?? {};
   }
   const listen = flags.listen ?? (data.listen as string | undefined) ?? '127.0.0.1';
-  if (isIP(listen) === 0 && listen !== 'localhost') throw new WebuiConfigError(`--listen ${listen}: not an IP address`);
+  if (!isListenAddress(listen)) throw new WebuiConfigError(`--listen ${listen}: not an IP address`);
   const port = flags.port !== undefined ? Number(flags.port) : ((data.port as number | undefined) ?? DEFAULT_WEBUI_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WebuiConfigError(`--port ${flags.port}: not a port number`);
   const token = data.token as string | undefined;
-  if (!isLoopback(listen) && !token) {
+  if (needsToken(listen, token)) {
     throw new WebuiConfigError(
       `the web UI would listen on ${listen}, where other machines reach it, without a password: set \`token\` (${MIN_TOKEN} characters or more) in ${file}, or listen on 127.0.0.1`,
     );
