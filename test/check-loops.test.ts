@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze, type Loop } from '../compiler/loops/analyze.js';
+import { incompleteNote } from '../compiler/loops/report.js';
 import { hostsOf, topology } from '../compiler/loops/topology.js';
 import { repoRoot, wubotHome } from './helpers.js';
 
@@ -26,6 +27,15 @@ describe('wubotc check-loops', () => {
       loops[0].hops.map((h) => `${h.kind} ${h.host} ${h.span.file.path.split('/config/')[1]}:${h.span.file.position(h.span.start).line + 1}`),
       ['rule a reactor.yaml:3', 'xmpp a plugins/XMPP/link.yaml.a:4', 'rule b reactor.yaml:3', 'xmpp b plugins/XMPP/link.yaml.b:4'],
     );
+  });
+
+  it('says when it stopped at its bound of states instead of claiming there is no loop', () => {
+    const config = join(wubotHome('loops', { 'reactor.yaml': FORWARD_ALL, 'plugins/XMPP/link.yaml.a': link('a', 'b'), 'plugins/XMPP/link.yaml.b': link('b', 'a') }), 'config');
+    const topo = topology(new Map(hostsOf(config).map((h) => [h, config])));
+    assert.equal(analyze(topo).incomplete, false);
+    const cut = analyze(topo, 1);
+    assert.equal(cut.incomplete, true);
+    assert.match(incompleteNote(cut) ?? '', /stopped at its bound/);
   });
 
   it('A and B forwarding only what they did not receive: no loop', () => {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
 import { analyze } from '../loops/analyze.js';
-import { loopsDiagnostics, toDot } from '../loops/report.js';
+import { incompleteNote, loopsDiagnostics, toDot } from '../loops/report.js';
 import { configDir } from '../rule-files.js';
 import { topology, treeHosts } from '../loops/topology.js';
 
@@ -39,8 +39,10 @@ export function checkLoopsCommand(args: string[], flags: Record<string, string |
   const topo = topology(roots, typeof flags.home === 'string' ? flags.home : undefined);
   const result = analyze(topo);
   const diags = [...topo.problems, ...loopsDiagnostics(result)];
+  const note = incompleteNote(result);
+  if (note) process.stderr.write(`wubotc check-loops: ${note}\n`);
   if (format === 'dot') process.stdout.write(toDot(result));
-  else if (format === 'json') process.stdout.write(JSON.stringify({ hosts: [...roots.keys()], loops: result.loops.map((l) => ({ verdict: l.verdict, path: l.hosts })), diagnostics: toJson(diags) }, null, 2) + '\n');
+  else if (format === 'json') process.stdout.write(JSON.stringify({ hosts: [...roots.keys()], incomplete: result.incomplete, loops: result.loops.map((l) => ({ verdict: l.verdict, path: l.hosts })), diagnostics: toJson(diags) }, null, 2) + '\n');
   else {
     const text = renderText(diags);
     process.stdout.write(text ? text + '\n' : `no routing loops among ${roots.size} host${roots.size === 1 ? '' : 's'} (${[...roots.keys()].join(', ')})\n`);

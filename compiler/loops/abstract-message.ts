@@ -1,5 +1,6 @@
 import { fieldsRead, isLeaf, type Cond } from '../../grammar/ast.js';
 import { evaluate } from '../../runtime/evaluate.js';
+import { truthy } from '../../runtime/perl-values.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 
 /*
@@ -32,6 +33,11 @@ export function factsKey(f: Facts): string {
     keys.set(f, k);
   }
   return k;
+}
+
+/** knownTrue tells whether a field is known to hold a true value (as `last_rule` set by a rule). */
+export function knownTrue(k: Known | undefined): boolean {
+  return k !== undefined && !('absent' in k) && truthy(k.value);
 }
 
 /** withFact gives facts with `field` known as `k`, or forgotten when `k` is undefined. */

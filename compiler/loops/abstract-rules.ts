@@ -1,6 +1,6 @@
 import { truthy } from '../../runtime/perl-values.js';
 import type { RuleNode, RuleTree } from '../rule-tree.js';
-import { ABSENT, factsKey, NO_FACTS, truth, withFact, type Facts, type Known } from './abstract-message.js';
+import { ABSENT, factsKey, knownTrue, NO_FACTS, truth, withFact, type Facts, type Known } from './abstract-message.js';
 
 /*
  * A rule tree run over facts instead of a message, as the interpreter runs
@@ -91,8 +91,7 @@ export function runTree(tree: RuleTree, start: Run, relevant: ReadonlySet<string
       const next: Run[] = [];
       const active: Run[] = [];
       for (const run of runs) {
-        const stopped = run.facts.get('last_rule');
-        if (stopped && !('absent' in stopped) && truthy(stopped.value)) {
+        if (knownTrue(run.facts.get('last_rule'))) {
           next.push(run);
           continue;
         }

@@ -1,8 +1,7 @@
 import type { Span } from '../diagnostics/source.js';
 import { fieldsRead } from '../../grammar/ast.js';
 import { walkRules, type RuleNode } from '../rule-tree.js';
-import { ABSENT, factsKey, withFact, type Facts } from './abstract-message.js';
-import { truthy } from '../../runtime/perl-values.js';
+import { ABSENT, factsKey, knownTrue, withFact, type Facts } from './abstract-message.js';
 import { runTree, type Queued } from './abstract-rules.js';
 import { queuePath, type HostPlan, type Topology } from './topology.js';
 
@@ -55,13 +54,15 @@ export interface Analysis {
   readonly loops: Loop[];
   /** hops: every step any message may take, for drawing the topology */
   readonly hops: Hop[];
+  /** incomplete: the graph reached maxStates and was not explored further; loops past it are not found */
+  readonly incomplete: boolean;
 }
 
-/** MAX_STATES bounds the graph; past it the check stops exploring and says so. */
-const MAX_STATES = 200_000;
+/** MAX_STATES bounds the graph; past it the check stops exploring and says so (`incomplete`). */
+export const MAX_STATES = 200_000;
 
 /** analyze finds the routing loops of a topology. */
-export function analyze(topo: Topology): Analysis {
+export function analyze(topo: Topology, maxStates = MAX_STATES): Analysis {
   const byHost = new Map(topo.hosts.map((h) => [h.host, h]));
   // only fields that some condition reads can decide a route
   const relevant = new Set(['noforward', 'last_rule']);
@@ -84,7 +85,7 @@ export function analyze(topo: Topology): Analysis {
   const start = withFact(new Map(), 'last_rule', ABSENT);
   for (const h of topo.hosts) node(h.host, h.reactorQueue, start);
   const allHops = new Map<string, Hop>();
-  while (work.length && nodes.length < MAX_STATES) {
+  while (work.length && nodes.length < maxStates) {
     const i = work.pop()!;
     const { host, queue, facts } = nodes[i];
     const h = byHost.get(host)!;
@@ -94,7 +95,7 @@ export function analyze(topo: Topology): Analysis {
       allHops.set(`${e.hop.host}\0${e.hop.from}\0${e.hop.to}\0${e.hop.span.file.path}:${e.hop.span.start}`, e.hop);
     }
   }
-  return { loops: findLoops(nodes), hops: [...allHops.values()] };
+  return { loops: findLoops(nodes), hops: [...allHops.values()], incomplete: work.length > 0 };
 }
 
 /** steps lists where a message with `facts` in `queue` of host `h` goes next. */
@@ -122,8 +123,7 @@ function steps(h: HostPlan, queue: string, facts: Facts, byHost: ReadonlyMap<str
     const { queued, runs } = runTree(react, { facts: sent, guards: [] }, relevant);
     queuedBy(target, queued, target.reactorQueue);
     for (const run of runs) {
-      const stop = run.facts.get('last_rule');
-      if (stop && !('absent' in stop) && truthy(stop.value)) continue;
+      if (knownTrue(run.facts.get('last_rule'))) continue;
       out.push({ hop, facts: withFact(run.facts, 'last_rule', ABSENT), guards: run.guards.map((g) => g.rule) });
     }
   }

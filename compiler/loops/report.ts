@@ -29,6 +29,11 @@ export function loopDiagnostic(loop: Loop): Diagnostic {
   });
 }
 
+/** incompleteNote says that an analysis stopped at its bound, or is undefined when it did not. */
+export function incompleteNote(a: Analysis): string | undefined {
+  return a.incomplete ? 'the check stopped at its bound of message states: loops beyond it are not reported (check fewer hosts at a time with --hosts)' : undefined;
+}
+
 /** loopsDiagnostics are the findings of an analysis, one per loop. */
 export function loopsDiagnostics(a: Analysis): Diagnostic[] {
   return a.loops.map(loopDiagnostic);

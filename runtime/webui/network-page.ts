@@ -9,6 +9,7 @@ export function networkPage(opts: { network: Network | undefined; configDir: str
   const errors = n.loops.filter((l) => l.verdict === 'error').length;
   return html`<h1>Network</h1>
 <p>${n.hosts.length} host${n.hosts.length === 1 ? '' : 's'} in ${opts.configDir}: ${n.hosts.join(', ')}.
+${n.incomplete ? html`<span class="bad">${n.incomplete}.</span> ` : ''}
 ${n.unread > 0 ? html`<span class="bad">${n.unread} config file${n.unread === 1 ? '' : 's'} could not be read and ${n.unread === 1 ? 'is' : 'are'} left out (see below).</span> ` : ''}
 ${n.loops.length === 0
   ? html`<span class="ok">No routing loops${n.unread > 0 ? ' among the rest' : ''}.</span>`

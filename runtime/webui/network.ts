@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderText } from '../../compiler/diagnostics/render.js';
 import { analyze } from '../../compiler/loops/analyze.js';
-import { hopText, loopsDiagnostics, toDot } from '../../compiler/loops/report.js';
+import { hopText, incompleteNote, loopsDiagnostics, toDot } from '../../compiler/loops/report.js';
 import { topology, treeHosts } from '../../compiler/loops/topology.js';
 
 /** Network is the picture of a config tree's hosts, queues and forwarding, with the loops check-loops finds. */
@@ -16,6 +16,8 @@ export interface Network {
   readonly report: string;
   /** unread: config files the check could not read (left out of it) */
   readonly unread: number;
+  /** incomplete: why the check may have missed loops, when it stopped at its bound */
+  readonly incomplete?: string;
 }
 
 let viz: Promise<Viz> | undefined;
@@ -64,6 +66,7 @@ export class NetworkView {
       loops: result.loops.map((l) => ({ verdict: l.verdict, path: l.hosts.join(' → '), hops: l.hops.map(hopText) })),
       report: renderText([...topo.problems, ...loopsDiagnostics(result)]),
       unread: new Set(topo.problems.map((d) => d.primary.span.file.path)).size,
+      incomplete: incompleteNote(result),
     };
     this.cached = { print, network };
     return network;
