@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SeriesWriter } from '../runtime/series/series-db.js';
 import { startWebui } from '../runtime/webui/server.js';
 import { webuiConfig } from '../runtime/webui/webui-config.js';
+import { median } from './median.js';
 
 /*
  * The web UI over a year of one-minute load and idle values from 20 hosts
@@ -25,11 +26,6 @@ export interface WebuiFigures {
   readonly server: { name: string; ms: number; kb: number }[];
   /** the graphs page in Chromium until all charts are drawn, median of 3, in ms (undefined without Chromium) */
   readonly browser: { name: string; ms: number }[] | undefined;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** yearOfSeries fills a series file with a year of one-minute values for each host's load01 and idle_sec. */

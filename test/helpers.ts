@@ -171,10 +171,10 @@ export async function startProsody(users: readonly string[], env: Record<string,
   const dir = tempDir('wubot-prosody-');
   const port = await freePort();
   if (env.XMPP_TLS_PORT === 'free') env = { ...env, XMPP_TLS_PORT: String(await freePort()) };
-  execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, ...env } });
-  for (const u of users) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
   const start = () => execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, ...env } });
   const stop = () => execFileSync(script, ['stop', dir]);
+  start();
+  for (const u of users) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
   return {
     port,
     dir,

@@ -70,7 +70,7 @@ describe('wubot webui access', () => {
     assert.match(lint.stdout, /webui\.yaml:2:1: error WB\d+: unknown key `prot`/);
   });
 
-  it('lint warns of a listen address beyond this machine without a token', () => {
+  it('lint reports a listen address beyond this machine without a token', () => {
     const home = wubotHome('webui', { 'webui.yaml.central': 'listen: 0.0.0.0\n' });
     const lint = spawnSync(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubotc.js'), 'lint', join(home, 'config', 'webui.yaml.central')], { encoding: 'utf8' });
     assert.equal(lint.status, 1);
