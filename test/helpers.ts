@@ -147,6 +147,13 @@ export async function startDaemon(daemon: 'monitor' | 'reactor' | 'webui', home:
   return child;
 }
 
+/** daemonUrl is the address a started `wubot webui` logged. */
+export function daemonUrl(child: { log: string }): string {
+  const m = /"url":"([^"]+)"/.exec(child.log);
+  if (!m) throw new Error(`no url in the log: ${child.log}`);
+  return m[1];
+}
+
 /** stopChild signals a process and waits until it has exited. */
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   child.kill(signal);

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { repoRoot, startDaemon, stopChild, wubotHome } from './helpers.js';
+import { daemonUrl, repoRoot, startDaemon, stopChild, wubotHome } from './helpers.js';
 
 const TOKEN = 'correct-horse-battery-staple';
 
@@ -34,7 +34,6 @@ function unseen(home: string): number {
   }
 }
 
-const urlOf = (child: { log: string }) => /"url":"([^"]+)"/.exec(child.log)![1];
 const form = (values: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(values), redirect: 'manual' as const });
 const csrfIn = (page: string) => /name="csrf" value="([^"]+)"/.exec(page)![1];
 
@@ -84,7 +83,7 @@ describe('wubot webui access', () => {
     before(async () => {
       home = inboxHome({ 'webui.yaml': `token: ${TOKEN}\n` });
       child = await startDaemon('webui', home, 'h', ['--port', '0']);
-      url = urlOf(child);
+      url = daemonUrl(child);
     });
     after(async () => child && (await stopChild(child)));
 
@@ -145,7 +144,7 @@ describe('wubot webui access', () => {
     before(async () => {
       home = inboxHome({});
       child = await startDaemon('webui', home, 'h', ['--port', '0']);
-      url = urlOf(child);
+      url = daemonUrl(child);
     });
     after(async () => child && (await stopChild(child)));
 
@@ -190,9 +189,9 @@ describe('wubot webui access', () => {
     const home = wubotHome('webui', { 'reactor.yaml': 'rules: []\n' });
     const child = await startDaemon('webui', home, 'h', ['--port', '0']);
     try {
-      const text = await (await fetch(urlOf(child))).text();
+      const text = await (await fetch(daemonUrl(child))).text();
       assert.match(text, /No notifications yet: .*notifications\.sql has no table notifications/);
-      const graphs = await (await fetch(`${urlOf(child)}graphs`)).text();
+      const graphs = await (await fetch(`${daemonUrl(child)}graphs`)).text();
       assert.match(graphs, /No series yet/);
     } finally {
       await stopChild(child);
@@ -207,11 +206,11 @@ describe('wubot webui access', () => {
     writeFileSync(join(home, 'sqlite', 'series.sql'), junk);
     const child = await startDaemon('webui', home, 'h', ['--port', '0']);
     try {
-      const inbox = await fetch(urlOf(child));
+      const inbox = await fetch(daemonUrl(child));
       assert.equal(inbox.status, 200);
       assert.match(await inbox.text(), /cannot read the notifications in .*notifications\.sql: file is not a database/);
-      assert.match(await (await fetch(`${urlOf(child)}graphs`)).text(), /cannot read the series in .*series\.sql: file is not a database/);
-      const api = await fetch(`${urlOf(child)}api/series?key=k&field=f`);
+      assert.match(await (await fetch(`${daemonUrl(child)}graphs`)).text(), /cannot read the series in .*series\.sql: file is not a database/);
+      const api = await fetch(`${daemonUrl(child)}api/series?key=k&field=f`);
       assert.equal(api.status, 500);
       assert.match(((await api.json()) as { error: string }).error, /series\.sql: file is not a database/);
     } finally {
@@ -229,7 +228,7 @@ describe('wubot webui access', () => {
     const ca = readFileSync(join(home, 'tls', 'web.crt'));
     const child = await startDaemon('webui', home, 'h', ['--port', '0']);
     try {
-      const url = urlOf(child);
+      const url = daemonUrl(child);
       assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
       const get = (path: string, method = 'GET', body = '', headers: Record<string, string> = {}) =>
         new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
@@ -263,7 +262,7 @@ describe('wubot webui access', () => {
     const home = wubotHome('webui', { 'reactor.yaml': 'rules:\n  - name: x\n    condition: key equals\n    plugin: MessageQueue\n    config: { directory: forward }\n' });
     const child = await startDaemon('webui', home, 'h', ['--port', '0']);
     try {
-      const text = await (await fetch(`${urlOf(child)}network`)).text();
+      const text = await (await fetch(`${daemonUrl(child)}network`)).text();
       assert.match(text, /1 config file could not be read and is left out/);
       assert.match(text, /reactor\.yaml:3:16: error WB2001: cannot parse `key equals` as a test/);
       assert.doesNotMatch(text, />No routing loops\.</);
@@ -280,7 +279,7 @@ describe('wubot webui access', () => {
     db.close();
     const child = await startDaemon('webui', home, 'h', ['--port', '0']);
     try {
-      const first = await (await fetch(urlOf(child))).text();
+      const first = await (await fetch(daemonUrl(child))).text();
       assert.equal(first.match(/<li class="item/g)?.length, 200);
       assert.match(first, /problem 204</);
       const older = /href="(\/\?page=2[^"]*)" rel="next">older \(8 more\)/.exec(first.replaceAll('&amp;', '&'));
@@ -289,7 +288,7 @@ describe('wubot webui access', () => {
       const late = new Database(join(home, 'sqlite', 'notifications.sql'));
       late.prepare('INSERT INTO notifications (key, hostname, subject, lastupdate) VALUES (?, ?, ?, ?)').run('k', 'h', 'late', 1764500000);
       late.close();
-      const second = await (await fetch(new URL(older[1], urlOf(child)))).text();
+      const second = await (await fetch(new URL(older[1], daemonUrl(child)))).text();
       assert.equal(second.match(/<li class="item/g)?.length, 8);
       assert.match(second, /rel="prev">← newer/);
       assert.doesNotMatch(second, /late</);

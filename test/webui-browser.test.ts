@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadPipeline } from '../runtime/load-pipeline.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { artifactDir, launchChromium } from './browser.js';
-import { repoRoot, startDaemon, stopChild, tempDir } from './helpers.js';
+import { daemonUrl, repoRoot, startDaemon, stopChild, tempDir } from './helpers.js';
 
 /*
  * The web UI in a real browser, over data that the seed's real rules stored:
@@ -68,7 +68,7 @@ describe('wubot webui in Chromium', () => {
     await runRules(home, messages);
 
     webui = await startDaemon('webui', home, 'central', ['--port', '0']);
-    url = /"url":"([^"]+)"/.exec(webui.log)![1];
+    url = daemonUrl(webui);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     // thrown in the page, they fail the test that was running (an assert in the event handler would only crash the file)

@@ -44,11 +44,15 @@ export class Access {
 
   /** signedIn tells whether a request carries the credential (a cookie, or the token as a bearer). */
   signedIn(c: Context): boolean {
-    if (!this.token) return true;
-    const auth = c.req.header('authorization');
-    if (auth?.startsWith('Bearer ') && this.tokenMatches(auth.slice(7))) return true;
+    if (!this.token || this.bearer(c)) return true;
     const cookie = getCookie(c, COOKIE);
     return cookie !== undefined && same(cookie, this.session);
+  }
+
+  /** bearer tells whether a request carries the token as `Authorization: Bearer <token>` (for scripts). */
+  private bearer(c: Context): boolean {
+    const auth = c.req.header('authorization');
+    return auth !== undefined && auth.startsWith('Bearer ') && this.tokenMatches(auth.slice(7));
   }
 
   /** signIn gives the browser the session cookie. */
@@ -58,8 +62,7 @@ export class Access {
 
   /** postAllowed tells whether a POST's form carries the write key (or the request, the token as a bearer). */
   postAllowed(c: Context, form: Record<string, unknown>): boolean {
-    const auth = c.req.header('authorization');
-    if (this.token && auth?.startsWith('Bearer ') && this.tokenMatches(auth.slice(7))) return true;
+    if (this.bearer(c)) return true;
     return typeof form.csrf === 'string' && same(form.csrf, this.postKey);
   }
 
