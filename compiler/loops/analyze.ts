@@ -59,7 +59,7 @@ export interface Analysis {
 }
 
 /** MAX_STATES bounds the graph; past it the check stops exploring and says so (`incomplete`). */
-export const MAX_STATES = 200_000;
+const MAX_STATES = 200_000;
 
 /** analyze finds the routing loops of a topology. */
 export function analyze(topo: Topology, maxStates = MAX_STATES): Analysis {

@@ -43,7 +43,7 @@ export function hasSeriesTables(db: Database.Database): boolean {
 }
 
 /** ensureSeriesTables creates the series tables when missing. */
-export function ensureSeriesTables(db: Database.Database): void {
+function ensureSeriesTables(db: Database.Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS series (
       id INTEGER PRIMARY KEY,

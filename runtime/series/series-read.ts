@@ -26,7 +26,7 @@ export function listSeries(db: Database.Database): SeriesInfo[] {
 }
 
 /** tierFor is the finest tier whose points still reach back to `from`. */
-export function tierFor(from: number, now: number): number {
+function tierFor(from: number, now: number): number {
   return (TIERS.find((t) => from >= now - t.keep) ?? TIERS[TIERS.length - 1]).step;
 }
 

@@ -12,7 +12,7 @@ import { getCookie, setCookie } from 'hono/cookie';
  * page cannot know, so it cannot make a browser write for it.
  */
 
-export const COOKIE = 'wubot_webui';
+const COOKIE = 'wubot_webui';
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Access holds the credentials of one web UI process. */

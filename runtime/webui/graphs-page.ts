@@ -3,8 +3,8 @@ import type { SeriesInfo } from '../series/series-db.js';
 import { query, type Html } from './layout.js';
 
 /** RANGES are the time ranges offered as one click, in seconds. */
-export const RANGES: Record<string, number> = { '1h': 3600, '6h': 6 * 3600, '1d': 86400, '7d': 7 * 86400, '30d': 30 * 86400, '1y': 365 * 86400 };
-export const DEFAULT_RANGE = '1d';
+const RANGES: Record<string, number> = { '1h': 3600, '6h': 6 * 3600, '1d': 86400, '7d': 7 * 86400, '30d': 30 * 86400, '1y': 365 * 86400 };
+const DEFAULT_RANGE = '1d';
 
 /** TimeRange is the time a page shows: a named range ending now, or from–to. */
 export interface TimeRange {

@@ -6,7 +6,7 @@ import { query, type Html } from './layout.js';
 const COLOR = /^(?:[a-zA-Z]{1,20}|#[0-9a-fA-F]{3,8})$/;
 
 /** cssColor is a message's `color` when it is a colour name or #hex, else undefined (it goes into a style). */
-export function cssColor(color: string | null): string | undefined {
+function cssColor(color: string | null): string | undefined {
   return color && COLOR.test(color) ? color : undefined;
 }
 
@@ -77,7 +77,7 @@ ${listing.page > 1 || listing.more > 0
   : ''}`;
 }
 
-/** NO_TABLE_HINT tells how to fill the inbox when its table does not exist yet. */
+/** noTableHint tells how to fill the inbox when its table does not exist yet. */
 export function noTableHint(file: string, table: string): string {
   return `No notifications yet: ${file} has no table ${table}. A reactor rule fills it, e.g. plugin: SQLite with config { file: sqlite/notifications.sql, tablename: ${table}, schema: { id: INTEGER PRIMARY KEY AUTOINCREMENT, key: TEXT, hostname: TEXT, mailbox: TEXT, subject: TEXT, link: TEXT, color: TEXT, lastupdate: INTEGER, seen: INTEGER } }.`;
 }

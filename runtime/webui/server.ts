@@ -43,7 +43,7 @@ function filterOf(q: Record<string, string | undefined>): Filter {
 }
 
 /** app builds the web UI's routes over a config. */
-export function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Hono; close: () => void } {
+function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Hono; close: () => void } {
   const access = new Access(config.token, config.tls !== undefined);
   const inbox = new Inbox(config.notificationsFile, config.notificationsTable);
   const network = new NetworkView(config.configDir);
