@@ -11,7 +11,7 @@ import { SECRET_KEY } from './log.js';
 import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
-import { QueueWriter } from './queue/queue-writer.js';
+import { QueueWriter, type Cursor } from './queue/queue-writer.js';
 import { parseTimeLength } from './time-length.js';
 
 /** MonitorOptions say which host's monitor runs, from which home. */
@@ -74,12 +74,18 @@ function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: n
   });
 }
 
+/** Sink is where an instance's messages go: printed by `wubot check`, queued by the monitor, which also keeps cursors. */
+export interface Sink {
+  (messages: Message[], cursor?: Cursor): void;
+  readCursor?(name: string): string | undefined;
+}
+
 /**
  * loadInstance prepares one monitor instance: its plugin, its compiled
  * `react:` rules and its cache. A broken instance is logged with its
  * diagnostics and gives undefined.
  */
-export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sink: (messages: Message[]) => void): Promise<Instance | undefined> {
+export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sink: Sink): Promise<Instance | undefined> {
   const { home, hostname, log } = opts;
   const def = monitorPlugins.get(file.plugin);
   if (!def) {
@@ -101,11 +107,12 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     return undefined;
   }
   let self: Instance | undefined;
-  const emit = (messages: Message[]): void => {
+  const emit = (messages: Message[], cursor?: Cursor): void => {
     if (!self) throw new Error(`${file.key}: emit before the instance was loaded`);
-    sink(prepare(self, messages, log));
+    sink(prepare(self, messages, log), cursor);
   };
-  const instance = def.create(config, { hostname, home, key: file.key, log, emit });
+  const readCursor = sink.readCursor?.bind(sink);
+  const instance = def.create(config, { hostname, home, key: file.key, log, emit, ...(readCursor ? { readCursor } : {}) });
   self = {
     file,
     def,
@@ -183,12 +190,12 @@ export class Monitor {
     const queue = [...tree.instances];
     const worker = async () => {
       for (let file = queue.shift(); file; file = queue.shift()) {
-        loaded.push(
-          await loadInstance(file, this.opts, (messages) => {
-            // after stop, nothing more is queued (an instance's last words while it closes still are)
-            if (messages.length && this.writer) this.writer.append(messages);
-          }),
-        );
+        const sink: Sink = (messages, cursor) => {
+          // after stop, nothing more is queued (an instance's last words while it closes still are)
+          this.writer?.append(messages, cursor);
+        };
+        sink.readCursor = (name) => this.writer?.cursor(name);
+        loaded.push(await loadInstance(file, this.opts, sink));
       }
     };
     await Promise.all([worker(), worker()]);

@@ -13,7 +13,7 @@ describe('XMPP link through Prosody', () => {
   let port = 0;
 
   before(async () => {
-    server = await startProsody(['alice', 'bob', 'carol'], { XMPP_OFFLINE_LIMIT: '50' });
+    server = await startProsody(['alice', 'bob', 'carol'], { XMPP_OFFLINE_LIMIT: '50', XMPP_MAM: '0' });
     port = server.port;
   });
 

@@ -6,6 +6,7 @@
 #   xmpp-server.sh adduser DIR USER PASS    create or overwrite an account
 #   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
+# XMPP_MAM=0: no message archive (XEP-0313), which is on by default.
 # XMPP_TLS=1: a self-signed certificate for the domain (DIR/certs/DOMAIN.crt, which clients
 # can trust as their CA), encryption required; XMPP_TLS_PORT=P also listens for direct TLS on P.
 set -euo pipefail
@@ -31,13 +32,15 @@ install() {
 
 tls_config() {
   local dir=$1
-  [ "${XMPP_TLS:-}" = 1 ] || { echo 'c2s_require_encryption = false'; echo 'modules_enabled = { "roster", "saslauth", "disco", "ping" }'; return 0; }
+  local mam='"mam"'
+  [ "${XMPP_MAM:-1}" = 1 ] || mam=''
+  [ "${XMPP_TLS:-}" = 1 ] || { echo 'c2s_require_encryption = false'; echo "modules_enabled = { \"roster\", \"saslauth\", \"disco\", \"ping\", $mam }"; return 0; }
   if [ ! -f "$dir/certs/$domain.crt" ]; then
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$domain" -addext "subjectAltName=DNS:$domain" \
       -keyout "$dir/certs/$domain.key" -out "$dir/certs/$domain.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
   fi
   echo 'c2s_require_encryption = true'
-  echo 'modules_enabled = { "roster", "saslauth", "disco", "ping", "tls" }'
+  echo "modules_enabled = { \"roster\", \"saslauth\", \"disco\", \"ping\", \"tls\", $mam }"
   echo "ssl = { certificate = \"$dir/certs/$domain.crt\"; key = \"$dir/certs/$domain.key\" }"
   [ -z "${XMPP_TLS_PORT:-}" ] || echo "c2s_direct_tls_ports = { $XMPP_TLS_PORT }"
 }
@@ -60,6 +63,9 @@ authentication = "internal_hashed"
 default_iteration_count = 128
 storage = "internal"
 storage_archive_item_limit = ${XMPP_OFFLINE_LIMIT:-10000}
+archive_expires_after = "1w"
+max_archive_query_results = ${XMPP_MAM_PAGE:-1000}
+default_archive_policy = true
 c2s_stanza_size_limit = ${XMPP_STANZA_LIMIT:-262144}
 modules_disabled = { "s2s", "s2s_auth_certs" }
 VirtualHost "$domain"

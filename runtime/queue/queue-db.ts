@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS message_queue_rejected (
   reason TEXT NOT NULL,
   at INTEGER NOT NULL
 );
+-- where a writer's source stands (e.g. the last XMPP archive id received), written in the
+-- same transaction as the messages it brought, so a crash can never separate the two
+CREATE TABLE IF NOT EXISTS message_queue_cursor (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS message_queue_dead (
   id INTEGER PRIMARY KEY,
   uid TEXT NOT NULL,

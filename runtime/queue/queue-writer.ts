@@ -4,6 +4,16 @@ import type { Message } from '../pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId, stampFields } from './message-id.js';
 import { openQueueDb, type QueueOptions } from './queue-db.js';
 
+/**
+ * Cursor is where a writer's source stands once the messages appended with
+ * it are stored: e.g. the XMPP archive id of the last message received. It
+ * is written in the same transaction as those messages.
+ */
+export interface Cursor {
+  readonly name: string;
+  readonly value: string;
+}
+
 /** WriterOptions add the host name that stamps new messages. */
 export interface WriterOptions extends QueueOptions {
   readonly hostname?: string;
@@ -20,7 +30,8 @@ const CHUNK = 50;
 export class QueueWriter {
   private readonly insert: Database.Statement;
   private readonly insertChunk: Database.Statement;
-  private readonly appendAll: (messages: readonly Message[]) => number;
+  private readonly appendAll: (messages: readonly Message[], cursor: Cursor | undefined) => number;
+  private readonly readCursor: Database.Statement;
   private readonly host: string;
 
   private constructor(
@@ -34,7 +45,9 @@ export class QueueWriter {
     this.insertChunk = db.prepare(`INSERT OR IGNORE INTO message_queue (uid, data) VALUES ${Array(CHUNK).fill('(?, ?)').join(', ')}`);
     const chunk: string[] = new Array(2 * CHUNK);
     const one: string[] = new Array(2);
-    this.appendAll = db.transaction((messages: readonly Message[]) => {
+    const writeCursor = db.prepare('INSERT OR REPLACE INTO message_queue_cursor (name, value, at) VALUES (?, ?, ?)');
+    this.readCursor = db.prepare('SELECT value FROM message_queue_cursor WHERE name = ?').pluck();
+    this.appendAll = db.transaction((messages: readonly Message[], cursor: Cursor | undefined) => {
       let added = 0;
       const now = Date.now();
       let i = 0;
@@ -47,6 +60,7 @@ export class QueueWriter {
         this.row(messages[i], now, one, 0);
         added += this.insert.run(one).changes;
       }
+      if (cursor) writeCursor.run(cursor.name, cursor.value, now);
       return added;
     });
   }
@@ -71,10 +85,17 @@ export class QueueWriter {
   /**
    * append stores messages in order, in one transaction, giving each an id,
    * `lastupdate` and `hostname` when missing (on the message itself). It
-   * returns how many were new.
+   * returns how many were new. With a cursor, the cursor is stored in the
+   * same transaction (also when there are no messages).
    */
-  append(messages: readonly Message[]): number {
-    return this.appendAll(messages);
+  append(messages: readonly Message[], cursor?: Cursor): number {
+    if (messages.length === 0 && !cursor) return 0;
+    return this.appendAll(messages, cursor);
+  }
+
+  /** cursor reads a cursor stored with earlier appends (undefined before the first). */
+  cursor(name: string): string | undefined {
+    return this.readCursor.get(name) as string | undefined;
   }
 
   close(): void {

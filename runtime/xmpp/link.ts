@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { client, xml, type Client } from '@xmpp/client';
 import type { Logger } from '../pipeline-api.js';
+import { bareJid } from './jid.js';
 import { checkDirectTlsAs } from './tls-trust.js';
 
 /**
@@ -23,16 +25,61 @@ export interface LinkOptions {
   /** reconnect waits this long after a first disconnect, doubling up to maxDelayMs (default 1 s, 60 s). */
   readonly minDelayMs?: number;
   readonly maxDelayMs?: number;
+  /**
+   * peers are the bots this one exchanges messages with: their presence is
+   * subscribed to (and their subscription requests approved), so a sender
+   * knows when a recipient comes back.
+   */
+  readonly peers?: readonly string[];
 }
 
-/** Incoming is a chat message that reached this bot. */
+/**
+ * Incoming is a chat message that reached this bot, live or from the
+ * server's archive. `archiveId` is the id the server's archive (XEP-0313)
+ * gave it, as the server itself stamped it (XEP-0359); absent where the
+ * server keeps no archive.
+ */
 export interface Incoming {
   readonly from: string;
   readonly body: string;
+  readonly archiveId?: string;
+  /** stamp: when the server archived it (ISO date), for a message read from the archive */
+  readonly stamp?: string;
 }
 
-/** LinkEvent is a change of the connection: online (presence sent), offline, or an error. */
-export type LinkEvent = { kind: 'online' } | { kind: 'offline' } | { kind: 'error'; message: string };
+/**
+ * LinkEvent is a change of the connection: online (presence sent), offline,
+ * an error, or a peer (a JID in `peers`) becoming available or unavailable.
+ */
+export type LinkEvent =
+  | { kind: 'online' }
+  | { kind: 'offline' }
+  | { kind: 'error'; message: string }
+  | { kind: 'peer'; jid: string; available: boolean };
+
+/** ArchivePage is one page of a catch-up query: the messages after the one asked for, in the archive's order. */
+export interface ArchivePage {
+  readonly messages: Incoming[];
+  /** last is the archive id of the page's last message, from which the next page starts */
+  readonly last?: string;
+  /** complete: the archive holds nothing after this page */
+  readonly complete: boolean;
+}
+
+/** ArchiveError is the server's refusal of an archive query; `condition` is the XMPP error condition (`item-not-found` when the id asked for is gone). */
+export class ArchiveError extends Error {
+  constructor(readonly condition: string) {
+    super(`the server's archive refused the query: ${condition}`);
+  }
+}
+
+/** Element is a stanza or a part of one. */
+type Element = ReturnType<typeof xml>;
+
+const MAM = 'urn:xmpp:mam:2';
+const RSM = 'http://jabber.org/protocol/rsm';
+const STANZA_ID = 'urn:xmpp:sid:0';
+const FORWARD = 'urn:xmpp:forward:0';
 
 /** Outgoing is a chat message to send, with the id the server echoes in a bounce. */
 export interface Outgoing {
@@ -49,7 +96,14 @@ export interface Outgoing {
  */
 export class XmppLink {
   private readonly xmpp: Client;
-  private readonly bounced = new Map<string, string>();
+  /** messages sent and not yet confirmed, by id, with their recipient: only their bounces count */
+  private readonly unconfirmed = new Map<string, { to: string; bounce?: string }>();
+  /** what waits for the server's confirmation fails at once when the connection drops */
+  private readonly onDrop = new Set<(e: Error) => void>();
+  /** archive queries under way, by query id, collecting their results */
+  private readonly queries = new Map<string, Incoming[]>();
+  private readonly me: string;
+  private readonly peers: Set<string>;
   private online = false;
   private stopping = false;
   private readonly onlineWaiters: (() => void)[] = [];
@@ -60,6 +114,8 @@ export class XmppLink {
     onMessage: (m: Incoming) => void,
     onEvent: (e: LinkEvent) => void = () => {},
   ) {
+    this.me = bareJid(`${opts.username}@${opts.domain}`);
+    this.peers = new Set((opts.peers ?? []).map(bareJid));
     const direct = opts.tls === 'direct';
     const port = opts.port ?? (direct ? 5223 : 5222);
     if (direct) checkDirectTlsAs(opts.host, port, opts.domain);
@@ -88,6 +144,8 @@ export class XmppLink {
     this.xmpp.prependListener('disconnect', () => {
       this.xmpp.reconnect.delay = Math.round(delay * (0.8 + Math.random() * 0.4));
       delay = Math.min(maxDelay, delay * 2);
+      const dropped = new Error('the connection dropped before the server answered');
+      for (const fail of this.onDrop) fail(dropped);
     });
     this.xmpp.on('online', () => {
       delay = minDelay;
@@ -105,23 +163,90 @@ export class XmppLink {
       this.online = false;
     });
     this.xmpp.on('online', async () => {
-      await this.xmpp.send(xml('presence'));
+      // each peer's presence, so that a sender knows when its recipient is back (the server skips what is already subscribed)
+      const stanzas = [xml('presence'), ...[...this.peers].map((to) => xml('presence', { type: 'subscribe', to }))];
+      await this.xmpp.write(stanzas.map((st) => st.toString()).join(''));
       this.online = true;
       for (const wake of this.onlineWaiters.splice(0)) wake();
       onEvent({ kind: 'online' });
     });
     this.xmpp.on('stanza', (stanza) => {
+      if (stanza.is('presence')) return this.onPresence(stanza, onEvent);
       if (!stanza.is('message')) return;
+      const from = String(stanza.attrs.from ?? '');
       const type = stanza.attrs.type as string | undefined;
-      if (type === 'error') {
-        const id = stanza.attrs.id as string | undefined;
-        const condition = stanza.getChild('error')?.children.map((c) => (typeof c === 'string' ? c : c.name)).join(' ') ?? 'error';
-        if (id) this.bounced.set(id, condition);
-        return;
-      }
+      if (type === 'error') return this.onBounce(stanza, from);
+      const result = stanza.getChild('result', MAM);
+      if (result) return this.onArchived(result, from);
       const body = stanza.getChildText('body');
-      if (body !== null && body !== undefined) onMessage({ from: String(stanza.attrs.from ?? ''), body });
+      if (body === null || body === undefined) return;
+      // only the server's own stamp counts: it strips any that claims to be by this account before delivering
+      const sid = stanza.getChildren('stanza-id', STANZA_ID).find((el) => bareJid(String(el.attrs.by ?? '')) === this.me);
+      onMessage({ from, body, ...(sid?.attrs.id ? { archiveId: String(sid.attrs.id) } : {}) });
     });
+  }
+
+  /** onBounce notes the server's refusal of a message this bot sent and has not seen confirmed; any other error stanza is ignored. */
+  private onBounce(stanza: Element, from: string): void {
+    const sent = this.unconfirmed.get(String(stanza.attrs.id ?? ''));
+    if (!sent || sent.bounce !== undefined) return;
+    const who = bareJid(from);
+    if (who !== bareJid(sent.to) && who !== this.opts.domain.toLowerCase()) return;
+    sent.bounce = stanza.getChild('error')?.children.map((c: string | Element) => (typeof c === 'string' ? c : c.name)).join(' ') || 'error';
+  }
+
+  /** onArchived collects a result of an archive query this bot made; results of unknown queries or from elsewhere are ignored. */
+  private onArchived(result: Element, from: string): void {
+    const got = this.queries.get(String(result.attrs.queryid ?? ''));
+    if (!got || (from !== '' && bareJid(from) !== this.me)) return;
+    const inner = result.getChild('forwarded', FORWARD)?.getChild('message');
+    const body = inner?.getChildText('body');
+    if (!inner || body === null || body === undefined || inner.attrs.type === 'error') return;
+    const stamp = result.getChild('forwarded', FORWARD)?.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
+    got.push({ from: String(inner.attrs.from ?? ''), body, archiveId: String(result.attrs.id ?? ''), ...(stamp ? { stamp: String(stamp) } : {}) });
+  }
+
+  /** onPresence approves peers' subscription requests and reports when a peer comes and goes; other JIDs are ignored. */
+  private onPresence(stanza: Element, onEvent: (e: LinkEvent) => void): void {
+    const jid = bareJid(String(stanza.attrs.from ?? ''));
+    if (!this.peers.has(jid)) return;
+    const type = stanza.attrs.type as string | undefined;
+    if (type === 'subscribe') void this.xmpp.send(xml('presence', { type: 'subscribed', to: jid })).catch(() => {});
+    else if (type === undefined || type === 'unavailable') onEvent({ kind: 'peer', jid, available: type === undefined });
+  }
+
+  /**
+   * archivePage asks the server's archive (XEP-0313) for up to `max`
+   * messages after the one with archive id `after` (from the archive's
+   * start when absent; from the time `start`, an ISO date, when given; the
+   * newest `max` with `last`). It rejects with ArchiveError when the server
+   * refuses (no archive, or `after` no longer in it), and at once when the
+   * connection drops.
+   */
+  async archivePage(from: { after?: string; start?: string; last?: boolean }, max: number): Promise<ArchivePage> {
+    const queryid = randomUUID();
+    const fields = from.start
+      ? [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM)), xml('field', { var: 'start' }, xml('value', {}, from.start))]
+      : [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM))];
+    const set = xml('set', RSM, xml('max', {}, String(max)), ...(from.after ? [xml('after', {}, from.after)] : from.last ? [xml('before')] : []));
+    const query = xml('iq', { type: 'set' }, xml('query', { xmlns: MAM, queryid }, xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields), set));
+    const messages: Incoming[] = [];
+    this.queries.set(queryid, messages);
+    const drop = this.untilDrop();
+    try {
+      const request = this.xmpp.iqCaller.request(query, 60_000);
+      request.catch(() => {});
+      const reply = await Promise.race([request, drop.dropped]);
+      const fin = reply.getChild('fin', MAM);
+      const last = fin?.getChild('set', RSM)?.getChildText('last') ?? messages.at(-1)?.archiveId;
+      return { messages, ...(last ? { last } : {}), complete: fin?.attrs.complete === 'true' || fin?.attrs.complete === '1' || messages.length === 0 };
+    } catch (e) {
+      const condition = (e as { condition?: unknown }).condition;
+      throw typeof condition === 'string' ? new ArchiveError(condition) : e;
+    } finally {
+      drop.cancel();
+      this.queries.delete(queryid);
+    }
   }
 
   /** isOnline tells whether the bot is connected with its presence sent. */
@@ -177,7 +302,7 @@ export class XmppLink {
    * their confirmation; `confirmed` never rejects unhandled.
    */
   async send(messages: readonly Outgoing[]): Promise<{ confirmed: Promise<Map<string, string>> }> {
-    for (const m of messages) this.bounced.delete(m.id);
+    for (const m of messages) this.unconfirmed.set(m.id, { to: m.to });
     const stanzas = messages.map((m) => xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body)));
     const entity = this.xmpp as unknown as { streamManagement?: { enabled?: boolean }; write(s: string): Promise<void> };
     if (entity.streamManagement?.enabled) {
@@ -194,24 +319,32 @@ export class XmppLink {
 
   private async confirm(messages: readonly Outgoing[]): Promise<Map<string, string>> {
     // a connection that drops before the answer fails the batch at once, not after the timeout
-    let dropped: () => void = () => {};
-    const drop = new Promise<never>((_, reject) => {
-      dropped = () => reject(new Error('the connection dropped before the server confirmed the batch'));
-      this.xmpp.once('disconnect', dropped);
-    });
+    const drop = this.untilDrop();
     try {
       const ping = this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), 30_000);
       ping.catch(() => {}); // when the drop wins, the ping's own failure comes later and means nothing more
-      await Promise.race([ping, drop]);
+      await Promise.race([ping, drop.dropped]);
+      const out = new Map<string, string>();
+      for (const m of messages) {
+        const why = this.unconfirmed.get(m.id)?.bounce;
+        if (why !== undefined) out.set(m.id, why);
+      }
+      return out;
     } finally {
-      this.xmpp.removeListener('disconnect', dropped);
+      drop.cancel();
+      for (const m of messages) this.unconfirmed.delete(m.id);
     }
-    const out = new Map<string, string>();
-    for (const m of messages) {
-      const why = this.bounced.get(m.id);
-      if (why !== undefined) out.set(m.id, why);
-    }
-    return out;
+  }
+
+  /** untilDrop rejects when the connection drops, until cancelled: one listener for all that wait, however many. */
+  private untilDrop(): { dropped: Promise<never>; cancel(): void } {
+    let fail: (e: Error) => void = () => {};
+    const dropped = new Promise<never>((_, reject) => {
+      fail = reject;
+      this.onDrop.add(fail);
+    });
+    dropped.catch(() => {});
+    return { dropped, cancel: () => this.onDrop.delete(fail) };
   }
 
   async stop(): Promise<void> {

@@ -8,8 +8,9 @@ import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
 import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.js';
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
-import { decodeBody, encodeBody, MAX_BODY, WireError } from '../../runtime/xmpp/wire.js';
+import { encodeBody, MAX_BODY } from '../../runtime/xmpp/wire.js';
 import { defineMonitor } from '../monitor-plugin.js';
+import { PATH_FIELD, Receiver } from './xmpp-receiver.js';
 
 interface Config {
   account: string;
@@ -30,15 +31,11 @@ interface Config {
 /** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
 const WINDOW = 8;
 
-/** FLUSH_MS: in a burst, received messages are queued this often, each time in one transaction. */
-const FLUSH_MS = 25;
-
 /** ACK_EVERY: confirmed messages are acknowledged together, this many at a time (and at the end of each drain). */
 const ACK_EVERY = 1000;
 
-/** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
-export const PATH_FIELD = 'wubot_path';
-
+/** AWAY_RETRY_MS: after a bounce, the queue is sent again when the recipient comes back, or after this long. */
+const AWAY_RETRY_MS = 5 * 60_000;
 
 /**
  * loopStop says why a message must not go to `to`: the recipient is already
@@ -92,57 +89,46 @@ export default defineMonitor<Config>({
   },
   create(c, ctx) {
     const [username, domain] = c.account.split('@');
-    // received messages are queued at once when they come one by one; in a burst, every FLUSH_MS
-    // in one transaction, since each transaction waits for the disk
-    let inbox: Message[] = [];
-    let lastFlush = 0;
-    const flushInbox = (): void => {
-      const batch = inbox;
-      inbox = [];
-      lastFlush = performance.now();
-      try {
-        ctx.emit(batch);
-      } catch (e) {
-        ctx.log.error('could not queue received messages', { count: batch.length, error: (e as Error).message });
-      }
-    };
     const allowed = new Set([...recipientsOnThisHost(ctx.home, ctx.hostname), ...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
     const host = c.host ?? '127.0.0.1';
     const where = `${host}:${c.port ?? (c.tls === 'direct' ? 5223 : 5222)}`;
     // the server's certificate is checked against the XMPP domain
     if (c.tls_ca) trustCaFor(domain, configPath(c.tls_ca, ctx.home));
+    // after a bounce (the recipient is away and the server keeps no more for it), the queue waits for its return
+    let awayUntil = 0;
     // connection events are local messages, marked noforward so a catch-all forward rule does not send them on
     let lastError = 0;
     const onEvent = (e: LinkEvent): void => {
+      if (e.kind === 'peer') {
+        if (e.available && c.user && e.jid === bareJid(c.user)) awayUntil = 0;
+        return;
+      }
       if (e.kind === 'error') {
         // while a server is down the client retries every second: one message a minute says so
         if (Date.now() - lastError < 60_000) return;
         lastError = Date.now();
       }
-      if (e.kind === 'online') ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
-      else if (e.kind === 'offline') ctx.emit([{ subject: `XMPP: disconnect (${where})`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
-      else ctx.emit([{ subject: `XMPP: ERROR: ${e.message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
+      if (e.kind === 'online') {
+        ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
+        void receiver.connected();
+      } else if (e.kind === 'offline') {
+        receiver.disconnected();
+        ctx.emit([{ subject: `XMPP: disconnect (${where})`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
+      } else ctx.emit([{ subject: `XMPP: ERROR: ${e.message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
     };
     const link = new XmppLink(
-      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log },
-      ({ from, body }) => {
-        if (!allowed.has(bareJid(from))) {
-          ctx.log.warn('dropped a message from a JID that is not allowed', { from });
-          return;
-        }
-        let m: Message;
-        try {
-          m = decodeBody(body, c.max_body ?? MAX_BODY);
-        } catch (e) {
-          ctx.log.warn('dropped a message that cannot be decoded', { from, reason: e instanceof WireError ? e.message : String(e) });
-          return;
-        }
-        m.noforward = 1;
-        inbox.push(m);
-        if (inbox.length === 1) setTimeout(flushInbox, Math.max(0, lastFlush + FLUSH_MS - performance.now()));
-      },
+      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log, peers: [...allowed] },
+      (m) => receiver.take(m),
       onEvent,
     );
+    const receiver = new Receiver(link, {
+      me: bareJid(c.account),
+      allowed,
+      maxBody: c.max_body ?? MAX_BODY,
+      log: ctx.log,
+      emit: (messages, cursor) => ctx.emit(messages, cursor),
+      ...(ctx.readCursor ? { readCursor: ctx.readCursor } : {}),
+    });
     let reader: QueueReader | undefined;
     let started = false;
     const maxHops = c.max_hops ?? 8;
@@ -176,7 +162,8 @@ export default defineMonitor<Config>({
         if (toAck.length >= ACK_EVERY) ackNow();
         sent += accepted.length;
         if (firstBounce < 0) return true;
-        ctx.log.warn('the server bounced a message; it stays queued', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
+        ctx.log.warn('the server bounced a message; it stays queued until the recipient is back', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
+        awayUntil = Date.now() + AWAY_RETRY_MS;
         return false;
       };
       try {
@@ -216,6 +203,8 @@ export default defineMonitor<Config>({
         if (draining) return {};
         // after a disconnect the client reconnects by itself; the queue waits until it is back
         if (started && !link.isOnline) return {};
+        // a recipient that is away, whose server keeps no more for it, is sent to when its presence says it is back
+        if (Date.now() < awayUntil) return {};
         try {
           if (!started) {
             await link.start();
@@ -233,7 +222,7 @@ export default defineMonitor<Config>({
       },
       async close() {
         await link.stop().catch(() => {});
-        if (inbox.length) flushInbox();
+        receiver.flush();
         reader?.close();
       },
     };

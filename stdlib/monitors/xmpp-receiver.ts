@@ -1,0 +1,238 @@
+import type { Logger, Message } from '../../runtime/pipeline-api.js';
+import type { Cursor } from '../../runtime/queue/queue-writer.js';
+import { bareJid } from '../../runtime/xmpp/jid.js';
+import { ArchiveError, type ArchivePage, type Incoming } from '../../runtime/xmpp/link.js';
+import { decodeBody, WireError } from '../../runtime/xmpp/wire.js';
+
+/** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
+export const PATH_FIELD = 'wubot_path';
+
+/** PAGE: messages asked for per archive query (servers answer with fewer when they cap pages, Prosody at 50 unless max_archive_query_results says more). */
+const PAGE = 1000;
+
+/** MAX_HELD: live messages kept in memory while a catch-up runs; past it they are dropped and the catch-up runs again, fetching them from the archive. */
+const MAX_HELD = 5000;
+
+/** RETRY_MS: after a failed store, the catch-up runs again this much later. */
+const RETRY_MS = 5000;
+
+/** ArchiveSource is what the receiver needs of the link: pages of the server's archive. */
+export interface ArchiveSource {
+  archivePage(from: { after?: string; start?: string; last?: boolean }, max: number): Promise<ArchivePage>;
+}
+
+/** ReceiverOptions: who this bot is, whom it accepts messages from, where they go. */
+export interface ReceiverOptions {
+  /** me is this bot's bare JID: its own messages in its archive are skipped */
+  readonly me: string;
+  readonly allowed: ReadonlySet<string>;
+  readonly maxBody: number;
+  readonly log: Logger;
+  /** emit stores messages and the cursor in one transaction */
+  emit(messages: Message[], cursor?: Cursor): void;
+  readCursor?(name: string): string | undefined;
+}
+
+/** Position is where this bot's reading of its archive stands: the last stored message's archive id and about when it came. */
+interface Position {
+  readonly id: string;
+  readonly at: string;
+}
+
+/**
+ * Receiver puts what this bot receives on the reactor queue in the sender's
+ * order, and, where the server keeps an archive (XEP-0313), loses nothing:
+ * the archive id of the last message stored is stored with it, in the same
+ * transaction, and after every (re)connect the archive is read from there
+ * before live messages are stored again. A message received live but not
+ * yet stored when the bot died is read again from the archive; one stored
+ * twice (live and from the archive, or sent again by its sender) is
+ * dropped by the queue as a duplicate of its id.
+ */
+export class Receiver {
+  /** true from each (re)connect until the archive was read up to the live stream */
+  private catchingUp = true;
+  private held: Incoming[] = [];
+  private overflowed = false;
+  private live: Incoming[] = [];
+  private flushScheduled = false;
+  /** each (re)connect starts a new catch-up; one of an older connection gives up */
+  private generation = 0;
+  private noArchive = false;
+  private readonly cursorName: string;
+
+  constructor(
+    private readonly source: ArchiveSource,
+    private readonly opts: ReceiverOptions,
+  ) {
+    this.cursorName = `xmpp:${opts.me}`;
+  }
+
+  /** take handles a message as it arrives: stored at the end of this turn of the event loop, or held while catching up. */
+  take(m: Incoming): void {
+    if (this.catchingUp) {
+      if (this.held.length < MAX_HELD) this.held.push(m);
+      else this.overflowed = true;
+      return;
+    }
+    this.live.push(m);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // everything one read of the socket brought is stored in one transaction
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** flush stores the live messages received so far. */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.live;
+    this.live = [];
+    if (batch.length) this.store(batch);
+  }
+
+  /** disconnected: until the next catch-up, live messages are held (the archive has them too). */
+  disconnected(): void {
+    this.generation++;
+    this.flush();
+    this.catchingUp = true;
+    this.held = [];
+    this.overflowed = false;
+  }
+
+  /**
+   * connected reads the archive from the last stored message on, page by
+   * page, each page stored with its position; then the messages held
+   * meanwhile. It never rejects: a connection that drops ends it, and the
+   * next connection starts again from the stored position.
+   */
+  async connected(): Promise<void> {
+    const generation = ++this.generation;
+    this.catchingUp = true;
+    try {
+      let start = this.position();
+      let first: Position | undefined;
+      if (!start && !this.noArchive) {
+        // a bot's first session: the archive is read from its newest message on; what the server
+        // kept for this bot before comes from its offline store, held below like any live message
+        const newest = await this.source.archivePage({ last: true }, 1);
+        if (generation !== this.generation) return;
+        const m = newest.messages.at(-1);
+        first = newest.last ? { id: newest.last, at: m?.stamp ?? new Date().toISOString() } : undefined;
+        start = first;
+      }
+      for (let more = !this.noArchive; more; ) {
+        this.overflowed = false;
+        start = (await this.readArchive(start, generation)) ?? start;
+        if (generation !== this.generation) return;
+        // held messages past the limit were dropped: they are in the archive, after what was just read
+        more = this.overflowed;
+        if (more) this.held = [];
+      }
+      const held = this.held;
+      this.held = [];
+      this.catchingUp = false;
+      // the first session's position is stored once what came before it is
+      if (held.length || first) this.store(held, held.some((m) => m.archiveId) ? undefined : start);
+    } catch (e) {
+      if (generation !== this.generation) return;
+      if (e instanceof ArchiveError && !this.noArchive && e.condition !== 'item-not-found') {
+        this.noArchive = true;
+        this.opts.log.warn('the XMPP server keeps no message archive (XEP-0313): a bot killed while messages arrive can lose those', { reason: e.message });
+        const held = this.held;
+        this.held = [];
+        this.catchingUp = false;
+        this.store(held);
+        return;
+      }
+      this.opts.log.warn('could not read the server\'s archive; trying again', { error: (e as Error).message });
+      setTimeout(() => {
+        if (generation === this.generation) void this.connected();
+      }, RETRY_MS).unref();
+    }
+  }
+
+  /** readArchive stores the archive's pages after `start`; it returns the position reached. */
+  private async readArchive(start: Position | undefined, generation: number): Promise<Position | undefined> {
+    let at = start;
+    for (;;) {
+      let page: ArchivePage;
+      try {
+        page = await this.source.archivePage({ after: at?.id }, PAGE);
+      } catch (e) {
+        if (!(e instanceof ArchiveError && e.condition === 'item-not-found' && at)) throw e;
+        // the archive dropped the last stored message (expired or trimmed): from its time on, duplicates are dropped by id
+        this.opts.log.warn('the server\'s archive no longer holds the last message stored; reading it from that time on', { id: at.id, since: at.at });
+        page = await this.source.archivePage({ start: at.at }, PAGE);
+      }
+      if (generation !== this.generation) return at;
+      const newest = page.messages.at(-1);
+      const last = page.last ?? newest?.archiveId;
+      if (last) at = { id: last, at: newest?.stamp ?? at?.at ?? new Date().toISOString() };
+      if (page.messages.length || last) this.store(page.messages, at);
+      if (page.complete || page.messages.length === 0) return at;
+    }
+  }
+
+  private position(): Position | undefined {
+    const text = this.opts.readCursor?.(this.cursorName);
+    if (!text) return undefined;
+    try {
+      const p = JSON.parse(text) as Partial<Position>;
+      return typeof p.id === 'string' && typeof p.at === 'string' ? { id: p.id, at: p.at } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * store queues received messages with the position after them: `at`, or
+   * the archive id of the last of them that has one. When storing fails
+   * the position stays where it was, and the archive is read again soon.
+   */
+  private store(incoming: readonly Incoming[], at?: Position): void {
+    const messages: Message[] = [];
+    for (const m of incoming) {
+      const message = this.toMessage(m);
+      if (message) messages.push(message);
+    }
+    let lastId: string | undefined;
+    for (let i = incoming.length - 1; !at && i >= 0 && !lastId; i--) lastId = incoming[i].archiveId;
+    // a live message's time is when it came; reading from a time (when its id is gone) starts a minute before
+    const position = at ?? (lastId ? { id: lastId, at: new Date(Date.now() - 60_000).toISOString() } : undefined);
+    try {
+      this.opts.emit(messages, position ? { name: this.cursorName, value: JSON.stringify(position) } : undefined);
+    } catch (e) {
+      this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: messages.length, error: (e as Error).message });
+      if (this.noArchive) return;
+      this.disconnected();
+      const generation = this.generation;
+      setTimeout(() => {
+        if (generation === this.generation) void this.connected();
+      }, RETRY_MS).unref();
+    }
+  }
+
+  /** toMessage decodes what an allowed peer sent, marks it `noforward` and puts the sender on its path; anything else is logged and dropped. */
+  private toMessage({ from, body }: Incoming): Message | undefined {
+    const sender = bareJid(from);
+    // this bot's own messages, which its archive holds too
+    if (sender === this.opts.me) return undefined;
+    if (!this.opts.allowed.has(sender)) {
+      this.opts.log.warn('dropped a message from a JID that is not allowed', { from });
+      return undefined;
+    }
+    let m: Message;
+    try {
+      m = decodeBody(body, this.opts.maxBody);
+    } catch (e) {
+      this.opts.log.warn('dropped a message that cannot be decoded', { from, reason: e instanceof WireError ? e.message : String(e) });
+      return undefined;
+    }
+    m.noforward = 1;
+    // a peer that keeps no path (an original Perl host) is put on it, so that the loop guard knows where the message came from
+    const path = Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : [];
+    if (!path.some((p) => bareJid(String(p)) === sender)) m[PATH_FIELD] = [...path, sender];
+    return m;
+  }
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Message } from '../runtime/pipeline-api.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { queueMessages, startDaemon, startProsody, stopChild, waitFor, wubotHome, xmppConfig, type Prosody } from './helpers.js';
+
+/*
+ * The receiving bot killed with SIGKILL again and again while a burst pours
+ * in, with a server restart and a sender kill in the same run: whatever sat
+ * in its socket or its memory when it died is read again from the server's
+ * archive, so it ends with every message exactly once, in the sender's order.
+ */
+const N = 3000;
+const KILLS = 6;
+
+describe('XMPP receiver killed mid-stream', () => {
+  let server: Prosody;
+  const procs = new Set<ChildProcess>();
+
+  before(async () => {
+    server = await startProsody(['ra', 'rb']);
+  });
+
+  after(async () => {
+    await Promise.all([...procs].map((p) => stopChild(p)));
+    server.stop();
+  });
+
+  const monitor = async (home: string, host: string): Promise<ChildProcess & { log: string }> => {
+    const p = await startDaemon('monitor', home, host);
+    procs.add(p);
+    return p;
+  };
+  const kill = async (p: ChildProcess) => {
+    await stopChild(p, 'SIGKILL');
+    procs.delete(p);
+  };
+  const received = (home: string): Message[] => queueMessages(join(home, 'reactor')).filter((m) => m.key === 'Test-burst');
+
+  it(`gets all of ${N} in order, exactly once, though killed ${KILLS} times, the server restarted and the sender killed`, async () => {
+    const sender = wubotHome('ra', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'ra', 'rb', { directory: 'outbox', batch: 50 }) });
+    const receiver = wubotHome('rb', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'rb', 'ra') });
+    let b = await monitor(receiver, 'rb');
+    let a = await monitor(sender, 'ra');
+    const w = QueueWriter.open(join(sender, 'outbox'), { hostname: 'ra' });
+    w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-burst', n, subject: `message ${n}` })));
+    w.close();
+    let last = 0;
+    const growing = async () => {
+      const from = received(receiver).length;
+      assert.ok(await waitFor(() => received(receiver).length > from, 60_000, 5), `the receiver's queue stopped at ${from}`);
+      return received(receiver).length;
+    };
+    for (let k = 0; k < KILLS; k++) {
+      last = await growing();
+      await kill(b);
+      if (k === 2) server.restart();
+      if (k === 4) {
+        await kill(a);
+        a = await monitor(sender, 'ra');
+      }
+      b = await monitor(receiver, 'rb');
+    }
+    assert.ok(last < N, 'the kills came too late to test anything');
+    assert.ok(await waitFor(() => received(receiver).length >= N, 120_000), `received ${received(receiver).length} of ${N}`);
+    const got = received(receiver).map((m) => m.n);
+    assert.equal(got.length, N);
+    assert.deepEqual(got, Array.from({ length: N }, (_, n) => n));
+    // one listener for all that wait on the connection, however many batches are in flight
+    for (const p of [a, b]) assert.doesNotMatch((p as ChildProcess & { log: string }).log, /MaxListenersExceeded/);
+  });
+});
