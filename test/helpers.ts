@@ -131,9 +131,13 @@ export function queueMessages(dir: string, where = ''): Message[] {
   }
 }
 
-/** startDaemon runs `wubot monitor|reactor|webui` and resolves once it says it started; its log collects in `log`. */
-export async function startDaemon(daemon: 'monitor' | 'reactor' | 'webui', home: string, hostname: string, more: string[] = []): Promise<ChildProcess & { log: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubot.js'), daemon, '--home', home, '--hostname', hostname, ...more], {
+/**
+ * startDaemon runs `wubot monitor|reactor|webui` (after `prefix`, e.g. `ip netns exec NS`, which execs it)
+ * and resolves once it says it started; its log collects in `log`.
+ */
+export async function startDaemon(daemon: 'monitor' | 'reactor' | 'webui', home: string, hostname: string, more: string[] = [], prefix: string[] = []): Promise<ChildProcess & { log: string }> {
+  const command = [...prefix, process.execPath, join(repoRoot, 'dist', 'bin', 'wubot.js'), daemon, '--home', home, '--hostname', hostname, ...more];
+  const child = spawn(command[0], command.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe'],
   }) as ChildProcess & { log: string };
   child.log = '';

@@ -7,6 +7,7 @@
 #   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
 # XMPP_MAM=0: no message archive (XEP-0313), which is on by default.
+# XMPP_INTERFACE: the address to listen on (default 127.0.0.1; a test's own network namespace may give its own).
 # XMPP_TLS=1: a self-signed certificate for the domain (DIR/certs/DOMAIN.crt, which clients
 # can trust as their CA), encryption required; XMPP_TLS_PORT=P also listens for direct TLS on P.
 set -euo pipefail
@@ -55,7 +56,7 @@ pidfile = "$dir/prosody.pid"
 data_path = "$dir/data"
 certificates = "$dir/certs"
 log = { info = "$dir/prosody.log" }
-interfaces = { "127.0.0.1" }
+interfaces = { "${XMPP_INTERFACE:-127.0.0.1}" }
 c2s_ports = { $port }
 $tls
 allow_unencrypted_plain_auth = true
@@ -88,12 +89,12 @@ start() {
   nohup prosody --config "$dir/prosody.cfg.lua" -F </dev/null >"$dir/stdout.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$pid"; return 0; fi
+    if (exec 3<>"/dev/tcp/${XMPP_INTERFACE:-127.0.0.1}/$port") 2>/dev/null; then echo "$pid"; return 0; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
   tail -n 20 "$dir/stdout.log" "$dir/prosody.log" >&2 2>/dev/null || true
-  die "prosody did not start on 127.0.0.1:$port"
+  die "prosody did not start on ${XMPP_INTERFACE:-127.0.0.1}:$port"
 }
 
 adduser() {

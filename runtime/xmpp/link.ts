@@ -31,6 +31,13 @@ export interface LinkOptions {
    * knows when a recipient comes back.
    */
   readonly peers?: readonly string[];
+  /**
+   * keepaliveMs: a connection that brought nothing for this long is pinged,
+   * and dropped (to reconnect) when the ping is not answered as long; a
+   * connection attempt that takes this long is given up (default 60 s). A
+   * dead link (a laptop that moved networks) is noticed this way.
+   */
+  readonly keepaliveMs?: number;
 }
 
 /**
@@ -108,6 +115,10 @@ export class XmppLink {
   private stopping = false;
   private readonly onlineWaiters: (() => void)[] = [];
   private failStart: ((e: Error) => void) | undefined;
+  private lastHeard = 0;
+  private lastStatus = { status: 'offline', at: 0 };
+  private pinging = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     private readonly opts: LinkOptions,
@@ -146,21 +157,24 @@ export class XmppLink {
       delay = Math.min(maxDelay, delay * 2);
       const dropped = new Error('the connection dropped before the server answered');
       for (const fail of this.onDrop) fail(dropped);
+      // the client reconnects by itself; until then this bot is offline (a stop asked for is not an outage)
+      if (this.online && !this.stopping) onEvent({ kind: 'offline' });
+      this.online = false;
     });
     this.xmpp.on('online', () => {
       delay = minDelay;
     });
+    const keepalive = opts.keepaliveMs ?? 60_000;
+    this.xmpp.on('element', () => (this.lastHeard = Date.now()));
+    this.xmpp.on('status', (status: string) => (this.lastStatus = { status, at: Date.now() }));
+    this.watchdog = setInterval(() => this.checkAlive(keepalive), Math.max(100, keepalive / 4));
+    this.watchdog.unref();
     // small stanzas go out at once: Nagle's algorithm would hold them back for the server's delayed ACK
     this.xmpp.on('connect', () => (this.xmpp.socket as unknown as { setNoDelay?: (on: boolean) => void } | null)?.setNoDelay?.(true));
     this.xmpp.on('error', (e: Error) => {
       this.failStart?.(e);
       opts.log.warn('xmpp error', { error: e.message });
       onEvent({ kind: 'error', message: e.message });
-    });
-    this.xmpp.on('offline', () => {
-      // a stop asked for is not an outage
-      if (this.online && !this.stopping) onEvent({ kind: 'offline' });
-      this.online = false;
     });
     this.xmpp.on('online', async () => {
       // each peer's presence, so that a sender knows when its recipient is back (the server skips what is already subscribed)
@@ -184,6 +198,38 @@ export class XmppLink {
       const sid = stanza.getChildren('stanza-id', STANZA_ID).find((el) => bareJid(String(el.attrs.by ?? '')) === this.me);
       onMessage({ from, body, ...(sid?.attrs.id ? { archiveId: String(sid.attrs.id) } : {}) });
     });
+  }
+
+  /**
+   * checkAlive drops a connection that stopped answering, or an attempt
+   * that never got through, so that the client reconnects: TCP alone
+   * notices a dead link only after many minutes, and the server meanwhile
+   * counts what it writes into it as delivered.
+   */
+  private checkAlive(keepalive: number): void {
+    const now = Date.now();
+    const { status, at } = this.lastStatus;
+    const socket = (this.xmpp as unknown as { socket?: { destroy(): void } | null }).socket;
+    if (this.stopping || !socket) return;
+    if (status !== 'online') {
+      if (status !== 'offline' && status !== 'disconnect' && now - at > keepalive) {
+        this.opts.log.warn('no XMPP session after a while; trying again', { status, seconds: Math.round((now - at) / 1000) });
+        socket.destroy();
+      }
+      return;
+    }
+    if (this.pinging || now - this.lastHeard < keepalive) return;
+    this.pinging = true;
+    const ping = this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), keepalive);
+    ping.then(
+      () => (this.pinging = false),
+      (e: Error) => {
+        this.pinging = false;
+        if (e.name !== 'TimeoutError' || (this.xmpp as unknown as { socket?: unknown }).socket !== socket) return;
+        this.opts.log.warn('the XMPP server stopped answering; reconnecting', { seconds: Math.round(keepalive / 1000) });
+        socket.destroy();
+      },
+    );
   }
 
   /** onBounce notes the server's refusal of a message this bot sent and has not seen confirmed; any other error stanza is ignored. */
@@ -349,6 +395,7 @@ export class XmppLink {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
     this.xmpp.reconnect.stop();
     await this.xmpp.stop();
   }

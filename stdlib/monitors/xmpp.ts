@@ -26,6 +26,7 @@ interface Config {
   tls?: TlsMode;
   tls_ca?: string;
   max_body?: number;
+  keepalive?: number;
 }
 
 /** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
@@ -83,6 +84,7 @@ export default defineMonitor<Config>({
       batch: { type: 'integer', minimum: 1, description: 'messages sent per confirmation (default 200)' },
       tls: { enum: ['starttls', 'required', 'direct'], description: 'starttls: upgrade when the server offers it (default); required: refuse a server that does not; direct: TLS from the first byte (port 5223)' },
       max_body: { type: 'integer', minimum: 1024, description: 'largest body accepted, in characters of base64 (default 1 MiB); larger ones are dropped unread' },
+      keepalive: { type: 'number', exclusiveMinimum: 0, description: 'seconds: a connection silent this long is pinged, and dropped and made again when the ping is not answered as long (default 60); so a dead link is noticed' },
       tls_ca: { type: 'string', description: 'a PEM file with the CA that signed the server\'s certificate, when it is not one the system trusts' },
     },
     required: ['account', 'password', 'directory'],
@@ -117,7 +119,7 @@ export default defineMonitor<Config>({
       } else ctx.emit([{ subject: `XMPP: ERROR: ${e.message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
     };
     const link = new XmppLink(
-      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log, peers: [...allowed] },
+      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log, peers: [...allowed], ...(c.keepalive ? { keepaliveMs: c.keepalive * 1000 } : {}) },
       (m) => receiver.take(m),
       onEvent,
     );

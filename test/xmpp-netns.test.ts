@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Message } from '../runtime/pipeline-api.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { queueMessages, repoRoot, startDaemon, stopChild, tempDir, waitFor, wubotHome, xmppConfig } from './helpers.js';
+import { makeNetPair, netnsUnavailable, type NetPair } from './netns.js';
+
+/*
+ * The receiving bot in a network namespace of its own, its link to the
+ * server's namespace cut mid-burst without a word (every packet dropped),
+ * then given a new address, as a laptop that moved networks: the server
+ * wrote into the dead connection and counted it as delivered, yet the bot,
+ * once it noticed and reconnected, has every message exactly once, in
+ * order. Then the same in the middle of the catch-up after an absence.
+ */
+const N = 2000;
+const PORT = 5222;
+const skip = netnsUnavailable();
+
+describe('XMPP receiver behind a link that dies', { skip }, () => {
+  let net: NetPair;
+  let serverDir = '';
+  const procs = new Set<ChildProcess>();
+  const script = join(repoRoot, 'test', 'xmpp-server.sh');
+
+  before(() => {
+    net = makeNetPair();
+    serverDir = tempDir('wubot-prosody-ns-');
+    const env = { ...process.env, XMPP_INTERFACE: net.serverAddress };
+    execFileSync(net.exec(net.server)[0], [...net.exec(net.server).slice(1), 'bash', script, 'start', serverDir, String(PORT)], { env });
+    for (const u of ['na', 'nb']) execFileSync('bash', [script, 'adduser', serverDir, u, `${u}-pw`]);
+  });
+
+  after(async () => {
+    await Promise.all([...procs].map((p) => stopChild(p)));
+    execFileSync('bash', [script, 'stop', serverDir]);
+    net.remove();
+  });
+
+  const monitor = async (home: string, host: string, ns: string): Promise<ChildProcess & { log: string }> => {
+    const p = await startDaemon('monitor', home, host, [], net.exec(ns));
+    procs.add(p);
+    return p;
+  };
+  const received = (home: string): Message[] => queueMessages(join(home, 'reactor')).filter((m) => m.key === 'Test-netns');
+  const burst = (home: string, from: number) => {
+    const w = QueueWriter.open(join(home, 'outbox'), { hostname: 'na' });
+    w.append(Array.from({ length: N }, (_, i) => ({ key: 'Test-netns', n: from + i, subject: `message ${from + i}` })));
+    w.close();
+  };
+  /** cutWhileGrowing cuts the link once the receiver's queue grows, and brings it back on a new address once the bot noticed. */
+  const cutWhileGrowing = async (b: ChildProcess & { log: string }, home: string, total: number) => {
+    const from = received(home).length;
+    assert.ok(await waitFor(() => received(home).length > from + 50, 60_000, 5), `the receiver's queue stopped at ${received(home).length}`);
+    net.cut();
+    const noticed = b.log.length;
+    assert.ok(received(home).length < total, 'the cut came too late to test anything');
+    assert.ok(await waitFor(() => /stopped answering|no XMPP session/.test(b.log.slice(noticed)), 60_000), 'the bot never noticed the dead link');
+    net.moveClient();
+    net.restore();
+  };
+
+  it(`a link cut mid-burst and mid-catch-up loses none of ${2 * N}`, async () => {
+    const config = (me: string, to: string) => xmppConfig(PORT, me, to, { host: net.serverAddress, directory: 'outbox', keepalive: 1 });
+    const sender = wubotHome('na', { 'plugins/XMPP/link.yaml': config('na', 'nb') });
+    const receiver = wubotHome('nb', { 'plugins/XMPP/link.yaml': config('nb', 'na') });
+    let b = await monitor(receiver, 'nb', net.client);
+    await monitor(sender, 'na', net.server);
+    burst(sender, 0);
+    await cutWhileGrowing(b, receiver, N);
+    assert.ok(await waitFor(() => received(receiver).length >= N, 90_000), `received ${received(receiver).length} of ${N}`);
+
+    // away for a second burst, then the link dies while it catches up
+    await stopChild(b);
+    procs.delete(b);
+    burst(sender, N);
+    assert.ok(await waitFor(() => queueMessages(join(sender, 'outbox'), 'WHERE acked_at IS NULL').length === 0, 60_000), 'the sender kept its queue');
+    b = await monitor(receiver, 'nb', net.client);
+    await cutWhileGrowing(b, receiver, 2 * N);
+    assert.ok(await waitFor(() => received(receiver).length >= 2 * N, 90_000), `received ${received(receiver).length} of ${2 * N}`);
+    assert.deepEqual(
+      received(receiver).map((m) => m.n),
+      Array.from({ length: 2 * N }, (_, n) => n),
+    );
+  });
+});
