@@ -33,6 +33,19 @@ export interface ReceiverOptions {
   readCursor?(name: string): string | undefined;
 }
 
+/**
+ * positionOf is the position after messages: the last one's archive id, and
+ * its time (a live message's, a minute before it came: reading from a time,
+ * when its id is gone, then starts early enough; duplicates are dropped).
+ */
+function positionOf(incoming: readonly Incoming[]): Position | undefined {
+  for (let i = incoming.length - 1; i >= 0; i--) {
+    const { archiveId, stamp } = incoming[i];
+    if (archiveId) return { id: archiveId, at: stamp ?? new Date(Date.now() - 60_000).toISOString() };
+  }
+  return undefined;
+}
+
 /** Position is where this bot's reading of its archive stands: the last stored message's archive id and about when it came. */
 interface Position {
   readonly id: string;
@@ -103,46 +116,42 @@ export class Receiver {
   /**
    * connected reads the archive from the last stored message on, page by
    * page, each page stored with its position; then the messages held
-   * meanwhile. It never rejects: a connection that drops ends it, and the
-   * next connection starts again from the stored position.
+   * meanwhile (all of which came after, or were read already). It never
+   * rejects: a connection that drops ends it, and the next connection
+   * starts again from the stored position.
    */
   async connected(): Promise<void> {
     const generation = ++this.generation;
     this.catchingUp = true;
     try {
-      let start = this.position();
-      let first: Position | undefined;
-      if (!start && !this.noArchive) {
-        // a bot's first session: the archive is read from its newest message on; what the server
-        // kept for this bot before comes from its offline store, held below like any live message
+      let at = this.position();
+      if (!at && !this.noArchive) {
+        // a bot's first session: what the server kept for it before comes from its offline store
+        // and what came since its presence live, both held in order; the position starts at the
+        // archive's newest message
         const newest = await this.source.archivePage({ last: true }, 1);
         if (generation !== this.generation) return;
         const m = newest.messages.at(-1);
-        first = newest.last ? { id: newest.last, at: m?.stamp ?? new Date().toISOString() } : undefined;
-        start = first;
+        at = this.release(newest.last ? { id: newest.last, at: m?.stamp ?? new Date().toISOString() } : undefined);
+        if (!this.overflowed) return;
+        // more came than could be held: the rest is read from the archive, live messages held again meanwhile
+        this.catchingUp = true;
       }
       for (let more = !this.noArchive; more; ) {
         this.overflowed = false;
-        start = (await this.readArchive(start, generation)) ?? start;
+        at = (await this.readArchive(at, generation)) ?? at;
         if (generation !== this.generation) return;
         // held messages past the limit were dropped: they are in the archive, after what was just read
         more = this.overflowed;
         if (more) this.held = [];
       }
-      const held = this.held;
-      this.held = [];
-      this.catchingUp = false;
-      // the first session's position is stored once what came before it is
-      if (held.length || first) this.store(held, held.some((m) => m.archiveId) ? undefined : start);
+      this.release(at);
     } catch (e) {
       if (generation !== this.generation) return;
       if (e instanceof ArchiveError && !this.noArchive && e.condition !== 'item-not-found') {
         this.noArchive = true;
         this.opts.log.warn('the XMPP server keeps no message archive (XEP-0313): a bot killed while messages arrive can lose those', { reason: e.message });
-        const held = this.held;
-        this.held = [];
-        this.catchingUp = false;
-        this.store(held);
+        this.release(undefined);
         return;
       }
       this.opts.log.warn('could not read the server\'s archive; trying again', { error: (e as Error).message });
@@ -150,6 +159,19 @@ export class Receiver {
         if (generation === this.generation) void this.connected();
       }, RETRY_MS).unref();
     }
+  }
+
+  /**
+   * release ends a catch-up: the held messages are stored, with the
+   * position of the last of them that has an archive id, else `at`; live
+   * messages are stored as they come from now on. It returns the position
+   * stored.
+   */
+  private release(at: Position | undefined): Position | undefined {
+    const held = this.held;
+    this.held = [];
+    this.catchingUp = false;
+    return held.length || at ? this.store(held, positionOf(held) ?? at) : at;
   }
 
   /** readArchive stores the archive's pages after `start`; it returns the position reached. */
@@ -190,26 +212,26 @@ export class Receiver {
    * the archive id of the last of them that has one. When storing fails
    * the position stays where it was, and the archive is read again soon.
    */
-  private store(incoming: readonly Incoming[], at?: Position): void {
+  private store(incoming: readonly Incoming[], at?: Position): Position | undefined {
     const messages: Message[] = [];
     for (const m of incoming) {
       const message = this.toMessage(m);
       if (message) messages.push(message);
     }
-    let lastId: string | undefined;
-    for (let i = incoming.length - 1; !at && i >= 0 && !lastId; i--) lastId = incoming[i].archiveId;
-    // a live message's time is when it came; reading from a time (when its id is gone) starts a minute before
-    const position = at ?? (lastId ? { id: lastId, at: new Date(Date.now() - 60_000).toISOString() } : undefined);
+    const position = at ?? positionOf(incoming);
     try {
       this.opts.emit(messages, position ? { name: this.cursorName, value: JSON.stringify(position) } : undefined);
+      return position;
     } catch (e) {
       this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: messages.length, error: (e as Error).message });
-      if (this.noArchive) return;
-      this.disconnected();
-      const generation = this.generation;
-      setTimeout(() => {
-        if (generation === this.generation) void this.connected();
-      }, RETRY_MS).unref();
+      if (!this.noArchive) {
+        this.disconnected();
+        const generation = this.generation;
+        setTimeout(() => {
+          if (generation === this.generation) void this.connected();
+        }, RETRY_MS).unref();
+      }
+      return undefined;
     }
   }
 
