@@ -137,6 +137,13 @@ export class XmppLink {
       password: opts.password,
       resource: opts.resource,
     });
+    // bytes that come after the stream was closed (the parser is gone) would crash @xmpp/connection's
+    // data handler, and with it the process; they mean nothing more, the socket closes next
+    const conn = this.xmpp as unknown as { _onData(data: Buffer): void; parser: unknown };
+    const onData = conn._onData.bind(conn);
+    conn._onData = (data) => {
+      if (conn.parser) onData(data);
+    };
     if (opts.tls === 'required') {
       // before any authentication: a server that offers no STARTTLS on a plain connection is refused
       this.xmpp.prependListener('element', (el) => {
