@@ -20,7 +20,7 @@ describe('XMPP receiver killed mid-stream', () => {
   const procs = new Set<ChildProcess>();
 
   before(async () => {
-    server = await startProsody(['ra', 'rb']);
+    server = await startProsody(['ra', 'rb', 'fa', 'fb']);
   });
 
   after(async () => {
@@ -38,15 +38,18 @@ describe('XMPP receiver killed mid-stream', () => {
     procs.delete(p);
   };
   const received = (home: string): Message[] => queueMessages(join(home, 'reactor')).filter((m) => m.key === 'Test-burst');
+  const burst = (home: string, dir: string, host: string) => {
+    const w = QueueWriter.open(join(home, dir), { hostname: host });
+    w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-burst', n, subject: `message ${n}` })));
+    w.close();
+  };
 
   it(`gets all of ${N} in order, exactly once, though killed ${KILLS} times, the server restarted and the sender killed`, async () => {
     const sender = wubotHome('ra', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'ra', 'rb', { directory: 'outbox', batch: 50 }) });
     const receiver = wubotHome('rb', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'rb', 'ra') });
     let b = await monitor(receiver, 'rb');
     let a = await monitor(sender, 'ra');
-    const w = QueueWriter.open(join(sender, 'outbox'), { hostname: 'ra' });
-    w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-burst', n, subject: `message ${n}` })));
-    w.close();
+    burst(sender, 'outbox', 'ra');
     let last = 0;
     const growing = async () => {
       const from = received(receiver).length;
@@ -70,5 +73,22 @@ describe('XMPP receiver killed mid-stream', () => {
     assert.deepEqual(got, Array.from({ length: N }, (_, n) => n));
     // one listener for all that wait on the connection, however many batches are in flight
     for (const p of [a, b]) assert.doesNotMatch((p as ChildProcess & { log: string }).log, /MaxListenersExceeded/);
+  });
+
+  it('a bot whose first session starts mid-stream gets what the server kept for it and what follows, in order', async () => {
+    // its first session has no position yet: what came before is in the server's offline store, the rest comes live
+    const sender = wubotHome('fa', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'fa', 'fb', { directory: 'outbox', batch: 50 }) });
+    const receiver = wubotHome('fb', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'fb', 'fa') });
+    burst(sender, 'outbox', 'fa');
+    await monitor(sender, 'fa');
+    const pending = () => queueMessages(join(sender, 'outbox'), 'WHERE acked_at IS NULL').length;
+    assert.ok(await waitFor(() => pending() < N - 100, 60_000, 5), 'the sender sent nothing');
+    assert.ok(pending() > 0, 'the sender was done before the receiver came: nothing to test');
+    await monitor(receiver, 'fb');
+    assert.ok(await waitFor(() => received(receiver).length >= N, 60_000), `received ${received(receiver).length} of ${N}`);
+    assert.deepEqual(
+      received(receiver).map((m) => m.n),
+      Array.from({ length: N }, (_, n) => n),
+    );
   });
 });
