@@ -57,19 +57,25 @@ export function failureMessage(error: string, config: Record<string, unknown>): 
   return { subject: `CRITICAL: ${error}`, errmsg: error, status: 'CRITICAL', color: 'red', ...(config.url ? { link: config.url } : {}) };
 }
 
-/** withTimeout runs a check, aborting it and failing after `seconds`. */
-function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: number): Promise<T> {
+/** withTimeout runs a check, aborting it and failing after `seconds`, or at once when `stop` aborts. */
+function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: number, stop?: AbortSignal): Promise<T> {
   const abort = new AbortController();
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
+    const halt = () => fail('the monitor is stopping');
+    const settle = () => (clearTimeout(t), stop?.removeEventListener('abort', halt));
+    const fail = (why: string) => {
+      settle();
       abort.abort();
-      reject(new Error(`Timed out after ${seconds} seconds`));
-    }, seconds * 1000);
+      reject(new Error(why));
+    };
+    const t = setTimeout(() => fail(`Timed out after ${seconds} seconds`), seconds * 1000);
+    if (stop?.aborted) halt();
+    stop?.addEventListener('abort', halt, { once: true });
     Promise.resolve()
       .then(() => run(abort.signal))
       .then(
-        (v) => (clearTimeout(t), resolve(v)),
-        (e: unknown) => (clearTimeout(t), reject(e)),
+        (v) => (settle(), resolve(v)),
+        (e: unknown) => (settle(), reject(e)),
       );
   });
 }
@@ -143,12 +149,12 @@ function prepare(r: Instance, messages: Message[], log: Logger): Message[] {
  * and through the instance's rules (without those that set last_rule), the
  * new cache, and the delay until the next check.
  */
-export async function produce(r: Instance, log: Logger): Promise<{ messages: Message[]; cache?: Record<string, unknown>; delay: number }> {
+export async function produce(r: Instance, log: Logger, stop?: AbortSignal): Promise<{ messages: Message[]; cache?: Record<string, unknown>; delay: number }> {
   let messages: Message[];
   let delay = r.delay;
   let cache: Record<string, unknown> | undefined;
   try {
-    const result = await withTimeout((signal) => r.instance.check(r.cache, signal), r.timeout);
+    const result = await withTimeout((signal) => r.instance.check(r.cache, signal), r.timeout, stop);
     messages = result.react === undefined ? [] : Array.isArray(result.react) ? result.react : [result.react];
     cache = result.cache;
     if (typeof result.delay === 'number') delay = result.delay;
@@ -169,6 +175,8 @@ export class Monitor {
   private writer?: QueueWriter;
   private stopped = false;
   private inFlight = new Set<Promise<void>>();
+  /** halting aborts the checks in progress when the monitor stops, killing what they started. */
+  private readonly halting = new AbortController();
   checks = 0;
 
   constructor(private readonly opts: MonitorOptions) {}
@@ -216,7 +224,7 @@ export class Monitor {
 
   /** runCheck runs one check of an instance and queues what it produced, then writes its cache. */
   async runCheck(r: Instance): Promise<void> {
-    const { messages, cache, delay } = await produce(r, this.opts.log);
+    const { messages, cache, delay } = await produce(r, this.opts.log, this.halting.signal);
     this.checks++;
     if (this.stopped) return;
     if (messages.length) this.writer!.append(messages);
@@ -227,10 +235,11 @@ export class Monitor {
     this.schedule(r, delay + Math.random() * r.rand);
   }
 
-  /** stop cancels the schedule and waits for checks in progress. */
+  /** stop cancels the schedule and aborts the checks in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const r of this.running) clearTimeout(r.timer);
+    this.halting.abort();
     await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled(this.running.map((r) => r.instance.close?.()));
     for (const r of this.running) r.runtime.close();
