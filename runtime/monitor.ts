@@ -7,11 +7,11 @@ import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { hostConfig, type InstanceFile } from './config-tree.js';
 import type { HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
-import { SECRET_KEY } from './log.js';
 import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueWriter } from './queue/queue-writer.js';
+import { isSecretKey, rememberSecrets } from './secrets.js';
 import { parseTimeLength } from './time-length.js';
 
 /** MonitorOptions say which host's monitor runs, from which home. */
@@ -43,7 +43,7 @@ export interface Instance {
  */
 export function decorate(m: Message, file: InstanceFile, config: Record<string, unknown>, now = Date.now()): Message {
   for (const [k, v] of Object.entries(config)) {
-    if (k === 'react' || SECRET_KEY.test(k)) continue;
+    if (k === 'react' || isSecretKey(k)) continue;
     if (!(`config.${k}` in m)) m[`config.${k}`] = v;
   }
   if (!truthy(m.plugin)) m.plugin = `App::Wubot::Plugin::${file.plugin}`;
@@ -99,7 +99,8 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     return undefined;
   }
   const config = (parse(readFileSync(file.path, 'utf8')) ?? {}) as Record<string, unknown>;
-  if (Object.keys(config).some((k) => SECRET_KEY.test(k)) && (statSync(file.path).mode & 0o044) !== 0) {
+  rememberSecrets(config);
+  if (Object.keys(config).some(isSecretKey) && (statSync(file.path).mode & 0o044) !== 0) {
     log.warn('a config file holding a password can be read by other users; make it private with chmod 600', { file: file.path });
   }
   if ('enabled' in config && !truthy(config.enabled)) {

@@ -7,6 +7,7 @@ import { loadRuleTree } from '../../compiler/stages/load.js';
 import { DEFAULT_SERIES_FILE } from '../../stdlib/graph.js';
 import { hostFile } from '../config-tree.js';
 import { configPath } from '../paths.js';
+import { rememberSecrets } from '../secrets.js';
 
 /** WebuiConfig is what `wubot webui` serves and how, from `config/webui.yaml[.<host>]` and the command line. */
 export interface WebuiConfig {
@@ -35,6 +36,7 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
     const loaded = loadRuleTree(file, undefined, undefined, webuiShape);
     if (hasErrors(loaded.diagnostics)) throw new WebuiConfigError(renderText(loaded.diagnostics));
     data = loaded.root ?? {};
+    rememberSecrets(data);
   }
   const listen = flags.listen ?? (data.listen as string | undefined) ?? '127.0.0.1';
   if (!isListenAddress(listen)) throw new WebuiConfigError(`--listen ${listen}: not an IP address`);
