@@ -11,7 +11,7 @@ import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueWriter } from './queue/queue-writer.js';
-import { isSecretKey, rememberSecrets } from './secrets.js';
+import { isSecretKey, redactText, redactUrl, rememberSecrets } from './secrets.js';
 import { parseTimeLength } from './time-length.js';
 
 /** MonitorOptions say which host's monitor runs, from which home. */
@@ -44,7 +44,8 @@ export interface Instance {
 export function decorate(m: Message, file: InstanceFile, config: Record<string, unknown>, now = Date.now()): Message {
   for (const [k, v] of Object.entries(config)) {
     if (k === 'react' || isSecretKey(k)) continue;
-    if (!(`config.${k}` in m)) m[`config.${k}`] = v;
+    // a URL's credentials (user:pass@, ?token=) are not copied either
+    if (!(`config.${k}` in m)) m[`config.${k}`] = typeof v === 'string' ? redactText(v) : v;
   }
   if (!truthy(m.plugin)) m.plugin = `App::Wubot::Plugin::${file.plugin}`;
   if (!truthy(m.key)) m.key = file.key;
@@ -54,7 +55,8 @@ export function decorate(m: Message, file: InstanceFile, config: Record<string, 
 
 /** failureMessage is the CRITICAL message a failed or timed-out check becomes, as in the original. */
 export function failureMessage(error: string, config: Record<string, unknown>): Message {
-  return { subject: `CRITICAL: ${error}`, errmsg: error, status: 'CRITICAL', color: 'red', ...(config.url ? { link: config.url } : {}) };
+  const why = redactText(error);
+  return { subject: `CRITICAL: ${why}`, errmsg: why, status: 'CRITICAL', color: 'red', ...(config.url ? { link: redactUrl(String(config.url)) } : {}) };
 }
 
 /** withTimeout runs a check, aborting it and failing after `seconds`, or at once when `stop` aborts. */

@@ -33,6 +33,7 @@ export function rememberSecrets(data: unknown): void {
 }
 
 function secretValues(data: unknown, under = false): string[] {
+  if (typeof data === 'string' && !under) return urlSecrets(data);
   if (typeof data === 'string' || typeof data === 'number') return under ? [String(data)] : [];
   if (data === null || typeof data !== 'object') return [];
   if (Array.isArray(data)) return data.flatMap((v) => secretValues(v, under));
@@ -62,9 +63,33 @@ export function redactLine(line: string, more: Iterable<string> = []): string {
   return hideKnown(keyed, more);
 }
 
-/** redactText hides secrets in text that is not config source (messages, log text): `key: value` forms and known values. */
+/** URL_SECRET_PARAM names query parameters that carry credentials, besides the secret keys. */
+const URL_SECRET_PARAM = /key|auth|sig|session|sid|code|hash|jwt|bearer|signature/i;
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i;
+const QUERY_PARAM = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+
+/** redactUrl hides a URL's user and password (`user:pass@`) and the values of its query parameters that name secrets (`?token=…`). */
+export function redactUrl(url: string): string {
+  return url.replace(USERINFO, `$1${REDACTED}@`).replace(QUERY_PARAM, (all, sep: string, name: string) => (isSecretKey(name) || URL_SECRET_PARAM.test(name) ? `${sep}${name}=${REDACTED}` : all));
+}
+
+/** urlSecrets are the credentials a URL carries, decoded as a library might print them. */
+function urlSecrets(url: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return [];
+  }
+  const out = [u.username, u.password].filter(Boolean).map(decodeURIComponent);
+  for (const [k, v] of u.searchParams) if (isSecretKey(k) || URL_SECRET_PARAM.test(k)) out.push(v);
+  return out;
+}
+
+/** redactText hides secrets in text that is not config source (messages, log text): `key: value` forms, credentials in URLs, known values. */
 export function redactText(text: string, more: Iterable<string> = []): string {
-  return hideKnown(text.split('\n').map(hideInline).join('\n'), more);
+  return hideKnown(text.split('\n').map((l) => hideInline(l.replace(URL_IN_TEXT, redactUrl))).join('\n'), more);
 }
 
 /** secretsIn lists the values a config file's text holds under secret keys, however its lines are written. */
