@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readConfigFile } from './config-file.js';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { closest } from '../compiler/diagnostics/suggest.js';
@@ -100,7 +101,7 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     log.error('instance config has errors; instance not loaded', { file: file.path, diagnostics: loaded.report });
     return undefined;
   }
-  const config = (parse(readFileSync(file.path, 'utf8')) ?? {}) as Record<string, unknown>;
+  const config = (parse(readConfigFile(file.path)) ?? {}) as Record<string, unknown>;
   rememberSecrets(config);
   if (Object.keys(config).some(isSecretKey) && (statSync(file.path).mode & 0o044) !== 0) {
     log.warn('a config file holding a password can be read by other users; make it private with chmod 600', { file: file.path });

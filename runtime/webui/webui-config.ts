@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readConfigFile } from '../config-file.js';
 import { join } from 'node:path';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { renderText } from '../../compiler/diagnostics/render.js';
@@ -53,7 +54,7 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
   const pem = (what: 'cert' | 'key') => {
     const path = configPath(tlsFiles![what], home);
     try {
-      return readFileSync(path, 'utf8');
+      return readConfigFile(path);
     } catch (e) {
       throw new WebuiConfigError(`tls.${what} in ${file}: cannot read ${path}: ${(e as Error).message}`);
     }
