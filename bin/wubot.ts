@@ -5,7 +5,9 @@
 // starts the daemon with the options of this line, as the installed bin runs.
 import { parseArgs } from 'node:util';
 import { main } from '../runtime/cli/main.js';
+import { quietOnClosedPipe } from '../runtime/closed-pipe.js';
 
+quietOnClosedPipe();
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   strict: false,

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { main } from '../compiler/cli/main.js';
+import { quietOnClosedPipe } from '../runtime/closed-pipe.js';
 
+quietOnClosedPipe();
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   strict: false,

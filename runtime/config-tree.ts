@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
 
 /*
  * A config tree in the original's layout: config/reactor.yaml[.<host>] and
@@ -37,12 +37,6 @@ const SUFFIXED = /^(.*?)\.yaml\.(.+)$/;
 /** hostSuffix is the host a file name is meant for (`x.yaml.web1` → `web1`), or undefined for a plain file. */
 export function hostSuffix(name: string): string | undefined {
   return SUFFIXED.exec(name)?.[2];
-}
-
-/** loadsFile tells whether a host loads a file of the tree, by its name alone. */
-export function loadsFile(name: string, host: string): boolean {
-  const suffix = hostSuffix(name);
-  return suffix === undefined || suffix === host;
 }
 
 const sorted = new WeakMap<Dirent[], Dirent[]>();
@@ -131,28 +125,4 @@ export function hostConfig(configDir: string, host: string, opts: { list?: List;
     }
   }
   return { host, configDir, reactor, instances, ignored: ignored ?? [] };
-}
-
-/**
- * exportConfig copies the part of a config tree that `host` loads (files
- * without a host suffix, and those ending in `.<host>`) into `dest`, so
- * that one host's passwords never reach another. It returns the files copied.
- */
-export function exportConfig(configDir: string, host: string, dest: string): string[] {
-  const copied: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name === '.git') continue;
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (loadsFile(name, host)) {
-        const target = join(dest, relative(configDir, path));
-        mkdirSync(dirname(target), { recursive: true });
-        copyFileSync(path, target);
-        copied.push(relative(configDir, path));
-      }
-    }
-  };
-  walk(configDir);
-  return copied;
 }

@@ -1,16 +1,7 @@
 import type { Logger } from './pipeline-api.js';
+import { redact } from './secrets.js';
 
 type Level = 'info' | 'warn' | 'error';
-
-/** SECRET_KEY matches field names whose values are never logged or copied onto messages. */
-export const SECRET_KEY = /pass(word)?|secret|token/i;
-
-/** redact replaces the values of fields whose names suggest a secret, at any depth. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]));
-}
 
 /**
  * createLogger writes one JSON object a line, or a readable line when the

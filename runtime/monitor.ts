@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readConfigFile } from './config-file.js';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { closest } from '../compiler/diagnostics/suggest.js';
@@ -7,11 +8,11 @@ import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { hostConfig, type InstanceFile } from './config-tree.js';
 import type { HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
-import { SECRET_KEY } from './log.js';
 import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueWriter, type Cursor } from './queue/queue-writer.js';
+import { isSecretKey, redactText, redactUrl, rememberSecrets } from './secrets.js';
 import { parseTimeLength } from './time-length.js';
 
 /** MonitorOptions say which host's monitor runs, from which home. */
@@ -43,8 +44,9 @@ export interface Instance {
  */
 export function decorate(m: Message, file: InstanceFile, config: Record<string, unknown>, now = Date.now()): Message {
   for (const [k, v] of Object.entries(config)) {
-    if (k === 'react' || SECRET_KEY.test(k)) continue;
-    if (!(`config.${k}` in m)) m[`config.${k}`] = v;
+    if (k === 'react' || isSecretKey(k)) continue;
+    // a URL's credentials (user:pass@, ?token=) are not copied either
+    if (!(`config.${k}` in m)) m[`config.${k}`] = typeof v === 'string' ? redactText(v) : v;
   }
   if (!truthy(m.plugin)) m.plugin = `App::Wubot::Plugin::${file.plugin}`;
   if (!truthy(m.key)) m.key = file.key;
@@ -54,22 +56,29 @@ export function decorate(m: Message, file: InstanceFile, config: Record<string, 
 
 /** failureMessage is the CRITICAL message a failed or timed-out check becomes, as in the original. */
 export function failureMessage(error: string, config: Record<string, unknown>): Message {
-  return { subject: `CRITICAL: ${error}`, errmsg: error, status: 'CRITICAL', color: 'red', ...(config.url ? { link: config.url } : {}) };
+  const why = redactText(error);
+  return { subject: `CRITICAL: ${why}`, errmsg: why, status: 'CRITICAL', color: 'red', ...(config.url ? { link: redactUrl(String(config.url)) } : {}) };
 }
 
-/** withTimeout runs a check, aborting it and failing after `seconds`. */
-function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: number): Promise<T> {
+/** withTimeout runs a check, aborting it and failing after `seconds`, or at once when `stop` aborts. */
+function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: number, stop?: AbortSignal): Promise<T> {
   const abort = new AbortController();
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
+    const halt = () => fail('the monitor is stopping');
+    const settle = () => (clearTimeout(t), stop?.removeEventListener('abort', halt));
+    const fail = (why: string) => {
+      settle();
       abort.abort();
-      reject(new Error(`Timed out after ${seconds} seconds`));
-    }, seconds * 1000);
+      reject(new Error(why));
+    };
+    const t = setTimeout(() => fail(`Timed out after ${seconds} seconds`), seconds * 1000);
+    if (stop?.aborted) halt();
+    stop?.addEventListener('abort', halt, { once: true });
     Promise.resolve()
       .then(() => run(abort.signal))
       .then(
-        (v) => (clearTimeout(t), resolve(v)),
-        (e: unknown) => (clearTimeout(t), reject(e)),
+        (v) => (settle(), resolve(v)),
+        (e: unknown) => (settle(), reject(e)),
       );
   });
 }
@@ -98,8 +107,9 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     log.error('instance config has errors; instance not loaded', { file: file.path, diagnostics: loaded.report });
     return undefined;
   }
-  const config = (parse(readFileSync(file.path, 'utf8')) ?? {}) as Record<string, unknown>;
-  if (Object.keys(config).some((k) => SECRET_KEY.test(k)) && (statSync(file.path).mode & 0o044) !== 0) {
+  const config = (parse(readConfigFile(file.path)) ?? {}) as Record<string, unknown>;
+  rememberSecrets(config);
+  if (Object.keys(config).some(isSecretKey) && (statSync(file.path).mode & 0o044) !== 0) {
     log.warn('a config file holding a password can be read by other users; make it private with chmod 600', { file: file.path });
   }
   if ('enabled' in config && !truthy(config.enabled)) {
@@ -150,12 +160,12 @@ function prepare(r: Instance, messages: Message[], log: Logger): Message[] {
  * and through the instance's rules (without those that set last_rule), the
  * new cache, and the delay until the next check.
  */
-export async function produce(r: Instance, log: Logger): Promise<{ messages: Message[]; cache?: Record<string, unknown>; delay: number }> {
+export async function produce(r: Instance, log: Logger, stop?: AbortSignal): Promise<{ messages: Message[]; cache?: Record<string, unknown>; delay: number }> {
   let messages: Message[];
   let delay = r.delay;
   let cache: Record<string, unknown> | undefined;
   try {
-    const result = await withTimeout((signal) => r.instance.check(r.cache, signal), r.timeout);
+    const result = await withTimeout((signal) => r.instance.check(r.cache, signal), r.timeout, stop);
     messages = result.react === undefined ? [] : Array.isArray(result.react) ? result.react : [result.react];
     cache = result.cache;
     if (typeof result.delay === 'number') delay = result.delay;
@@ -176,6 +186,8 @@ export class Monitor {
   private writer?: QueueWriter;
   private stopped = false;
   private inFlight = new Set<Promise<void>>();
+  /** halting aborts the checks in progress when the monitor stops, killing what they started. */
+  private readonly halting = new AbortController();
   checks = 0;
 
   constructor(private readonly opts: MonitorOptions) {}
@@ -223,7 +235,7 @@ export class Monitor {
 
   /** runCheck runs one check of an instance and queues what it produced, then writes its cache. */
   async runCheck(r: Instance): Promise<void> {
-    const { messages, cache, delay } = await produce(r, this.opts.log);
+    const { messages, cache, delay } = await produce(r, this.opts.log, this.halting.signal);
     this.checks++;
     if (this.stopped) return;
     if (messages.length) this.writer!.append(messages);
@@ -234,10 +246,11 @@ export class Monitor {
     this.schedule(r, delay + Math.random() * r.rand);
   }
 
-  /** stop cancels the schedule and waits for checks in progress. */
+  /** stop cancels the schedule and aborts the checks in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const r of this.running) clearTimeout(r.timer);
+    this.halting.abort();
     await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled(this.running.map((r) => r.instance.close?.()));
     for (const r of this.running) r.runtime.close();

@@ -33,3 +33,25 @@ export function formatAge(seconds: number): string {
   if (seconds < 86400) return `${Math.round(seconds / 3600)}h`;
   return `${Math.round(seconds / 86400)}d`;
 }
+
+/** LATEST_EPOCH is 9999-12-31T23:59:59Z: a later time is no time a message or a page means. */
+const LATEST_EPOCH = 253402300799;
+const DATE_TIME = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d+)?)?))?\s*([zZ]|[+-]\d\d:?\d\d)?$/;
+
+/**
+ * epochSeconds reads a time as epoch seconds (a number, or its text) or as a
+ * date-time such as `2001-12-14 21:59:43` (UTC unless it gives an offset);
+ * undefined for anything else and for times outside 1970–9999.
+ */
+export function epochSeconds(value: unknown): number | undefined {
+  let t: number;
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  if (typeof value === 'number') t = value;
+  else if (text !== undefined && /^\d+(?:\.\d+)?$/.test(text)) t = Number(text);
+  else {
+    const m = text === undefined ? null : DATE_TIME.exec(text);
+    if (!m) return undefined;
+    t = Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? 'Z'}`) / 1000;
+  }
+  return Number.isFinite(t) && t >= 0 && t <= LATEST_EPOCH ? Math.floor(t) : undefined;
+}

@@ -6,7 +6,7 @@ interface Config {
   color?: 'auto' | 'always' | 'never';
 }
 
-const ANSI: Record<string, number> = { black: 30, red: 31, green: 32, yellow: 33, orange: 33, blue: 34, purple: 35, magenta: 35, cyan: 36, white: 37 };
+const ANSI = new Map(Object.entries({ black: 30, red: 31, green: 32, yellow: 33, orange: 33, blue: 34, purple: 35, magenta: 35, cyan: 36, white: 37 }));
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -28,7 +28,7 @@ export function consoleText(m: Message, nowMs = Date.now()): string {
 
 /** colorize wraps a line in the ANSI colour named by `color`, bold when `urgent`. */
 export function colorize(text: string, color: unknown, urgent: boolean): string {
-  const code = ANSI[str(color).toLowerCase()];
+  const code = ANSI.get(str(color).toLowerCase());
   const codes = [...(urgent ? [1] : []), ...(code ? [code] : [])];
   return codes.length ? `\u001b[${codes.join(';')}m${text}\u001b[0m` : text;
 }

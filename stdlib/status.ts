@@ -9,7 +9,8 @@ interface Config {
   file?: string;
 }
 
-const COLORS: Record<string, string> = { CRITICAL: 'red', WARNING: 'yellow', UNKNOWN: 'orange' };
+/** COLORS by status: a Map, as a status comes from messages (`constructor` is no colour) */
+const COLORS = new Map(Object.entries({ CRITICAL: 'red', WARNING: 'yellow', UNKNOWN: 'orange' }));
 
 /** isFibonacci tells whether a repeat count is one at which a repeated problem is shown again (1, 2, 3, 5, 8, 13…). */
 export function isFibonacci(n: number): boolean {
@@ -55,7 +56,7 @@ export default definePlugin<Config>({
           m.status_count = 1;
           m.status_since = now;
           if (prev) m.status_previous = prev.status;
-          if (status !== 'OK') m.color = COLORS[status] ?? 'orange';
+          if (status !== 'OK') m.color = COLORS.get(status) ?? 'orange';
           else if (prev) m.color = 'green';
           put.run(key, status, 1, now, now);
           return;
@@ -64,7 +65,7 @@ export default definePlugin<Config>({
         m.status_count = count;
         m.status_since = prev.since;
         if (status !== 'OK' && isFibonacci(count)) {
-          m.color = COLORS[status] ?? 'orange';
+          m.color = COLORS.get(status) ?? 'orange';
           if (truthy(m.subject)) m.subject = `${str(m.subject)} [${count}x ${status} (${age(now - prev.since)})]`;
         } else {
           m.quiet = 1;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../runtime/config-file.js';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { str } from '../runtime/perl-values.js';
@@ -68,7 +68,7 @@ export default definePlugin<Config>({
   writes: (c) => [c.target_field],
   create(c, ctx) {
     const fixed =
-      c.template ?? (c.template_file !== undefined ? readFileSync(resolve(ctx.baseDir, expandHome(c.template_file)), 'utf8') : undefined);
+      c.template ?? (c.template_file !== undefined ? readConfigFile(resolve(ctx.baseDir, expandHome(c.template_file))) : undefined);
     return {
       react(m: Message) {
         const template = fixed ?? str(m[c.source_field!]);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { exportConfig, hostConfig, loadsFile } from '../runtime/config-tree.js';
+import { hostConfig, hostSuffix } from '../runtime/config-tree.js';
+import { exportConfig, hostFiles } from '../runtime/host-files.js';
 import { parseTimeLength } from '../runtime/time-length.js';
 import { tempDir } from './helpers.js';
 
@@ -48,27 +49,40 @@ describe('config tree', () => {
     assert.deepEqual(c.instances.map((i) => i.path.split('/').pop()), ['load.yaml']);
   });
 
-  it('exports only what a host loads, so other hosts\' secrets stay home', () => {
-    const root = tree(files);
+  it('exports exactly what the host loads: no replaced file, no other host\'s, no editor backup, no unused rule file', () => {
+    const home = tree(Object.fromEntries(Object.entries({
+      ...files,
+      'reactor.yaml.web1': 'rules:\n  - name: shared\n    rulesfile: rules/shared.yaml\n',
+      'rules/unused.yaml': 'rules: []\n',
+      'reactor.yaml~': 'rules: []\n',
+      'plugins/XMPP/link.yaml': 'account: c@h\npassword: central-secret\ndirectory: forward\n',
+      'plugins/XMPP/link.yaml.web1': 'account: w@h\npassword: web1-secret\ndirectory: forward\ntls_ca: config/tls/ca.pem\n',
+      'plugins/XMPP/link.yaml~': 'password: old-secret\n',
+      'plugins/XMPP/.link.yaml.swp': 'password: swap-secret\n',
+      'plugins/XMPP/#link.yaml#': 'password: autosave-secret\n',
+      'tls/ca.pem': 'PEM\n',
+      'tls/other.pem': 'PEM\n',
+      'webui.yaml.web1': 'port: 8471\n',
+      'webui.yaml': 'port: 8470\n',
+    }).map(([k, v]) => [`config/${k}`, v])));
+    const root = join(home, 'config');
     const dest = tempDir();
-    const copied = exportConfig(root, 'web1', dest);
-    assert.deepEqual(copied.sort(), [
-      'plugins/Command/notes.txt',
-      'plugins/Uptime/load.yaml',
-      'plugins/Uptime/load.yaml.web1',
-      'reactor.yaml',
-      'reactor.yaml.web1',
-      'rules/shared.yaml',
-    ]);
-    assert.ok(!existsSync(join(dest, 'plugins/Command/backup.yaml.web2')));
-    assert.equal(readFileSync(join(dest, 'reactor.yaml.web1'), 'utf8'), 'rules: []\n');
+    const { copied } = exportConfig(root, 'web1', dest);
+    const expected = ['plugins/Uptime/load.yaml.web1', 'plugins/XMPP/link.yaml.web1', 'reactor.yaml.web1', 'rules/shared.yaml', 'tls/ca.pem', 'webui.yaml.web1'];
+    assert.deepEqual(copied.sort(), expected);
+    // one answer to "what does web1 load": the export is what show lists
+    assert.deepEqual(hostFiles(root, 'web1').files.map((f) => f.path.slice(root.length + 1)).sort(), expected);
+    assert.equal(readFileSync(join(dest, 'reactor.yaml.web1'), 'utf8'), readFileSync(join(root, 'reactor.yaml.web1'), 'utf8'));
+    for (const gone of ['reactor.yaml', 'plugins/XMPP/link.yaml', 'plugins/XMPP/link.yaml~', 'plugins/XMPP/.link.yaml.swp', 'plugins/XMPP/#link.yaml#', 'plugins/Command/notes.txt', 'rules/unused.yaml']) {
+      assert.ok(!existsSync(join(dest, gone)), gone);
+    }
   });
 
   it('reads host suffixes exactly', () => {
-    assert.equal(loadsFile('a.yaml', 'web1'), true);
-    assert.equal(loadsFile('a.yaml.web1', 'web1'), true);
-    assert.equal(loadsFile('a.yaml.web10', 'web1'), false);
-    assert.equal(loadsFile('a.yaml.web1.bak', 'web1'), false);
+    assert.equal(hostSuffix('a.yaml'), undefined);
+    assert.equal(hostSuffix('a.yaml.web1'), 'web1');
+    assert.equal(hostSuffix('a.yaml.web10'), 'web10');
+    assert.equal(hostSuffix('a.yaml.web1.bak'), 'web1.bak');
   });
 });
 

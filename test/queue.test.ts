@@ -94,8 +94,8 @@ describe('queue', () => {
     const w = QueueWriter.open(dir, { log });
     assert.equal(w.append([{ n: 1 }]), 1);
     w.close();
-    assert.ok(readdirSync(dir).some((f) => f.startsWith('queue.sqlite.corrupt.')));
-    assert.match(log.lines.join('\n'), /error queue file is corrupt.*movedTo/);
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('queue.sqlite.damaged-')));
+    assert.match(log.lines.join('\n'), /error queue file is damaged; saved what could be read into a new file and moved the damaged one aside.*movedTo.*"saved":0/);
   });
 
   it('keeps a failed message in the dead-letter table with the rule and error', () => {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readConfigFile } from '../../runtime/config-file.js';
 import { analyze } from '../loops/analyze.js';
 import { loopsDiagnostics } from '../loops/report.js';
 import { topology, treeHosts } from '../loops/topology.js';
@@ -18,7 +19,13 @@ import { loadRuleTree } from '../stages/load.js';
 export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
   if (file.instanceOf !== undefined && !monitorPlugins.has(file.instanceOf)) {
     const suggestion = closest(file.instanceOf, monitorPlugins.keys());
-    const at = span(new SourceFile(file.path, text ?? readFileSync(file.path, 'utf8')), 0, 0);
+    let body = text ?? '';
+    try {
+      body = text ?? readConfigFile(file.path);
+    } catch {
+      // what is wrong with the file is said by the diagnostic below; its text only gives it a line to show
+    }
+    const at = span(new SourceFile(file.path, body), 0, 0);
     return [
       diagnostic('unknownPlugin', at, `unknown monitor plugin \`${file.instanceOf}\` (the folder this instance is in)`, {
         hint: suggestion ? `did you mean \`${suggestion}\`?` : `the monitor plugins are ${[...monitorPlugins.keys()].sort().join(', ')}`,

@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostic.js';
 import { sortDiagnostics } from './diagnostic.js';
-import type { Span } from './source.js';
+import type { SourceFile, Span } from './source.js';
+import { redactLine, redactText, secretsIn } from '../../runtime/secrets.js';
 
 const MAX_RENDERED = 100;
 
@@ -9,19 +10,30 @@ function where(span: Span): string {
   return `${span.file.path}:${line + 1}:${col + 1}`;
 }
 
-/** A `key: value` line whose key names a secret; its value is never printed. */
-const SECRET_LINE = /^(\s*(?:-\s+)?["']?[\w.-]*(?:pass(?:word)?|secret|token)[\w.-]*["']?\s*:\s*)(\S.*)$/i;
+const fileSecrets = new WeakMap<SourceFile, string[]>();
 
-/** redactLine hides the value of a config line that holds a secret. */
-export function redactLine(line: string): string {
-  return line.replace(SECRET_LINE, (_, key: string) => `${key}[redacted]`);
+/** secretsOf lists the secret values of every file the diagnostics point into, to hide them wherever they are printed. */
+function secretsOf(diags: readonly Diagnostic[]): string[] {
+  const out = new Set<string>();
+  for (const d of diags) {
+    for (const { span } of [d.primary, ...d.secondary]) {
+      let s = fileSecrets.get(span.file);
+      if (!s) fileSecrets.set(span.file, (s = secretsIn(span.file.text)));
+      for (const v of s) out.add(v);
+    }
+  }
+  return [...out];
 }
 
-function caretBlock(span: Span, text: string | undefined): string[] {
-  const { line, col } = span.file.position(span.start);
+function caretBlock(span: Span, text: string | undefined, secrets: string[]): string[] {
+  const { line, col: rawCol } = span.file.position(span.start);
   const end = span.file.position(span.end);
-  const source = redactLine(span.file.lineText(line));
-  const width = end.line === line ? Math.max(1, end.col - col) : Math.max(1, source.length - col);
+  const raw = span.file.lineText(line);
+  const source = redactLine(raw, secrets);
+  // a redaction before the caret moves it by as much as it changed the line's length there
+  const before = redactLine(raw.slice(0, rawCol), secrets);
+  const col = source.startsWith(before) ? before.length : rawCol;
+  const width = end.line === line ? Math.max(1, end.col - rawCol) : Math.max(1, source.length - col);
   const gutter = String(line + 1);
   const pad = ' '.repeat(gutter.length);
   const prefix = source.slice(0, col).replace(/[^\t]/g, ' ');
@@ -35,20 +47,24 @@ function caretBlock(span: Span, text: string | undefined): string[] {
 /** renderText prints diagnostics as `path:line:col: severity CODE: message`, the line and a caret. */
 export function renderText(diags: readonly Diagnostic[]): string {
   const sorted = sortDiagnostics(diags);
+  const secrets = secretsOf(sorted);
+  // source lines are redacted by where their values sit; what else quotes the source, by the values
+  const hide = (t: string) => redactText(t, secrets);
   const out: string[] = [];
   for (const d of sorted.slice(0, MAX_RENDERED)) {
-    out.push(`${where(d.primary.span)}: ${d.severity} ${d.code}: ${d.message}`);
-    out.push(...caretBlock(d.primary.span, d.primary.text));
+    out.push(hide(`${where(d.primary.span)}: ${d.severity} ${d.code}: ${d.message}`));
+    out.push(...caretBlock(d.primary.span, d.primary.text && hide(d.primary.text), secrets));
     for (const s of d.secondary) {
-      out.push(`  ${where(s.span)}: ${s.text ?? ''}`.trimEnd());
+      out.push(hide(`  ${where(s.span)}: ${s.text ?? ''}`.trimEnd()));
     }
-    for (const n of d.notes) out.push(`  = note: ${n}`);
-    if (d.hint) out.push(`  = hint: ${d.hint}`);
+    for (const n of d.notes) out.push(hide(`  = note: ${n}`));
+    if (d.hint) out.push(hide(`  = hint: ${d.hint}`));
   }
   if (sorted.length > MAX_RENDERED) out.push(`${sorted.length - MAX_RENDERED} more diagnostics were not shown`);
   const errors = sorted.filter((d) => d.severity === 'error').length;
   const warnings = sorted.filter((d) => d.severity === 'warning').length;
   if (sorted.length > 0) out.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  // source lines are redacted above by their shape; everything else (messages that quote the source) by the values
   return out.join('\n');
 }
 
@@ -64,14 +80,17 @@ function jsonSpan(span: Span): object {
 
 /** toJson gives diagnostics as plain objects for tools; lines and columns are 1-based. */
 export function toJson(diags: readonly Diagnostic[]): object[] {
-  return sortDiagnostics(diags).map((d) => ({
+  const sorted = sortDiagnostics(diags);
+  const secrets = secretsOf(sorted);
+  const hide = (t: string | undefined) => (t === undefined ? undefined : redactText(t, secrets));
+  return sorted.map((d) => ({
     code: d.code,
     severity: d.severity,
-    message: d.message,
+    message: hide(d.message),
     span: jsonSpan(d.primary.span),
-    label: d.primary.text,
-    secondary: d.secondary.map((s) => ({ span: jsonSpan(s.span), label: s.text })),
-    notes: d.notes,
-    hint: d.hint,
+    label: hide(d.primary.text),
+    secondary: d.secondary.map((s) => ({ span: jsonSpan(s.span), label: hide(s.text) })),
+    notes: d.notes.map((n) => hide(n)),
+    hint: hide(d.hint),
   }));
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
@@ -6,11 +5,12 @@ import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { nodeAtPath, nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
 import { genericKeys, type MonitorPluginDef } from '../../stdlib/monitor-plugin.js';
 import type { ConfigProblem, JsonSchema } from '../../stdlib/plugin.js';
+import { readConfigFile } from '../../runtime/config-file.js';
 import { truthy } from '../../runtime/perl-values.js';
 import { parseTimeLength } from '../../runtime/time-length.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceFile } from '../diagnostics/source.js';
+import { SourceFile, span } from '../diagnostics/source.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
@@ -174,10 +174,19 @@ export interface LoadResult {
  * loadRuleTree is the load stage: YAML with positions, the rule-file schema,
  * plugin lookup and plugin config schemas, and included rule files.
  */
-export function loadRuleTree(path: string, text?: string, readFile: ReadFile = (p) => readFileSync(p, 'utf8'), shape: FileShape = ruleFileShape): LoadResult {
+export function loadRuleTree(path: string, text?: string, readFile: ReadFile = readConfigFile, shape: FileShape = ruleFileShape): LoadResult {
   const loader = new Loader(readFile);
   const abs = resolve(path);
-  const rules = loader.file(path, text ?? readFile(abs), [], shape);
+  if (text === undefined) {
+    try {
+      text = readFile(abs);
+    } catch (e) {
+      const at = span(new SourceFile(path, ''), 0, 0);
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      return { tree: { path, files: [at.file], rules: [] }, diagnostics: [diagnostic('rulesfileMissing', at, `cannot read \`${displayPath(abs)}\`: ${why}`)] };
+    }
+  }
+  const rules = loader.file(path, text, [], shape);
   return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics, root: loader.root };
 }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../log.js';
-import { hasQueueTables, QUEUE_FILE } from '../queue/queue-db.js';
+import { damage, hasQueueTables, QUEUE_FILE } from '../queue/queue-db.js';
 import { QueueWriter } from '../queue/queue-writer.js';
 import { decodeRow } from '../queue/row-codec.js';
 import { hostnameOf, type Flags } from './main.js';
@@ -43,6 +43,12 @@ function openReadonly(dir: string): Database.Database | undefined {
     return undefined;
   }
   const db = new Database(file, { readonly: true });
+  const problem = damage(db);
+  if (problem) {
+    db.close();
+    process.stderr.write(`wubot: the queue in ${dir} is damaged: ${problem} (the reactor salvages what it can when it next opens it)\n`);
+    return undefined;
+  }
   if (!hasQueueTables(db)) {
     db.close();
     process.stderr.write(`wubot: ${dir} has no queue tables yet (a process is creating the queue, or it is not a wubot queue)\n`);
@@ -64,7 +70,8 @@ function dump(dir: string): number {
     out({ row: r.id, state: 'rejected', reason: r.reason, data: r.data });
   }
   for (const r of db.prepare('SELECT id, uid, rule, error, data FROM message_queue_dead ORDER BY id').iterate() as Iterable<{ id: number; uid: string; rule: string; error: string; data: string }>) {
-    out({ row: r.id, id: r.uid, state: 'dead', rule: r.rule, error: r.error, message: JSON.parse(r.data) as unknown });
+    const m = decodeRow(r.uid, r.data);
+    out({ row: r.id, id: r.uid, state: 'dead', rule: r.rule, error: r.error, ...(typeof m === 'string' ? { unreadable: m, data: r.data } : { message: m }) });
   }
   db.close();
   return 0;
@@ -94,8 +101,16 @@ export async function queueCommand(args: string[], flags: Flags): Promise<number
     return 2;
   }
   if (verb === 'push') return push(dir, flags);
-  if (verb === 'dump') return dump(dir);
-  if (verb === 'stats') return stats(dir);
-  process.stderr.write(`wubot: unknown queue command \`${verb}\`\n`);
-  return 2;
+  if (verb !== 'dump' && verb !== 'stats') {
+    process.stderr.write(`wubot: unknown queue command \`${verb}\`\n`);
+    return 2;
+  }
+  try {
+    return verb === 'dump' ? dump(dir) : stats(dir);
+  } catch (e) {
+    // a damaged, truncated or foreign file: one line, no stack trace (the reactor salvages a damaged queue when it opens it)
+    if (!(e instanceof Database.SqliteError)) throw e;
+    process.stderr.write(`wubot: cannot read the queue in ${dir}: ${e.message}\n`);
+    return 1;
+  }
 }

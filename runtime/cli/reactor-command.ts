@@ -1,4 +1,5 @@
 import { createLogger } from '../log.js';
+import { isCorruption } from '../queue/queue-db.js';
 import { QueueBusyError } from '../queue/queue-reader.js';
 import { Reactor } from '../reactor.js';
 import { homeOf, hostnameOf, type Flags } from './main.js';
@@ -6,20 +7,31 @@ import { homeOf, hostnameOf, type Flags } from './main.js';
 /** reactorCommand runs the reactor until SIGTERM or SIGINT; SIGHUP reloads the config. */
 export async function reactorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
-  const reactor = new Reactor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
+  const options = { home: homeOf(flags), hostname: hostnameOf(flags), log };
+  let reactor = new Reactor(options);
+  let stopping = false;
+  let restarted = false;
   // handlers first: a signal that comes right after "reactor started" must not find SIGHUP's default (exit)
   process.on('SIGHUP', () => reactor.requestReload());
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => reactor.stop());
-  try {
-    if (!(await reactor.start())) return 1;
-  } catch (e) {
-    if (e instanceof QueueBusyError) {
-      log.error(e.message);
-      return 1;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => ((stopping = true), reactor.stop()));
+  for (;;) {
+    try {
+      if (!(await reactor.start())) return 1;
+      await reactor.run();
+      break;
+    } catch (e) {
+      if (e instanceof QueueBusyError) {
+        log.error(e.message);
+        return 1;
+      }
+      // a queue file damaged while it was in use: opening it again salvages it (queue-db.ts), and the reactor goes on
+      if (!isCorruption(e) || stopping || (restarted && reactor.handled === 0)) throw e;
+      restarted = true;
+      log.error('the queue file is damaged; opening it again to salvage it', { error: (e as Error).message });
+      reactor.close();
+      reactor = new Reactor(options);
     }
-    throw e;
   }
-  await reactor.run();
   reactor.close();
   log.info('reactor stopped', { handled: reactor.handled });
   return 0;

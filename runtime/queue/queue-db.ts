@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../pipeline-api.js';
+import { copyReadable, type Salvaged } from './queue-salvage.js';
 
 /** QUEUE_FILE is the SQLite file inside a queue directory. */
 export const QUEUE_FILE = 'queue.sqlite';
@@ -62,7 +63,8 @@ export interface QueueOptions {
   readonly log?: Logger;
 }
 
-function isCorruption(e: unknown): boolean {
+/** isCorruption tells whether SQLite failed because a file is damaged or is no database. */
+export function isCorruption(e: unknown): boolean {
   const code = (e as { code?: string }).code ?? '';
   return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
 }
@@ -92,29 +94,86 @@ function migrateSeenColumn(db: Database.Database): void {
   `);
 }
 
+/** damage says what is wrong with an open queue file, or undefined when SQLite finds it sound. */
+export function damage(db: Database.Database): string | undefined {
+  try {
+    const found = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+    return found.length === 1 && found[0].quick_check === 'ok' ? undefined : found.map((r) => r.quick_check).join('; ');
+  } catch (e) {
+    if (isCorruption(e)) return (e as Error).message;
+    throw e;
+  }
+}
+
+/**
+ * salvage replaces a damaged queue file: what can still be read goes into a
+ * new file (rows keep their ids), the damaged one is moved aside, and one
+ * log line names both and says what was lost, so the queue goes on instead
+ * of failing at the same row on every start.
+ */
+function salvage(file: string, reason: string, durability: Durability, log: Logger | undefined): void {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const fresh = `${file}.salvage-${stamp}`;
+  const out = new Database(fresh);
+  let saved: Salvaged = { saved: 0, skipped: ['the file could not be read at all'] };
+  try {
+    configure(out, durability);
+    let from: Database.Database | undefined;
+    try {
+      from = new Database(file, { readonly: true, fileMustExist: true });
+      // a truncated file: SQLite reads it as far as it goes only with writable_schema, which defensive mode
+      // (better-sqlite3's default) turns off; this connection is read-only, so it cannot harm the file
+      from.unsafeMode(true);
+      from.pragma('writable_schema = ON');
+      const f = from;
+      saved = out.transaction(() => copyReadable(f, out))();
+    } catch (e) {
+      if (!isCorruption(e)) throw e;
+    } finally {
+      from?.close();
+    }
+  } finally {
+    out.close();
+  }
+  const aside = `${file}.damaged-${stamp}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  }
+  renameSync(fresh, file);
+  log?.error('queue file is damaged; saved what could be read into a new file and moved the damaged one aside', {
+    file,
+    movedTo: aside,
+    reason,
+    saved: saved.saved,
+    lost: saved.skipped.length ? saved.skipped : 'nothing',
+  });
+}
+
 /**
  * openQueueDb opens (creating when needed) the SQLite file of a queue
- * directory. A file that is not a database, or is corrupt, is moved aside
- * with a log line naming where it went, and a new one is made.
+ * directory. A file SQLite finds damaged (not a database, corrupt pages,
+ * truncated) is salvaged first: see salvage.
  */
 export function openQueueDb(dir: string, opts: QueueOptions = {}): Database.Database {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, QUEUE_FILE);
   const durability = opts.durability ?? 'full';
   let db = new Database(file);
+  let problem: string | undefined;
   try {
     configure(db, durability);
-    return db;
+    problem = damage(db);
+    if (!problem) return db;
   } catch (e) {
-    db.close();
-    if (!isCorruption(e)) throw e;
-    const aside = `${file}.corrupt.${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+    if (!isCorruption(e)) {
+      db.close();
+      throw e;
     }
-    opts.log?.error('queue file is corrupt; moved it aside and started a new one', { file, movedTo: aside, reason: (e as Error).message });
-    db = new Database(file);
-    configure(db, durability);
-    return db;
+    problem = (e as Error).message;
   }
+  db.close();
+  salvage(file, problem, durability, opts.log);
+  db = new Database(file);
+  configure(db, durability);
+  return db;
 }

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { SeriesInfo } from '../series/series-db.js';
 import { query, type Html } from './layout.js';
+import { BadRequest, oneOf, time, type Params } from './params.js';
 
 /** RANGES are the time ranges offered as one click, in seconds. */
 const RANGES: Record<string, number> = { '1h': 3600, '6h': 6 * 3600, '1d': 86400, '7d': 7 * 86400, '30d': 30 * 86400, '1y': 365 * 86400 };
@@ -13,21 +14,14 @@ export interface TimeRange {
   readonly to: number;
 }
 
-/** parseTime reads epoch seconds or an ISO date-time (UTC unless it says otherwise). */
-export function parseTime(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.floor(Number(text));
-  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-}
-
-/** timeRange reads `range`, or `from` and `to`, falling back to the last day. */
-export function timeRange(q: { range?: string; from?: string; to?: string }, now: number): TimeRange {
-  const from = parseTime(q.from);
-  const to = parseTime(q.to) ?? now;
-  if (from !== undefined && from < to) return { from, to };
-  const name = q.range && RANGES[q.range] ? q.range : DEFAULT_RANGE;
-  return { name, from: now - RANGES[name], to: now };
+/** timeRange reads `range`, or `from` (and `to`, default now), falling back to the last day. */
+export function timeRange(q: Params, now: number): TimeRange {
+  const from = time(q, 'from');
+  const to = time(q, 'to') ?? now;
+  const name = oneOf(q, 'range', Object.keys(RANGES));
+  if (from === undefined) return { name: name ?? DEFAULT_RANGE, from: now - RANGES[name ?? DEFAULT_RANGE], to: now };
+  if (!(from < to)) throw new BadRequest(`from (${q.from}) must come before to (${q.to ?? 'now'})`);
+  return { from, to };
 }
 
 /** Chart is one graph: a field of a key, one line per host. */

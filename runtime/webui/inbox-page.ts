@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import { formatAge } from '../time-length.js';
+import { epochSeconds, formatAge } from '../time-length.js';
 import type { Filter, Item, Listing } from './inbox.js';
 import { query, type Html } from './layout.js';
 
@@ -27,8 +27,11 @@ function select(name: string, label: string, value: string | undefined, choices:
 function item(i: Item, now: number, back: Record<string, string | undefined>, postKey: string, upto: number): Html {
   const color = cssColor(i.color);
   const link = safeLink(i.link);
-  const age = i.lastupdate ? `${formatAge(Math.max(0, now - i.lastupdate))} ago` : '';
-  const when = i.lastupdate ? new Date(i.lastupdate * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '';
+  // a peer's row may hold any lastupdate: a date as text is read, what is no time at all is shown as unknown
+  const t = epochSeconds(i.lastupdate);
+  const given = i.lastupdate !== null && i.lastupdate !== undefined && i.lastupdate !== '';
+  const age = t !== undefined ? `${formatAge(Math.max(0, now - t))} ago` : given ? 'time unknown' : '';
+  const when = t !== undefined ? new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : given ? `lastupdate: ${String(i.lastupdate).slice(0, 100)}` : '';
   return html`<li class="item${i.unseen === 0 ? ' seen' : ''}" data-id="${i.id}" data-count="${i.count}"${color ? html` style="--c: ${color}"` : ''}>
   <div class="subject">${link ? html`<a href="${link}" rel="noreferrer noopener">${i.subject}</a>` : i.subject}${i.count > 1 ? html` <span class="count" title="${i.count} alike">×${i.count}</span>` : ''}</div>
   <div class="meta">${[i.key, i.hostname].filter(Boolean).join(' · ')} <time title="${when}">${age}</time></div>
@@ -49,9 +52,20 @@ export function inboxPage(opts: { listing: Listing; filter: Filter; postKey: str
     mailboxes.get(m)!.push(i);
   }
   const total = listing.items.reduce((n, i) => n + i.unseen, 0);
+  // one row that cannot be drawn is left out with a note; it never hides the others
+  const drawn = new Map<Item, Html>();
+  const failed: string[] = [];
+  for (const i of listing.items) {
+    try {
+      drawn.set(i, item(i, now, back, postKey, listing.upto));
+    } catch (e) {
+      failed.push(`row ${String(i.id)}: ${(e as Error).message}`);
+    }
+  }
   return html`<h1>Notifications</h1>
 ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ''}
 ${opts.problem ? html`<p class="problem">${opts.problem}</p>` : ''}
+${failed.length ? html`<p class="problem">${failed.length} notification${failed.length === 1 ? '' : 's'} could not be shown (${failed.slice(0, 3).join('; ')}).</p>` : ''}
 <form method="get" action="/" class="filters">
   ${select('key', 'key', filter.key, listing.choices.key)}
   ${select('host', 'host', filter.host, listing.choices.host)}
@@ -67,7 +81,7 @@ ${listing.items.length === 0 ? html`<p class="empty">${filter.all ? 'No notifica
 ${[...mailboxes].map(
   ([mailbox, items]) => html`<section class="mailbox">
   <h2><a href="/${query({ ...back, mailbox: mailbox || undefined })}">${mailbox || 'no mailbox'}</a> <small>${items.reduce((n, i) => n + i.count, 0)}</small></h2>
-  <ul>${items.map((i) => item(i, now, back, postKey, listing.upto))}</ul>
+  <ul>${items.map((i) => drawn.get(i) ?? '')}</ul>
 </section>`,
 )}
 ${listing.page > 1 || listing.more > 0

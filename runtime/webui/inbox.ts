@@ -33,7 +33,8 @@ export interface Item {
   readonly subject: string;
   readonly link: string | null;
   readonly color: string | null;
-  readonly lastupdate: number | null;
+  /** lastupdate is what the row holds: epoch seconds from this host, perhaps anything from a peer */
+  readonly lastupdate: unknown;
   readonly count: number;
   readonly unseen: number;
 }

@@ -14,11 +14,12 @@ import type { Logger } from '../pipeline-api.js';
 import { hasSeriesTables, type SeriesInfo } from '../series/series-db.js';
 import { listSeries, readPoints } from '../series/series-read.js';
 import { Access } from './access.js';
-import { charts, graphsPage, parseTime, timeRange } from './graphs-page.js';
+import { charts, graphsPage, timeRange } from './graphs-page.js';
 import { Inbox, InboxProblem, type Filter, type Listing } from './inbox.js';
 import { inboxPage, noTableHint } from './inbox-page.js';
 import { layout, query, type Html } from './layout.js';
 import { NetworkView } from './network.js';
+import { BadRequest, flag, integer, integers, text, texts, time, type Params } from './params.js';
 import { networkPage } from './network-page.js';
 import type { WebuiConfig } from './webui-config.js';
 
@@ -38,8 +39,11 @@ const MAX_POINTS = 4000;
 
 const now = () => Math.floor(Date.now() / 1000);
 
-function filterOf(q: Record<string, string | undefined>): Filter {
-  return { key: q.key || undefined, host: q.host || undefined, mailbox: q.mailbox || undefined, all: q.all === '1', page: Number(q.page) || 1, upto: Number(q.upto) || undefined };
+/** MAX_ROW bounds a row id or a page number a request may name. */
+const MAX_ROW = Number.MAX_SAFE_INTEGER;
+
+function filterOf(q: Params): Filter {
+  return { key: text(q, 'key'), host: text(q, 'host'), mailbox: text(q, 'mailbox'), all: flag(q, 'all'), page: integer(q, 'page', 1, 1_000_000) ?? 1, upto: integer(q, 'upto', 0, MAX_ROW) || undefined };
 }
 
 /** app builds the web UI's routes over a config. */
@@ -61,7 +65,7 @@ function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Ho
   };
   const assets = new Map(Object.entries(ASSETS).map(([name, a]) => [name, { body: readFileSync(a.path), type: a.type }]));
 
-  const page = (c: Context, title: string, body: Html, scripts?: string[], status: 200 | 401 | 404 | 500 = 200) =>
+  const page = (c: Context, title: string, body: Html, scripts?: string[], status: 200 | 400 | 401 | 404 | 500 = 200) =>
     c.html(layout({ title, path: c.req.path, host: hostname, body, scripts }), status);
   const signInPage = (c: Context, failed: boolean) =>
     page(
@@ -110,7 +114,7 @@ function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Ho
   });
 
   app.get('/', (c) => {
-    const filter = filterOf(c.req.query());
+    const filter = filterOf(c.req.queries());
     let listing: Listing | undefined;
     let problem: string | undefined;
     try {
@@ -120,29 +124,28 @@ function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Ho
       if (!(e instanceof InboxProblem)) throw e;
       problem = e.message;
     }
-    const n = c.req.query('marked');
-    const notice = n !== undefined && /^\d+$/.test(n) ? `Marked ${n} notification${n === '1' ? '' : 's'} seen.` : undefined;
+    const n = integer(c.req.queries(), 'marked', 0, MAX_ROW);
+    const notice = n !== undefined ? `Marked ${n} notification${n === 1 ? '' : 's'} seen.` : undefined;
     listing ??= { items: [], more: 0, page: 1, upto: 0, choices: { key: [], host: [], mailbox: [] } };
     return page(c, 'Inbox', inboxPage({ listing, filter, postKey: access.postKey, now: now(), notice, problem }));
   });
 
-  const afterMark = (c: Context, form: Record<string, unknown>, marked: number) => {
-    const f = filterOf(form as Record<string, string>);
+  const afterMark = (c: Context, form: Params, marked: number) => {
+    const f = filterOf(form);
     return c.redirect(`/${query({ key: f.key, host: f.host, mailbox: f.mailbox, all: f.all ? '1' : undefined, marked })}`, 303);
   };
 
   app.post('/notify/seen', async (c) => {
     const form = await c.req.parseBody({ all: true });
     if (!access.postAllowed(c, form)) return c.text('this form has expired or did not come from this web UI: reload the page\n', 403);
-    const ids = ([] as unknown[]).concat(form.id ?? []).map(Number).filter(Number.isSafeInteger);
-    const marked = inbox.markSeen(ids, Number(form.upto) || 0);
+    const marked = inbox.markSeen(integers(form, 'id', 0, MAX_ROW), integer(form, 'upto', 0, MAX_ROW) ?? 0);
     return afterMark(c, form, marked);
   });
 
   app.post('/notify/seen-all', async (c) => {
     const form = await c.req.parseBody();
     if (!access.postAllowed(c, form)) return c.text('this form has expired or did not come from this web UI: reload the page\n', 403);
-    const marked = inbox.markAllSeen(filterOf(form as Record<string, string>), Number(form.upto) || 0);
+    const marked = inbox.markAllSeen(filterOf(form), integer(form, 'upto', 0, MAX_ROW) ?? 0);
     return afterMark(c, form, marked);
   });
 
@@ -156,29 +159,31 @@ function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Ho
     } catch (e) {
       problem = (e as Error).message;
     }
+    const q = c.req.queries();
+    const range = timeRange(q, now());
     const hosts = [...new Set(all.map((s) => s.host))].sort();
-    const picked = c.req.queries('host');
-    const chosen = picked?.length ? new Set(picked) : undefined;
-    const range = timeRange(c.req.query(), now());
+    const picked = texts(q, 'host');
+    const chosen = picked.length ? new Set(picked) : undefined;
     return page(c, 'Graphs', graphsPage({ hosts, chosen, range, charts: charts(all, chosen), problem }), ['/assets/uPlot.min.css', '/assets/uPlot.iife.min.js', '/assets/graphs.js']);
   });
 
   app.get('/api/series', (c) => {
-    const db = series();
-    const q = c.req.query();
+    const q = c.req.queries();
     const t = now();
-    const from = parseTime(q.from) ?? t - 86400;
-    const to = parseTime(q.to) ?? t;
-    if (!(from < to)) return c.json({ error: `from (${q.from}) must come before to (${q.to})` }, 400);
-    const points = Math.min(MAX_POINTS, Math.max(10, Number(q.points) || 1000));
-    const hosts = new Set(c.req.queries('host') ?? []);
-    const found = db ? listSeries(db).filter((s) => s.key === q.key && s.field === q.field && (hosts.size === 0 || hosts.has(s.host))) : [];
+    const from = time(q, 'from') ?? t - 86400;
+    const to = time(q, 'to') ?? t;
+    if (!(from < to)) throw new BadRequest(`from (${text(q, 'from')}) must come before to (${text(q, 'to')})`);
+    const points = Math.min(MAX_POINTS, Math.max(10, integer(q, 'points', 0, 1_000_000) ?? 1000));
+    const hosts = new Set(texts(q, 'host'));
+    const [key, field, bands] = [text(q, 'key'), text(q, 'field'), flag(q, 'bands')];
+    const db = series();
+    const found = db ? listSeries(db).filter((s) => s.key === key && s.field === field && (hosts.size === 0 || hosts.has(s.host))) : [];
     return c.json({
-      key: q.key,
-      field: q.field,
+      key,
+      field,
       from,
       to,
-      series: found.map((s) => ({ host: s.host, ...readPoints(db!, s.id, from, to, points, t, q.bands === '1') })),
+      series: found.map((s) => ({ host: s.host, ...readPoints(db!, s.id, from, to, points, t, bands) })),
     });
   });
 
@@ -186,6 +191,10 @@ function webuiApp(config: WebuiConfig, hostname: string, log: Logger): { app: Ho
 
   app.notFound((c) => page(c, 'Not found', html`<h1>Not found</h1><p>There is no page ${c.req.path}.</p>`, undefined, 404));
   app.onError((e, c) => {
+    if (e instanceof BadRequest) {
+      if (c.req.path.startsWith('/api/')) return c.json({ error: e.message }, 400);
+      return page(c, 'Bad request', html`<h1>Bad request</h1><p class="problem">${e.message}</p>`, undefined, 400);
+    }
     log.error('web UI page failed', { path: c.req.path, error: e.message });
     if (c.req.path.startsWith('/api/')) return c.json({ error: e.message }, 500);
     return page(c, 'Error', html`<h1>Something went wrong</h1><p class="problem">${e.message}</p>`, undefined, 500);

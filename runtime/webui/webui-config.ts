@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readConfigFile } from '../config-file.js';
 import { join } from 'node:path';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { renderText } from '../../compiler/diagnostics/render.js';
@@ -7,6 +8,7 @@ import { loadRuleTree } from '../../compiler/stages/load.js';
 import { DEFAULT_SERIES_FILE } from '../../stdlib/graph.js';
 import { hostFile } from '../config-tree.js';
 import { configPath } from '../paths.js';
+import { rememberSecrets } from '../secrets.js';
 
 /** WebuiConfig is what `wubot webui` serves and how, from `config/webui.yaml[.<host>]` and the command line. */
 export interface WebuiConfig {
@@ -35,6 +37,7 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
     const loaded = loadRuleTree(file, undefined, undefined, webuiShape);
     if (hasErrors(loaded.diagnostics)) throw new WebuiConfigError(renderText(loaded.diagnostics));
     data = loaded.root ?? {};
+    rememberSecrets(data);
   }
   const listen = flags.listen ?? (data.listen as string | undefined) ?? '127.0.0.1';
   if (!isListenAddress(listen)) throw new WebuiConfigError(`--listen ${listen}: not an IP address`);
@@ -51,7 +54,7 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
   const pem = (what: 'cert' | 'key') => {
     const path = configPath(tlsFiles![what], home);
     try {
-      return readFileSync(path, 'utf8');
+      return readConfigFile(path);
     } catch (e) {
       throw new WebuiConfigError(`tls.${what} in ${file}: cannot read ${path}: ${(e as Error).message}`);
     }

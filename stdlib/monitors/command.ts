@@ -8,20 +8,43 @@ interface Config {
   max_output?: number;
 }
 
-/** runCommand runs a command and collects its output, exit status and signal; the timeout is the monitor's. */
+/**
+ * runCommand runs a command and collects its output, exit status and signal;
+ * the timeout is the monitor's. The command runs in a process group of its
+ * own, and `signal` kills the whole group: a shell's children (`sleep 1000 &`)
+ * die with it instead of piling up, check after check, holding the output
+ * pipe open.
+ */
 export function runCommand(c: Config, signal?: AbortSignal): Promise<{ output: string; status: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const options = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' as const };
+    const options = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: true };
     const child = c.command_array ? spawn(c.command_array[0], c.command_array.slice(1), options) : spawn('/bin/sh', ['-c', c.command!], options);
     const max = c.max_output ?? 65536;
     let output = '';
     const take = (d: Buffer) => {
       if (output.length < max) output += d.toString('utf8').slice(0, max - output.length);
     };
+    const killGroup = () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is gone already
+        }
+      }
+      // a process that left the group may still hold the pipes: stop reading them
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
+    if (signal?.aborted) killGroup();
+    signal?.addEventListener('abort', killGroup, { once: true });
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
-    child.on('close', (status, signal) => resolve({ output, status, signal }));
+    child.on('error', reject);
+    child.on('close', (status, sig) => {
+      signal?.removeEventListener('abort', killGroup);
+      resolve({ output, status, signal: sig });
+    });
   });
 }
 

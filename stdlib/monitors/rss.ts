@@ -1,13 +1,57 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { Message } from '../../runtime/pipeline-api.js';
+import { redactUrl } from '../../runtime/secrets.js';
 import { defineMonitor } from '../monitor-plugin.js';
 
 interface Config {
   url: string;
   max_items?: number;
+  max_bytes?: number;
 }
 
 const SEEN_DAYS = 7;
+/** MAX_BYTES is the default cap on what one fetch reads: a feed is rarely over a few MB, and the whole is parsed in memory. */
+export const MAX_BYTES = 16 * 1024 * 1024;
+
+/** request is what fetch takes for a feed URL: credentials in it (`user:pass@`, which fetch refuses) go into an Authorization header. */
+function request(url: string, signal: AbortSignal): [string, RequestInit] {
+  const headers: Record<string, string> = { 'user-agent': 'wubot' };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return [url, { signal, headers }];
+  }
+  if (u.username || u.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+    u.username = '';
+    u.password = '';
+  }
+  return [u.href, { signal, headers }];
+}
+
+/** readCapped reads a response body as text, failing as soon as it passes `max` bytes, before holding more. */
+async function readCapped(res: Response, max: number, what: string): Promise<string> {
+  const tooBig = () => new Error(`${what}: the feed is larger than ${max} bytes (max_bytes); not read`);
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel();
+    throw tooBig();
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    size += r.value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -16,9 +60,17 @@ const parser = new XMLParser({
   isArray: (name) => name === 'item' || name === 'entry' || name === 'link',
 });
 
+/** own reads a parsed element's own child: the parser's output is plain objects and strings, whose inherited members (String.prototype.link…) are no children. */
+function own(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
 function text(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'object') return text((v as Record<string, unknown>)['#text']);
+  if (Array.isArray(v)) return text(v[0]);
+  if (typeof v === 'object') return text(own(v, '#text'));
   return String(v);
 }
 
@@ -33,23 +85,26 @@ export interface FeedItem {
 
 /** parseFeed reads the items of an RSS 2.0, RSS 1.0 or Atom document. */
 export function parseFeed(xml: string): { title?: string; items: FeedItem[] } {
-  const doc = parser.parse(xml) as Record<string, Record<string, unknown>>;
-  const channel = (doc.rss?.channel ?? doc['rdf:RDF']?.channel ?? doc.feed) as Record<string, unknown> | undefined;
-  if (!channel) throw new Error('not an RSS or Atom feed');
-  const raw = (doc.rss?.channel as Record<string, unknown> | undefined)?.item ?? doc['rdf:RDF']?.item ?? (channel.entry as unknown) ?? [];
-  const items = (raw as Record<string, unknown>[]).map((it) => {
-    const links = (it.link as unknown[] | undefined) ?? [];
-    const link = links.map((l) => (typeof l === 'object' && l !== null ? (l as Record<string, unknown>)['@_href'] : l)).map(text).find((l) => l);
-    const title = text(it.title);
+  const doc = parser.parse(xml) as unknown;
+  const rss = own(own(doc, 'rss'), 'channel');
+  const rdf = own(doc, 'rdf:RDF');
+  const channel = rss ?? own(rdf, 'channel') ?? own(doc, 'feed');
+  if (channel === undefined) throw new Error('not an RSS or Atom feed');
+  const raw = list(own(rss, 'item') ?? own(rdf, 'item') ?? own(channel, 'entry'));
+  const items = raw.map((it) => {
+    const links = list(own(it, 'link'));
+    const link = links.map((l) => (typeof l === 'object' && l !== null ? own(l, '@_href') : l)).map(text).find((l) => l);
+    const title = text(own(it, 'title'));
+    const author = own(it, 'author');
     return {
-      id: text(it.guid) ?? text(it.id) ?? link ?? title ?? JSON.stringify(it),
+      id: text(own(it, 'guid')) ?? text(own(it, 'id')) ?? link ?? title ?? JSON.stringify(it),
       title,
       link,
-      body: text(it.description) ?? text(it['content:encoded']) ?? text(it.summary) ?? text(it.content),
-      author: text(it.author) ?? text((it.author as Record<string, unknown> | undefined)?.name) ?? text(it['dc:creator']),
+      body: text(own(it, 'description')) ?? text(own(it, 'content:encoded')) ?? text(own(it, 'summary')) ?? text(own(it, 'content')),
+      author: text(author) ?? text(own(author, 'name')) ?? text(own(it, 'dc:creator')),
     };
   });
-  return { title: text(channel.title), items };
+  return { title: text(own(channel, 'title')), items };
 }
 
 export default defineMonitor<Config>({
@@ -61,22 +116,38 @@ export default defineMonitor<Config>({
     properties: {
       url: { type: 'string', pattern: '^https?://', description: 'the feed' },
       max_items: { type: 'integer', minimum: 1, description: 'most items sent per check (default 100)' },
+      max_bytes: { type: 'integer', minimum: 1, description: `most bytes one fetch reads (default ${MAX_BYTES}); a larger feed is a CRITICAL message` },
     },
     required: ['url'],
   },
   create(c) {
     return {
       async check(cache, signal) {
-        const res = await fetch(c.url, { signal, headers: { 'user-agent': 'wubot' } });
-        if (!res.ok) throw new Error(`${c.url}: HTTP ${res.status}`);
-        const feed = parseFeed(await res.text());
+        // the URL may carry credentials (?token=, user:pass@): what is said about it names it without them
+        const where = redactUrl(c.url);
+        let res: Response;
+        try {
+          res = await fetch(...request(c.url, signal));
+        } catch (e) {
+          const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+          throw new Error(`${where}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+        }
+        if (!res.ok) {
+          await res.body?.cancel();
+          throw new Error(`${where}: HTTP ${res.status}`);
+        }
+        const feed = parseFeed(await readCapped(res, c.max_bytes ?? MAX_BYTES, where));
         const now = Math.floor(Date.now() / 1000);
-        const seen = { ...((cache.seen as Record<string, number> | undefined) ?? {}) };
-        for (const [id, at] of Object.entries(seen)) if (at < now - SEEN_DAYS * 86400) delete seen[id];
+        // ids come from the feed: a Map, so that an item whose guid is `constructor` or `__proto__` is an item like any other
+        const seen = new Map<string, number>();
+        const before = cache.seen;
+        if (before !== null && typeof before === 'object') {
+          for (const [id, at] of Object.entries(before)) if (typeof at === 'number' && at >= now - SEEN_DAYS * 86400) seen.set(id, at);
+        }
         const react: Message[] = [];
         for (const item of feed.items) {
-          if (item.id in seen || react.length >= (c.max_items ?? 100)) continue;
-          seen[item.id] = now;
+          if (seen.has(item.id) || react.length >= (c.max_items ?? 100)) continue;
+          seen.set(item.id, now);
           react.push({
             subject: item.title ?? item.link ?? '',
             ...(item.title !== undefined ? { title: item.title } : {}),
@@ -86,7 +157,7 @@ export default defineMonitor<Config>({
             ...(feed.title !== undefined ? { mailbox: feed.title } : {}),
           });
         }
-        return { react, cache: { seen } };
+        return { react, cache: { seen: Object.fromEntries(seen) } };
       },
     };
   },
