@@ -140,6 +140,7 @@ async function main(): Promise<number> {
       key: 'XMPP-link',
       log: memoryLog(),
       emit: (messages: Message[], cursor) => {
+        if (h.writer !== writer) return;
         const now = Date.now();
         for (const m of messages) if (m.key === KEY) latencies.push(now - Number(m.sent_ms));
         received += messages.filter((m) => m.key === KEY).length;
@@ -164,7 +165,9 @@ async function main(): Promise<number> {
       h.instance = undefined;
       clearTimeout(h.timer);
       await instance.close?.();
-      h.writer?.close();
+      const writer = h.writer;
+      h.writer = undefined;
+      writer?.close();
     }
   };
   for (let k = 0; k < hosts.length; k += 20) await Promise.all(hosts.slice(k, k + 20).map(up));

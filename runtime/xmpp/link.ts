@@ -123,8 +123,12 @@ export class XmppLink {
   constructor(
     private readonly opts: LinkOptions,
     onMessage: (m: Incoming) => void,
-    onEvent: (e: LinkEvent) => void = () => {},
+    report: (e: LinkEvent) => void = () => {},
   ) {
+    // once a stop is asked for, what the closing connection does is no news (its owner may be gone)
+    const onEvent = (e: LinkEvent) => {
+      if (!this.stopping) report(e);
+    };
     this.me = bareJid(`${opts.username}@${opts.domain}`);
     this.peers = new Set((opts.peers ?? []).map(bareJid));
     const direct = opts.tls === 'direct';
@@ -165,7 +169,7 @@ export class XmppLink {
       const dropped = new Error('the connection dropped before the server answered');
       for (const fail of this.onDrop) fail(dropped);
       // the client reconnects by itself; until then this bot is offline (a stop asked for is not an outage)
-      if (this.online && !this.stopping) onEvent({ kind: 'offline' });
+      if (this.online) onEvent({ kind: 'offline' });
       this.online = false;
     });
     this.xmpp.on('online', () => {
