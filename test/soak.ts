@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import type { MonitorInstance } from '../stdlib/monitor-plugin.js';
+import { logStrayRejections } from '../runtime/cli/main.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { freePort, memoryLog, queueMessages, startDaemon, startProsody, stopChild, waitFor, wubotHome, xmppConfig, type Prosody } from './helpers.js';
 
@@ -268,6 +269,8 @@ async function main(): Promise<number> {
 
 // the server script leaves nothing behind when this is interrupted
 process.on('SIGINT', () => process.exit(130));
+// as the daemons do: a library's stray rejection is logged, the bots recover by reconnecting
+logStrayRejections({ info() {}, warn() {}, error: (msg, fields) => say(`${msg} ${JSON.stringify(fields)}`) });
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {

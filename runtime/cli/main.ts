@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { shortHostname } from '../hostname.js';
+import type { Logger } from '../pipeline-api.js';
 import { usage } from './usage.js';
 
 /** Flags are the parsed command-line options. */
@@ -25,6 +26,19 @@ export function hostnameOf(flags: Flags): string {
 export function stopRequested(): Promise<void> {
   return new Promise((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
+  });
+}
+
+/**
+ * logStrayRejections keeps a daemon running when a library leaves a promise
+ * rejected with nobody waiting on it (@xmpp/client does, for an
+ * authentication cut short by a dropped connection): the daemon logs it and
+ * goes on, since its own work recovers by reconnecting, where Node's
+ * default would end every monitor on the host.
+ */
+export function logStrayRejections(log: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error('a stray failure was ignored', { error: reason instanceof Error ? reason.message : String(reason) });
   });
 }
 

@@ -1,10 +1,11 @@
 import { createLogger } from '../log.js';
 import { Monitor } from '../monitor.js';
-import { homeOf, hostnameOf, stopRequested, type Flags } from './main.js';
+import { homeOf, hostnameOf, logStrayRejections, stopRequested, type Flags } from './main.js';
 
 /** monitorCommand runs the monitor until SIGTERM or SIGINT. */
 export async function monitorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
+  logStrayRejections(log);
   const monitor = new Monitor({ home: homeOf(flags), hostname: hostnameOf(flags), log });
   // handlers first: a signal while instances load stops the monitor once they are loaded
   const stopWanted = stopRequested();

@@ -2,11 +2,12 @@ import { createLogger } from '../log.js';
 import { isCorruption } from '../queue/queue-db.js';
 import { QueueBusyError } from '../queue/queue-reader.js';
 import { Reactor } from '../reactor.js';
-import { homeOf, hostnameOf, type Flags } from './main.js';
+import { homeOf, hostnameOf, logStrayRejections, type Flags } from './main.js';
 
 /** reactorCommand runs the reactor until SIGTERM or SIGINT; SIGHUP reloads the config. */
 export async function reactorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
+  logStrayRejections(log);
   const options = { home: homeOf(flags), hostname: hostnameOf(flags), log };
   let reactor = new Reactor(options);
   let stopping = false;

@@ -1,11 +1,12 @@
 import { createLogger } from '../log.js';
 import { startWebui } from '../webui/server.js';
 import { webuiConfig, WebuiConfigError } from '../webui/webui-config.js';
-import { homeOf, hostnameOf, stopRequested, type Flags } from './main.js';
+import { homeOf, hostnameOf, logStrayRejections, stopRequested, type Flags } from './main.js';
 
 /** webuiCommand serves the web UI until SIGTERM or SIGINT. */
 export async function webuiCommand(flags: Flags): Promise<number> {
   const log = createLogger();
+  logStrayRejections(log);
   const host = hostnameOf(flags);
   let config;
   try {
