@@ -14,7 +14,7 @@
 set -euo pipefail
 
 domain=${XMPP_DOMAIN:-localhost}
-ebin=$(ls -d /usr/lib/x86_64-linux-gnu/ejabberd-*/ebin /usr/lib/*/ejabberd-*/ebin 2>/dev/null | head -n 1 || true)
+ebin=$(compgen -G '/usr/lib/*/ejabberd-*/ebin' | head -n 1 || true)
 # a SCRAM iteration count as low as Prosody's test config: @xmpp/client does one awaited HMAC per round
 iterations=128
 
@@ -73,7 +73,7 @@ config() {
 hosts: ["$domain"]
 loglevel: info
 log_rotate_count: 0
-$( [ "${XMPP_TLS:-}" = 1 ] && printf 'certfiles: ["%s"]' "$dir/certs/$domain.pem" || echo 'certfiles: []')
+$(if [ "${XMPP_TLS:-}" = 1 ]; then printf 'certfiles: ["%s"]' "$dir/certs/$domain.pem"; else echo 'certfiles: []'; fi)
 listen:
 $listeners
 # the archive in SQLite: mnesia keeps a user's archive under one key, so each message costs
@@ -103,7 +103,7 @@ modules:
     access_max_user_messages: max_user_offline_messages
   mod_ping: {}
   mod_roster: {}
-$( [ "${XMPP_SMACKS:-}" = 1 ] && printf '  mod_stream_mgmt:\n    resume_timeout: 30\n' || true)
+$(if [ "${XMPP_SMACKS:-}" = 1 ]; then printf '  mod_stream_mgmt:\n    resume_timeout: 30\n'; fi)
 YAML
 }
 
@@ -117,7 +117,7 @@ node_name() { echo "wubot$(node_id "$1")@localhost"; }
 # erl_env runs erl with the instance's cookie, config paths and a distribution bound to 127.0.0.1
 erl_env() {
   local dir=$1; shift
-  exec env HOME="$dir" ERL_LIBS=$(dirname "$(dirname "$ebin")") ERL_CRASH_DUMP="$dir/logs/erl_crash.dump" ERL_CRASH_DUMP_BYTES=0 \
+  exec env HOME="$dir" ERL_LIBS="$(dirname "$(dirname "$ebin")")" ERL_CRASH_DUMP="$dir/logs/erl_crash.dump" ERL_CRASH_DUMP_BYTES=0 \
     EJABBERD_CONFIG_PATH="$dir/ejabberd.yml" EJABBERD_LOG_PATH="$dir/logs/ejabberd.log" \
     erl -start_epmd false -erl_epmd_port "$(cat "$dir/dist-port")" -kernel inet_dist_use_interface '{127,0,0,1}' "$@"
 }
