@@ -164,11 +164,45 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
   if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
 }
 
-/** Prosody is a test XMPP server on 127.0.0.1 (test/xmpp-server.sh), with an account `<user>` / `<user>-pw` per user. */
-export interface Prosody {
+/** DaemonPool starts a test file's daemons and stops whichever still run at its end. */
+export interface DaemonPool {
+  start(daemon: 'monitor' | 'reactor' | 'webui', home: string, hostname: string, more?: string[], prefix?: string[]): Promise<ChildProcess & { log: string }>;
+  /** stop signals one (SIGTERM unless told) and waits for its exit */
+  stop(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+export function daemonPool(): DaemonPool {
+  const running = new Set<ChildProcess>();
+  return {
+    async start(daemon, home, hostname, more = [], prefix = []) {
+      const child = await startDaemon(daemon, home, hostname, more, prefix);
+      running.add(child);
+      return child;
+    },
+    async stop(child, signal = 'SIGTERM') {
+      await stopChild(child, signal);
+      running.delete(child);
+    },
+    async stopAll() {
+      await Promise.all([...running].map((c) => stopChild(c)));
+      running.clear();
+    },
+  };
+}
+
+/** XmppServerKind names the real XMPP servers the tests run against. */
+export type XmppServerKind = 'prosody' | 'ejabberd';
+
+const serverScripts: Record<XmppServerKind, string> = { prosody: 'xmpp-server.sh', ejabberd: 'ejabberd-server.sh' };
+
+/** XmppServer is a test XMPP server on 127.0.0.1 (test/xmpp-server.sh or test/ejabberd-server.sh), with an account `<user>` / `<user>-pw` per user. */
+export interface XmppServer {
+  readonly kind: XmppServerKind;
   readonly port: number;
-  /** dir holds the server's config, data and (with XMPP_TLS=1) certs/localhost.crt */
+  /** dir holds the server's config, data and (with XMPP_TLS=1) certs/<domain>.crt */
   readonly dir: string;
+  readonly domain: string;
   /** tlsPort: direct TLS, when started with XMPP_TLS_PORT: 'free' */
   readonly tlsPort?: number;
   stop(): void;
@@ -176,19 +210,46 @@ export interface Prosody {
   restart(): void;
 }
 
-/** startProsody starts a Prosody of its own for one test file. */
-export async function startProsody(users: readonly string[], env: Record<string, string> = {}): Promise<Prosody> {
-  const script = join(repoRoot, 'test', 'xmpp-server.sh');
-  const dir = tempDir('wubot-prosody-');
-  const port = await freePort();
+/** Prosody is the name the tests written before ejabberd joined use for a server. */
+export type Prosody = XmppServer;
+
+/** xmppServerKinds are the servers to test against: $XMPP_SERVERS (comma-separated), or both. */
+export function xmppServerKinds(): XmppServerKind[] {
+  const wanted = (process.env.XMPP_SERVERS ?? 'prosody,ejabberd').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  for (const k of wanted) {
+    if (!(k in serverScripts)) throw new Error(`XMPP_SERVERS: unknown server "${k}" (known: ${Object.keys(serverScripts).join(', ')})`);
+  }
+  return wanted as XmppServerKind[];
+}
+
+/**
+ * startXmppServer starts a server of its own for one test file; `env` sets the scripts' XMPP_* variables.
+ * `where.prefix` runs the server script through a command (`ip netns exec NS`), `where.port` fixes its port.
+ */
+export async function startXmppServer(
+  kind: XmppServerKind,
+  users: readonly string[],
+  env: Record<string, string> = {},
+  where: { prefix?: readonly string[]; port?: number } = {},
+): Promise<XmppServer> {
+  const script = join(repoRoot, 'test', serverScripts[kind]);
+  const dir = tempDir(`wubot-${kind}-`);
+  const port = where.port ?? (await freePort());
   if (env.XMPP_TLS_PORT === 'free') env = { ...env, XMPP_TLS_PORT: String(await freePort()) };
-  const start = () => execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, ...env } });
-  const stop = () => execFileSync(script, ['stop', dir]);
+  const scriptEnv = { ...process.env, ...env };
+  const run = (...args: string[]) => {
+    const command = [...(where.prefix ?? []), script, ...args];
+    execFileSync(command[0], command.slice(1), { env: scriptEnv });
+  };
+  const start = () => run('start', dir, String(port));
+  const stop = () => run('stop', dir);
   start();
-  for (const u of users) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
+  for (const u of users) run('adduser', dir, u, `${u}-pw`);
   return {
+    kind,
     port,
     dir,
+    domain: env.XMPP_DOMAIN ?? 'localhost',
     tlsPort: env.XMPP_TLS_PORT ? Number(env.XMPP_TLS_PORT) : undefined,
     stop,
     restart: () => {
@@ -196,4 +257,9 @@ export async function startProsody(users: readonly string[], env: Record<string,
       start();
     },
   };
+}
+
+/** startProsody starts a Prosody of its own for one test file. */
+export function startProsody(users: readonly string[], env: Record<string, string> = {}): Promise<Prosody> {
+  return startXmppServer('prosody', users, env);
 }

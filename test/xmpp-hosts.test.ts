@@ -8,20 +8,20 @@ import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { XmppLink } from '../runtime/xmpp/link.js';
 import { encodeBody } from '../runtime/xmpp/wire.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { memoryLog, queueMessages, sleep, startDaemon, startProsody, stopChild, wubotHome, type Prosody } from './helpers.js';
+import { memoryLog, queueMessages, sleep, startDaemon, startXmppServer, stopChild, wubotHome, xmppServerKinds, type XmppServer } from './helpers.js';
 
-/* Real wubot processes on two hosts, talking through a real Prosody on 127.0.0.1. */
+/* Real wubot processes on two hosts, talking through a real XMPP server on 127.0.0.1, of each kind. */
 const rows = (dir: string): Message[] => queueMessages(dir);
 
 const home = wubotHome;
 
-describe('two hosts over XMPP', () => {
-  let server: Prosody;
+for (const kind of xmppServerKinds()) describe(`two hosts over XMPP through ${kind}`, () => {
+  let server: XmppServer;
   let port = 0;
   const procs: ChildProcess[] = [];
 
   before(async () => {
-    server = await startProsody(['web1', 'central', 'stranger']);
+    server = await startXmppServer(kind, ['web1', 'central', 'stranger']);
     port = server.port;
   });
 
