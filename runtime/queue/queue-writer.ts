@@ -3,6 +3,7 @@ import { shortHostname } from '../hostname.js';
 import type { Message } from '../pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId, stampFields } from './message-id.js';
 import { openQueueDb, type QueueOptions } from './queue-db.js';
+import { signalWritten } from './queue-wake.js';
 
 /** WriterOptions add the host name that stamps new messages. */
 export interface WriterOptions extends QueueOptions {
@@ -25,6 +26,7 @@ export class QueueWriter {
 
   private constructor(
     private readonly db: Database.Database,
+    private readonly dir: string,
     host: string,
   ) {
     this.host = host;
@@ -65,16 +67,18 @@ export class QueueWriter {
 
   /** open opens a queue directory for appending, creating it when needed. */
   static open(dir: string, opts: WriterOptions = {}): QueueWriter {
-    return new QueueWriter(openQueueDb(dir, opts), opts.hostname ?? shortHostname());
+    return new QueueWriter(openQueueDb(dir, opts), dir, opts.hostname ?? shortHostname());
   }
 
   /**
    * append stores messages in order, in one transaction, giving each an id,
    * `lastupdate` and `hostname` when missing (on the message itself). It
-   * returns how many were new.
+   * returns how many were new; when some were, the queue's reader is woken.
    */
   append(messages: readonly Message[]): number {
-    return this.appendAll(messages);
+    const added = this.appendAll(messages);
+    if (added) signalWritten(this.dir);
+    return added;
   }
 
   close(): void {
