@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { QueueReader, type Claimed } from '../runtime/queue/queue-reader.js';
 import { QueueWake, type WaitResult } from '../runtime/queue/queue-wake.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { Reactor } from '../runtime/reactor.js';
-import { memoryLog, repoRoot, sleep, tempDir, waitFor, wubotHome } from './helpers.js';
+import { memoryLog, queueMessages, repoRoot, sleep, startDaemon, startProsody, stopChild, tempDir, waitFor, wubotHome, xmppConfig, type Prosody } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -124,5 +124,27 @@ describe('queue wake-ups', () => {
     r.stop();
     await running;
     r.close();
+  });
+});
+
+describe('a monitor instance that reads a queue', () => {
+  let server: Prosody;
+  before(async () => {
+    server = await startProsody(['wa', 'wb']);
+  });
+  after(() => server.stop());
+
+  it('is checked when that queue is written, long before its delay', async () => {
+    const a = wubotHome('wa', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'wa', 'wb', { delay: '1h' }) });
+    const b = wubotHome('wb', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'wb', 'wa', { delay: '1h' }) });
+    const procs = [await startDaemon('monitor', b, 'wb'), await startDaemon('monitor', a, 'wa')];
+    try {
+      // a's first check (at start) connected it; its next one is an hour away
+      assert.ok(await waitFor(() => queueMessages(join(a, 'reactor')).some((m) => m.subject === 'XMPP: session ready')));
+      await writeFrom(join(a, 'forward'), 3, 'woken');
+      assert.ok(await waitFor(() => queueMessages(join(b, 'reactor')).filter((m) => m.tag === 'woken').length === 3), 'the messages did not arrive before the next scheduled check');
+    } finally {
+      await Promise.all(procs.map((p) => stopChild(p)));
+    }
   });
 });

@@ -211,6 +211,8 @@ export default defineMonitor<Config>({
 
     let draining: Promise<unknown> | undefined;
     return {
+      // a write to the queue starts a check at once: sending does not wait for the delay
+      reads: c.user ? configPath(c.directory, ctx.home) : undefined,
       async check() {
         // a check that outlived its timeout may still be sending: never send from two checks at once
         if (draining) return {};
