@@ -198,8 +198,8 @@ async function idleCpu(wubot: string, work: string, port: number): Promise<XmppF
   mkdirSync(join(home, 'config'), { recursive: true });
   writeFileSync(join(home, 'config', 'reactor.yaml'), 'rules: []\n');
   procs.push(await startDaemon(wubot, 'reactor', home, 'r'));
-  // past the start's own work
-  await sleep(1000);
+  // past the start's own work (the first check, the garbage collector's and the compiler's work after it)
+  await sleep(3000);
   const before = procs.map((p) => cpuMs(p.pid!));
   await sleep(IDLE_MS);
   const used = procs.map((p, i) => cpuMs(p.pid!) - before[i]);
