@@ -156,7 +156,8 @@ export default defineMonitor<Config>({
      */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
-      reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log });
+      // acknowledgements without an fsync each: one lost to a power cut only sends a message again, which the receiver drops by its id
+      reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log, durability: 'normal' });
       const r = reader;
       const inFlight: { going: Claimed[]; confirmed: Promise<Map<string, string>> }[] = [];
       // acknowledged in one transaction per ACK_EVERY messages: each waits for the disk, and a crash only sends a few again
