@@ -151,7 +151,7 @@ async function xmpp(): Promise<void> {
   console.log(`  wubot monitor to monitor, queue to queue ${fmt(f.oursRate).padStart(7)} msg/s   latency p50 ${ms(f.oursLatency[0])} ms, p99 ${ms(f.oursLatency[1])} ms; targets p50 < 5 ms, p99 < 20 ms`);
   console.log(`  ours/raw = ${f.ratio.toFixed(2)} (median of 3 pairs: ${f.ratios.map((r) => r.toFixed(2)).join(' ')}); target >= 0.8`);
   const idle = f.idleCpu;
-  console.log(`  idle daemons, CPU time over ${IDLE_MS / 1000} s: sending monitor ${fmt(idle.sender)} ms, receiving monitor ${fmt(idle.receiver)} ms, reactor ${fmt(idle.reactor)} ms`);
+  console.log(`  idle daemons, CPU time over ${IDLE_MS / 1000} s: sending monitor ${ms(idle.sender)} ms, receiving monitor ${ms(idle.receiver)} ms, reactor ${ms(idle.reactor)} ms`);
 }
 
 async function lsp(): Promise<void> {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { client, xml, type Client } from '@xmpp/client';
@@ -109,11 +109,18 @@ async function startDaemon(wubot: string, daemon: 'monitor' | 'reactor', home: s
   return child;
 }
 
-/** cpuMs is the CPU time (user and system) a process has taken so far. */
+/** cpuMs is the CPU time a process's threads have taken so far. */
 function cpuMs(pid: number): number {
-  // /proc/PID/stat: fields 14 and 15 after the parenthesised name, in clock ticks of 10 ms
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  // schedstat's first field is the time on a CPU in nanoseconds (/proc/PID/stat counts whole 10 ms ticks)
+  let ns = 0;
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return ns / 1e6;
 }
 
 async function stopAll(procs: readonly ChildProcess[]): Promise<void> {
