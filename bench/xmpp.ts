@@ -1,11 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { client, xml, type Client } from '@xmpp/client';
 import Database from 'better-sqlite3';
 import type { Message } from '../runtime/pipeline-api.js';
 import { stampMessage } from '../runtime/queue/message-id.js';
+import { QueueWake } from '../runtime/queue/queue-wake.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { encodeBody } from '../runtime/xmpp/wire.js';
 
@@ -15,7 +16,7 @@ import { encodeBody } from '../runtime/xmpp/wire.js';
  * counts them) against two
  * `wubot monitor` processes, queue to queue (A's queue drained by its XMPP
  * link, B's link queueing what it receives). Throughput over a burst, and
- * latency at a steady rate.
+ * latency at a steady rate; then the CPU time idle daemons take.
  */
 
 export interface XmppFigures {
@@ -26,7 +27,12 @@ export interface XmppFigures {
   readonly ratio: number;
   readonly rawLatency: readonly [number, number];
   readonly oursLatency: readonly [number, number];
+  /** CPU milliseconds over IDLE_MS of an idle sending monitor, receiving monitor and reactor */
+  readonly idleCpu: { readonly sender: number; readonly receiver: number; readonly reactor: number };
 }
+
+/** IDLE_MS: how long idle daemons are watched for their CPU time. */
+export const IDLE_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,37 +87,55 @@ async function raw(port: number, bodies: readonly string[], steady: number): Pro
 /** botHome: a bot whose link sends its monitor queue to `to`, or (without `to`) only receives, from `allow`. */
 function botHome(dir: string, me: string, port: number, link: { to: string } | { allow: string }): string {
   mkdirSync(join(dir, 'config', 'plugins', 'XMPP'), { recursive: true });
-  const config = [`account: ${me}@localhost`, `password: ${me}-pw`, 'host: 127.0.0.1', `port: ${port}`, 'directory: reactor', 'delay: 0.05'];
+  // the default check delay (1 minute): a write to the queue starts sending
+  const config = [`account: ${me}@localhost`, `password: ${me}-pw`, 'host: 127.0.0.1', `port: ${port}`, 'directory: reactor'];
   config.push('to' in link ? `user: ${link.to}@localhost` : `allow: [ ${link.allow}@localhost ]`);
   writeFileSync(join(dir, 'config', 'plugins', 'XMPP', 'link.yaml'), config.join('\n') + '\n', { mode: 0o600 });
   return dir;
 }
 
-async function startMonitor(wubot: string, home: string, host: string): Promise<ChildProcess> {
+async function startDaemon(wubot: string, daemon: 'monitor' | 'reactor', home: string, host: string): Promise<ChildProcess> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof", profiles the bots
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, wubot, 'monitor', '--home', home, '--hostname', host], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, wubot, daemon, '--home', home, '--hostname', host], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
       log += d.toString();
-      if (log.includes('monitor started')) resolve();
+      if (log.includes(`${daemon} started`)) resolve();
     });
-    child.once('exit', () => reject(new Error(`monitor exited: ${log}`)));
+    child.once('exit', () => reject(new Error(`${daemon} exited: ${log}`)));
   });
   return child;
 }
 
-/** ours sends `messages` from a wubot monitor's queue to another's, burst then steady, as raw does. */
-async function ours(wubot: string, work: string, port: number, messages: readonly Message[], steady: number): Promise<{ rate: number; latency: [number, number] }> {
+/** cpuMs is the CPU time a process's threads have taken so far. */
+function cpuMs(pid: number): number {
+  // schedstat's first field is the time on a CPU in nanoseconds (/proc/PID/stat counts whole 10 ms ticks)
+  let ns = 0;
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return ns / 1e6;
+}
+
+async function stopAll(procs: readonly ChildProcess[]): Promise<void> {
+  for (const p of procs) p.kill('SIGTERM');
+  await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode === null ? p.once('exit', r) : r(null)))));
+}
+
+/** linkedBots starts a receiving bot b and a sending bot a, and returns once a's "session ready" reached b's queue. */
+async function linkedBots(wubot: string, work: string, port: number): Promise<{ a: string; b: string; procs: ChildProcess[] }> {
   const a = botHome(join(work, 'a'), 'a', port, { to: 'b' });
   const b = botHome(join(work, 'b'), 'b', port, { allow: 'a' });
-  const procs = [await startMonitor(wubot, b, 'b'), await startMonitor(wubot, a, 'a')];
-  const queue = () => new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
-  // both links are up once b has queued a's "session ready" message
+  const procs = [await startDaemon(wubot, 'monitor', b, 'b'), await startDaemon(wubot, 'monitor', a, 'a')];
   const linked = () => {
     try {
-      const db = queue();
+      const db = new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
       const n = (db.prepare('SELECT count(*) AS n FROM message_queue').get() as { n: number }).n;
       db.close();
       return n > 0;
@@ -120,46 +144,74 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
     }
   };
   while (!linked()) await sleep(50);
+  return { a, b, procs };
+}
+
+/** ours sends `messages` from a wubot monitor's queue to another's, burst then steady, as raw does. */
+async function ours(wubot: string, work: string, port: number, messages: readonly Message[], steady: number): Promise<{ rate: number; latency: [number, number] }> {
+  const { a, b, procs } = await linkedBots(wubot, work, port);
+  // b's queue is read when b's writes wake this process (at most 50 ms apart regardless)
+  const arrival = new QueueWake(join(b, 'reactor'));
   // queue to queue: the messages are in a's queue when the clock starts (a is paused while they are written)
-  const w = QueueWriter.open(join(a, 'reactor'), { hostname: 'a' });
+  // without an fsync of its own (synchronous NORMAL), this writer does not hold up this process's reading of b's queue
+  const w = QueueWriter.open(join(a, 'reactor'), { hostname: 'a', durability: 'normal' });
   procs[1].kill('SIGSTOP');
   w.append(messages.map((m) => ({ ...m, key: 'Bench-xmpp' })));
   const t0 = performance.now();
   procs[1].kill('SIGCONT');
-  const db = queue();
+  const db = new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
   // rows get ids one after another: the highest id tells how many came, cheaply (this process shares the cores)
   const top = db.prepare('SELECT max(id) FROM message_queue').pluck();
   const base = top.get() as number;
-  while ((top.get() as number) - base < messages.length) await sleep(2);
+  while ((top.get() as number) - base < messages.length) await arrival.wait(50);
   // b's own rows (connection events) may be among them: then wait for the rest
   const arrived = db.prepare("SELECT count(*) FROM message_queue WHERE id > ? AND json_extract(data, '$.key') = 'Bench-xmpp'").pluck();
-  while ((arrived.get(base) as number) < messages.length) await sleep(2);
+  while ((arrived.get(base) as number) < messages.length) await arrival.wait(50);
   const rate = messages.length / ((performance.now() - t0) / 1000);
-  // steady: ten messages every 20 ms, each with its send time; b's queue is read every 2 ms
+  // steady: one message every 2 ms, as raw sends, each timed from when its append returned (it is in a's queue then);
+  // an append that took longer than 2 ms is followed by one of all the messages due meanwhile
   const latencies: number[] = [];
+  const committed: number[] = [];
   let seen = (db.prepare('SELECT max(id) AS id FROM message_queue').get() as { id: number }).id;
   const fresh = db.prepare('SELECT id, data FROM message_queue WHERE id > ? ORDER BY id');
   let sent = 0;
-  let nextSend = performance.now();
+  const start = performance.now();
   while (latencies.length < steady) {
-    if (sent < steady && performance.now() >= nextSend) {
-      w.append(Array.from({ length: 10 }, (_, i) => ({ key: 'Bench-steady', n: sent + i, sent_ms: performance.timeOrigin + performance.now() })));
-      sent += 10;
-      nextSend += 20;
+    const due = Math.min(steady, Math.floor((performance.now() - start) / 2) + 1);
+    if (sent < due) {
+      w.append(Array.from({ length: due - sent }, (_, i) => ({ key: 'Bench-steady', n: sent + i })));
+      const at = performance.now();
+      for (; sent < due; sent++) committed[sent] = at;
     }
-    const now = performance.timeOrigin + performance.now();
+    const now = performance.now();
     for (const r of fresh.all(seen) as { id: number; data: string }[]) {
       seen = r.id;
       const m = JSON.parse(r.data) as Message;
-      if (m.key === 'Bench-steady') latencies.push(now - Number(m.sent_ms));
+      if (m.key === 'Bench-steady') latencies.push(now - committed[Number(m.n)]);
     }
-    await sleep(2);
+    await arrival.wait(sent < steady ? Math.max(0, start + 2 * sent - performance.now()) : 50);
   }
+  arrival.close();
   db.close();
   w.close();
-  for (const p of procs) p.kill('SIGTERM');
-  await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode === null ? p.once('exit', r) : r(null)))));
+  await stopAll(procs);
   return { rate, latency: percentiles(latencies) };
+}
+
+/** idleCpu measures, over IDLE_MS, the CPU time of linked sending and receiving monitors and of a reactor, none of them getting messages. */
+async function idleCpu(wubot: string, work: string, port: number): Promise<XmppFigures['idleCpu']> {
+  const { procs } = await linkedBots(wubot, work, port);
+  const home = join(work, 'r');
+  mkdirSync(join(home, 'config'), { recursive: true });
+  writeFileSync(join(home, 'config', 'reactor.yaml'), 'rules: []\n');
+  procs.push(await startDaemon(wubot, 'reactor', home, 'r'));
+  // past the start's own work (the first check, the garbage collector's and the compiler's work after it)
+  await sleep(3000);
+  const before = procs.map((p) => cpuMs(p.pid!));
+  await sleep(IDLE_MS);
+  const used = procs.map((p, i) => cpuMs(p.pid!) - before[i]);
+  await stopAll(procs);
+  return { receiver: used[0], sender: used[1], reactor: used[2] };
 }
 
 /** xmppFigures starts a Prosody of its own and measures raw and ours with the same messages. */
@@ -191,7 +243,8 @@ export async function xmppFigures(root: string, work: string, messages: readonly
     }
     const ratios = pairs.map((p) => p.o.rate / p.r.rate);
     const mid = pairs[[0, 1, 2].sort((a, b) => ratios[a] - ratios[b])[1]];
-    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, ratios, ratio: mid.o.rate / mid.r.rate };
+    const idle = await idleCpu(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-idle-')), port);
+    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
   } finally {
     execFileSync(script, ['stop', dir]);
   }

@@ -11,6 +11,7 @@ import { loadPipeline } from './load-pipeline.js';
 import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
+import { QueueWake } from './queue/queue-wake.js';
 import { QueueWriter, type Cursor } from './queue/queue-writer.js';
 import { isSecretKey, redactText, redactUrl, rememberSecrets } from './secrets.js';
 import { parseTimeLength } from './time-length.js';
@@ -176,13 +177,28 @@ export async function produce(r: Instance, log: Logger, stop?: AbortSignal): Pro
   return { messages: prepare(r, messages, log), cache, delay };
 }
 
+/** WAKE_SPACING_MS: checks brought forward by writes to an instance's queue start at least this far apart, so a busy queue leaves time for other work. */
+const WAKE_SPACING_MS = 2;
+
+/** Follower brings an instance's check forward when the queue it reads is written. */
+interface Follower {
+  readonly wake: QueueWake;
+  /** when the instance's last check started */
+  started: number;
+  checking: boolean;
+  /** written while a check ran: check again soon after */
+  again: boolean;
+}
+
 /**
  * Monitor runs this host's monitor instances on their schedules: each check's
  * messages are decorated, go through the instance's `react:` rules, and are
- * appended to the reactor queue; then the instance's cache is written.
+ * appended to the reactor queue; then the instance's cache is written. An
+ * instance that reads a queue is also checked when that queue is written.
  */
 export class Monitor {
   private readonly running: Instance[] = [];
+  private readonly followers = new Map<Instance, Follower>();
   private writer?: QueueWriter;
   private stopped = false;
   private inFlight = new Set<Promise<void>>();
@@ -213,6 +229,7 @@ export class Monitor {
     await Promise.all([worker(), worker()]);
     for (const r of loaded) if (r) this.running.push(r);
     this.running.sort((a, b) => a.file.key.localeCompare(b.file.key));
+    for (const r of this.running) if (r.instance.reads) this.follow(r, r.instance.reads);
     for (const r of this.running) this.schedule(r, this.firstDelay(r));
     log.info('monitor started', { host: hostname, instances: this.running.map((r) => r.file.key) });
     return this.running.length;
@@ -227,15 +244,50 @@ export class Monitor {
 
   private schedule(r: Instance, seconds: number): void {
     if (this.stopped) return;
-    r.timer = setTimeout(() => {
-      const p = this.runCheck(r).finally(() => this.inFlight.delete(p));
-      this.inFlight.add(p);
-    }, seconds * 1000);
+    clearTimeout(r.timer);
+    r.timer = setTimeout(() => this.fire(r), seconds * 1000);
+  }
+
+  private fire(r: Instance): void {
+    clearTimeout(r.timer);
+    if (this.stopped) return;
+    const p = this.runCheck(r).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** soon checks an instance whose queue was written: at once, or when WAKE_SPACING_MS have passed since its last check started. */
+  private soon(r: Instance, f: Follower): void {
+    const wait = f.started + WAKE_SPACING_MS - Date.now();
+    if (wait <= 0) this.fire(r);
+    else this.schedule(r, wait / 1000);
+  }
+
+  /** follow watches the queue an instance reads, and brings its check forward at each write (one check at a time, WAKE_SPACING_MS apart). */
+  private follow(r: Instance, dir: string): void {
+    let wake: QueueWake;
+    try {
+      wake = new QueueWake(dir);
+    } catch (e) {
+      this.opts.log.warn('cannot watch the queue an instance reads; it is read at each check only', { key: r.file.key, directory: dir, error: (e as Error).message });
+      return;
+    }
+    if (!wake.watching) this.opts.log.warn('cannot watch the queue an instance reads for writes from other processes', { key: r.file.key, directory: dir });
+    const f: Follower = { wake, started: 0, checking: false, again: false };
+    this.followers.set(r, f);
+    void (async () => {
+      while ((await wake.wait()) === 'written') {
+        if (f.checking) f.again = true;
+        else this.soon(r, f);
+      }
+    })();
   }
 
   /** runCheck runs one check of an instance and queues what it produced, then writes its cache. */
   async runCheck(r: Instance): Promise<void> {
+    const f = this.followers.get(r);
+    if (f) Object.assign(f, { started: Date.now(), checking: true, again: false });
     const { messages, cache, delay } = await produce(r, this.opts.log, this.halting.signal);
+    if (f) f.checking = false;
     this.checks++;
     if (this.stopped) return;
     if (messages.length) this.writer!.append(messages);
@@ -243,7 +295,8 @@ export class Monitor {
       r.cache = cache;
       writeCache(cachePath(this.opts.home, r.file.key), cache);
     }
-    this.schedule(r, delay + Math.random() * r.rand);
+    if (f?.again) this.soon(r, f);
+    else this.schedule(r, delay + Math.random() * r.rand);
   }
 
   /** stop cancels the schedule and aborts the checks in progress. */
@@ -251,6 +304,7 @@ export class Monitor {
     this.stopped = true;
     for (const r of this.running) clearTimeout(r.timer);
     this.halting.abort();
+    for (const f of this.followers.values()) f.wake.close();
     await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled(this.running.map((r) => r.instance.close?.()));
     for (const r of this.running) r.runtime.close();

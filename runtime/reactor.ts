@@ -5,6 +5,7 @@ import { PluginError, type HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueReader, type Claimed } from './queue/queue-reader.js';
+import { QueueWake } from './queue/queue-wake.js';
 import { QueueWriter } from './queue/queue-writer.js';
 
 /** ReactorOptions say which host's reactor runs, from which home. */
@@ -14,8 +15,10 @@ export interface ReactorOptions {
   readonly log: Logger;
   /** batch: messages handled per transaction (default 200). */
   readonly batch?: number;
-  /** idleMs: how long to wait when the queue is empty (default 100 ms). */
+  /** idleMs: how often an empty queue is polled when writers in other processes cannot wake the reactor (default 100 ms). */
   readonly idleMs?: number;
+  /** fallbackMs: how often an empty queue is polled anyway while they can, in case a wake-up was missed (default 1000 ms). */
+  readonly fallbackMs?: number;
   /** watchMs: how often config files are checked for changes (default 1000 ms). */
   readonly watchMs?: number;
   /** monitorMs: how often plugins' monitor() runs (default 15 s). */
@@ -54,6 +57,7 @@ function signature(files: readonly string[]): string {
 export class Reactor {
   private current?: Loaded;
   private reader?: QueueReader;
+  private wake?: QueueWake;
   private running = false;
   private stopWanted = false;
   private reloadWanted = false;
@@ -63,6 +67,8 @@ export class Reactor {
   private lastPurge = Date.now();
   private selfWriter?: QueueWriter;
   handled = 0;
+  /** steps counts batches tried, empty ones included: an idle reactor must not add to it (tests). */
+  steps = 0;
 
   constructor(private readonly opts: ReactorOptions) {}
 
@@ -91,6 +97,9 @@ export class Reactor {
     this.current = await this.load();
     if (!this.current) return false;
     this.reader = QueueReader.open(join(this.opts.home, 'reactor'), { log: this.opts.log });
+    // watched before the first claim, so no write after it goes unnoticed
+    this.wake = new QueueWake(join(this.opts.home, 'reactor'));
+    if (!this.wake.watching) this.opts.log.warn('cannot watch the reactor queue; polling it instead', { every_ms: this.opts.idleMs ?? 100 });
     this.selfWriter = QueueWriter.open(join(this.opts.home, 'reactor'), { hostname: this.opts.hostname, log: this.opts.log });
     this.running = !this.stopWanted;
     this.opts.log.info('reactor started', { host: this.opts.hostname, config: this.configPath });
@@ -100,6 +109,7 @@ export class Reactor {
   /** requestReload asks for the config to be reloaded between two batches (SIGHUP). */
   requestReload(): void {
     this.reloadWanted = true;
+    this.wake?.notify();
   }
 
   private async maybeReload(): Promise<void> {
@@ -154,6 +164,7 @@ export class Reactor {
   step(): number {
     const reader = this.reader!;
     const { pipeline, runtime } = this.current!;
+    this.steps++;
     const claimed = reader.claim(this.opts.batch ?? 200);
     const done: Claimed[] = [];
     for (const c of claimed) {
@@ -176,23 +187,26 @@ export class Reactor {
     return claimed.length;
   }
 
-  /** run handles batches until stop is called. */
+  /** run handles batches until stop is called; between them, it waits for the queue to be written. */
   async run(): Promise<void> {
+    const wake = this.wake!;
     while (this.running) {
       await this.maybeReload();
       const n = this.step();
-      if (n === 0) await new Promise((r) => setTimeout(r, this.opts.idleMs ?? 100));
+      if (n === 0) await wake.wait(wake.watching ? (this.opts.fallbackMs ?? 1000) : (this.opts.idleMs ?? 100));
       else await new Promise((r) => setImmediate(r));
     }
   }
 
-  /** stop ends run() after the current batch; called before start, it makes run() return at once. */
+  /** stop ends run() after the current batch (a wait ends at once); called before start, it makes run() return at once. */
   stop(): void {
     this.stopWanted = true;
     this.running = false;
+    this.wake?.close();
   }
 
   close(): void {
+    this.wake?.close();
     this.current?.runtime.close();
     this.reader?.close();
     this.selfWriter?.close();

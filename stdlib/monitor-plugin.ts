@@ -37,6 +37,12 @@ export interface MonitorInstance {
    * a plugin stops what it started (a child process, a request).
    */
   check(cache: Record<string, unknown>, signal: AbortSignal): CheckResult | Promise<CheckResult>;
+  /**
+   * reads names the queue directory (absolute) that check drains, if any:
+   * a write to it brings the next check forward, so what is queued goes on
+   * at once rather than at the next delay.
+   */
+  readonly reads?: string;
   /** close ends what the instance holds open; the monitor waits for it, and still queues what it emits meanwhile. */
   close?(): void | Promise<void>;
 }

@@ -3,6 +3,7 @@ import { shortHostname } from '../hostname.js';
 import type { Message } from '../pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId, stampFields } from './message-id.js';
 import { openQueueDb, type QueueOptions } from './queue-db.js';
+import { signalWritten } from './queue-wake.js';
 
 /**
  * Cursor is where a writer's source stands once the messages appended with
@@ -36,6 +37,7 @@ export class QueueWriter {
 
   private constructor(
     private readonly db: Database.Database,
+    private readonly dir: string,
     host: string,
   ) {
     this.host = host;
@@ -79,18 +81,21 @@ export class QueueWriter {
 
   /** open opens a queue directory for appending, creating it when needed. */
   static open(dir: string, opts: WriterOptions = {}): QueueWriter {
-    return new QueueWriter(openQueueDb(dir, opts), opts.hostname ?? shortHostname());
+    return new QueueWriter(openQueueDb(dir, opts), dir, opts.hostname ?? shortHostname());
   }
 
   /**
    * append stores messages in order, in one transaction, giving each an id,
    * `lastupdate` and `hostname` when missing (on the message itself). It
-   * returns how many were new. With a cursor, the cursor is stored in the
-   * same transaction (also when there are no messages).
+   * returns how many were new; when some were, the queue's reader is woken.
+   * With a cursor, the cursor is stored in the same transaction (also when
+   * there are no messages).
    */
   append(messages: readonly Message[], cursor?: Cursor): number {
     if (messages.length === 0 && !cursor) return 0;
-    return this.appendAll(messages, cursor);
+    const added = this.appendAll(messages, cursor);
+    if (added) signalWritten(this.dir);
+    return added;
   }
 
   /** cursor reads a cursor stored with earlier appends (undefined before the first). */

@@ -5,6 +5,7 @@ import { hostConfig } from '../../runtime/config-tree.js';
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
+import { signalWritten } from '../../runtime/queue/queue-wake.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
 import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.js';
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
@@ -102,7 +103,11 @@ export default defineMonitor<Config>({
     let lastError = 0;
     const onEvent = (e: LinkEvent): void => {
       if (e.kind === 'peer') {
-        if (e.available && c.user && e.jid === bareJid(c.user)) awayUntil = 0;
+        if (e.available && c.user && e.jid === bareJid(c.user)) {
+          awayUntil = 0;
+          // the recipient is back: what waits for it goes now, not at the next check
+          signalWritten(configPath(c.directory, ctx.home));
+        }
         return;
       }
       if (e.kind === 'error') {
@@ -113,6 +118,8 @@ export default defineMonitor<Config>({
       if (e.kind === 'online') {
         ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
         void receiver.connected();
+        // what queued up while the link was down goes now, not at the next check
+        if (c.user) signalWritten(configPath(c.directory, ctx.home));
       } else if (e.kind === 'offline') {
         receiver.disconnected();
         ctx.emit([{ subject: `XMPP: disconnect (${where})`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
@@ -144,7 +151,8 @@ export default defineMonitor<Config>({
      */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
-      reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log });
+      // acknowledgements without an fsync each: one lost to a power cut only sends a message again, which the receiver drops by its id
+      reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log, durability: 'normal' });
       const r = reader;
       const inFlight: { going: Claimed[]; confirmed: Promise<Map<string, string>> }[] = [];
       // acknowledged in one transaction per ACK_EVERY messages: each waits for the disk, and a crash only sends a few again
@@ -200,6 +208,8 @@ export default defineMonitor<Config>({
 
     let draining: Promise<unknown> | undefined;
     return {
+      // a write to the queue starts a check at once: sending does not wait for the delay
+      reads: c.user ? configPath(c.directory, ctx.home) : undefined,
       async check() {
         // a check that outlived its timeout may still be sending: never send from two checks at once
         if (draining) return {};
