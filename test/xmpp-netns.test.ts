@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { queueMessages, repoRoot, startDaemon, stopChild, tempDir, waitFor, wubotHome, xmppConfig } from './helpers.js';
+import { daemonPool, queueMessages, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
 import { makeNetPair, netnsUnavailable, type NetPair } from './netns.js';
 
 /*
@@ -19,31 +18,23 @@ const N = 2000;
 const PORT = 5222;
 const skip = netnsUnavailable();
 
-describe('XMPP receiver behind a link that dies', { skip }, () => {
+for (const kind of xmppServerKinds()) describe(`XMPP receiver behind a link that dies, through ${kind}`, { skip }, () => {
   let net: NetPair;
-  let serverDir = '';
-  const procs = new Set<ChildProcess>();
-  const script = join(repoRoot, 'test', 'xmpp-server.sh');
+  let server: XmppServer;
+  const daemons = daemonPool();
 
-  before(() => {
+  before(async () => {
     net = makeNetPair();
-    serverDir = tempDir('wubot-prosody-ns-');
-    const env = { ...process.env, XMPP_INTERFACE: net.serverAddress };
-    execFileSync(net.exec(net.server)[0], [...net.exec(net.server).slice(1), 'bash', script, 'start', serverDir, String(PORT)], { env });
-    for (const u of ['na', 'nb']) execFileSync('bash', [script, 'adduser', serverDir, u, `${u}-pw`]);
+    server = await startXmppServer(kind, ['na', 'nb'], { XMPP_INTERFACE: net.serverAddress }, { prefix: net.exec(net.server), port: PORT });
   });
 
   after(async () => {
-    await Promise.all([...procs].map((p) => stopChild(p)));
-    execFileSync('bash', [script, 'stop', serverDir]);
-    net.remove();
+    await daemons.stopAll();
+    server?.stop();
+    net?.remove();
   });
 
-  const monitor = async (home: string, host: string, ns: string): Promise<ChildProcess & { log: string }> => {
-    const p = await startDaemon('monitor', home, host, [], net.exec(ns));
-    procs.add(p);
-    return p;
-  };
+  const monitor = (home: string, host: string, ns: string) => daemons.start('monitor', home, host, [], net.exec(ns));
   const received = (home: string): Message[] => queueMessages(join(home, 'reactor')).filter((m) => m.key === 'Test-netns');
   const burst = (home: string, from: number) => {
     const w = QueueWriter.open(join(home, 'outbox'), { hostname: 'na' });
@@ -51,7 +42,7 @@ describe('XMPP receiver behind a link that dies', { skip }, () => {
     w.close();
   };
   /** cutWhileGrowing cuts the link once the receiver's queue grows, and brings it back on a new address once the bot noticed. */
-  const cutWhileGrowing = async (b: ChildProcess & { log: string }, home: string, total: number) => {
+  const cutWhileGrowing = async (b: { log: string }, home: string, total: number) => {
     const from = received(home).length;
     assert.ok(await waitFor(() => received(home).length > from + 50, 60_000, 5), `the receiver's queue stopped at ${received(home).length}`);
     net.cut();
@@ -73,8 +64,7 @@ describe('XMPP receiver behind a link that dies', { skip }, () => {
     assert.ok(await waitFor(() => received(receiver).length >= N, 90_000), `received ${received(receiver).length} of ${N}`);
 
     // away for a second burst, then the link dies while it catches up
-    await stopChild(b);
-    procs.delete(b);
+    await daemons.stop(b);
     burst(sender, N);
     assert.ok(await waitFor(() => queueMessages(join(sender, 'outbox'), 'WHERE acked_at IS NULL').length === 0, 60_000), 'the sender kept its queue');
     b = await monitor(receiver, 'nb', net.client);

@@ -275,17 +275,16 @@ export class XmppLink {
   /**
    * archivePage asks the server's archive (XEP-0313) for up to `max`
    * messages after the one with archive id `after` (from the archive's
-   * start when absent; from the time `start`, an ISO date, when given; the
-   * newest `max` with `last`). It rejects with ArchiveError when the server
+   * start when absent; from the time `start`, an ISO date, when given). It rejects with ArchiveError when the server
    * refuses (no archive, or `after` no longer in it), and at once when the
    * connection drops.
    */
-  async archivePage(from: { after?: string; start?: string; last?: boolean }, max: number): Promise<ArchivePage> {
+  async archivePage(from: { after?: string; start?: string }, max: number): Promise<ArchivePage> {
     const queryid = randomUUID();
     const fields = from.start
       ? [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM)), xml('field', { var: 'start' }, xml('value', {}, from.start))]
       : [xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, MAM))];
-    const set = xml('set', RSM, xml('max', {}, String(max)), ...(from.after ? [xml('after', {}, from.after)] : from.last ? [xml('before')] : []));
+    const set = xml('set', RSM, xml('max', {}, String(max)), ...(from.after ? [xml('after', {}, from.after)] : []));
     const query = xml('iq', { type: 'set' }, xml('query', { xmlns: MAM, queryid }, xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields), set));
     const messages: Incoming[] = [];
     this.queries.set(queryid, messages);

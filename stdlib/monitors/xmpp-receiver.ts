@@ -13,12 +13,15 @@ const PAGE = 1000;
 /** MAX_HELD: live messages kept in memory while a catch-up runs; past it they are dropped and the catch-up runs again, fetching them from the archive. */
 const MAX_HELD = 5000;
 
+/** FIRST_LOOKBACK_MS: how far back a bot's first session reads the archive: as long as a queue keeps what it acknowledged. */
+const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
 /** RETRY_MS: after a failed store, the catch-up runs again this much later. */
 const RETRY_MS = 5000;
 
 /** ArchiveSource is what the receiver needs of the link: pages of the server's archive. */
 export interface ArchiveSource {
-  archivePage(from: { after?: string; start?: string; last?: boolean }, max: number): Promise<ArchivePage>;
+  archivePage(from: { after?: string; start?: string }, max: number): Promise<ArchivePage>;
 }
 
 /** ReceiverOptions: who this bot is, whom it accepts messages from, where they go. */
@@ -124,22 +127,13 @@ export class Receiver {
     const generation = ++this.generation;
     this.catchingUp = true;
     try {
-      let at = this.position();
-      if (!at && !this.noArchive) {
-        // a bot's first session: what the server kept for it before comes from its offline store
-        // and what came since its presence live, both held in order; the position starts at the
-        // archive's newest message
-        const newest = await this.source.archivePage({ last: true }, 1);
-        if (generation !== this.generation) return;
-        const m = newest.messages.at(-1);
-        at = this.release(newest.last ? { id: newest.last, at: m?.stamp ?? new Date().toISOString() } : undefined);
-        if (!this.overflowed) return;
-        // more came than could be held: the rest is read from the archive, live messages held again meanwhile
-        this.catchingUp = true;
-      }
+      // a bot's first session reads the last day of its archive: what was sent to it before it ever ran, in
+      // the archive's order (servers do not keep their offline store in order with live messages); an older
+      // archive's messages this bot already has are still in its queue, and are dropped as duplicates
+      let at = this.position() ?? { id: '', at: new Date(Date.now() - FIRST_LOOKBACK_MS).toISOString() };
       for (let more = !this.noArchive; more; ) {
         this.overflowed = false;
-        at = (await this.readArchive(at, generation)) ?? at;
+        at = await this.readArchive(at, generation);
         if (generation !== this.generation) return;
         // held messages past the limit were dropped: they are in the archive, after what was just read
         more = this.overflowed;
@@ -151,7 +145,7 @@ export class Receiver {
       if (e instanceof ArchiveError && !this.noArchive && e.condition !== 'item-not-found') {
         this.noArchive = true;
         this.opts.log.warn('the XMPP server keeps no message archive (XEP-0313): a bot killed while messages arrive can lose those', { reason: e.message });
-        this.release(undefined);
+        this.release();
         return;
       }
       this.opts.log.warn('could not read the server\'s archive; trying again', { error: (e as Error).message });
@@ -167,22 +161,22 @@ export class Receiver {
    * messages are stored as they come from now on. It returns the position
    * stored.
    */
-  private release(at: Position | undefined): Position | undefined {
+  private release(at?: Position): Position | undefined {
     const held = this.held;
     this.held = [];
     this.catchingUp = false;
     return held.length || at ? this.store(held, positionOf(held) ?? at) : at;
   }
 
-  /** readArchive stores the archive's pages after `start`; it returns the position reached. */
-  private async readArchive(start: Position | undefined, generation: number): Promise<Position | undefined> {
+  /** readArchive stores the archive's pages after `start` (by id, or from its time when it has no id); it returns the position reached. */
+  private async readArchive(start: Position, generation: number): Promise<Position> {
     let at = start;
     for (;;) {
       let page: ArchivePage;
       try {
-        page = await this.source.archivePage({ after: at?.id }, PAGE);
+        page = await this.source.archivePage(at.id ? { after: at.id } : { start: at.at }, PAGE);
       } catch (e) {
-        if (!(e instanceof ArchiveError && e.condition === 'item-not-found' && at)) throw e;
+        if (!(e instanceof ArchiveError && e.condition === 'item-not-found' && at.id)) throw e;
         // the archive dropped the last stored message (expired or trimmed): from its time on, duplicates are dropped by id
         this.opts.log.warn('the server\'s archive no longer holds the last message stored; reading it from that time on', { id: at.id, since: at.at });
         page = await this.source.archivePage({ start: at.at }, PAGE);
@@ -190,8 +184,9 @@ export class Receiver {
       if (generation !== this.generation) return at;
       const newest = page.messages.at(-1);
       const last = page.last ?? newest?.archiveId;
-      if (last) at = { id: last, at: newest?.stamp ?? at?.at ?? new Date().toISOString() };
-      if (page.messages.length || last) this.store(page.messages, at);
+      if (last) at = { id: last, at: newest?.stamp ?? at.at };
+      // a position without an id (a first session's) is stored too, so the next session reads from its time
+      this.store(page.messages, at);
       if (page.complete || page.messages.length === 0) return at;
     }
   }
