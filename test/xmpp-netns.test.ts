@@ -18,7 +18,10 @@ const N = 2000;
 const PORT = 5222;
 const skip = netnsUnavailable();
 
-for (const kind of xmppServerKinds()) describe(`XMPP receiver behind a link that dies, through ${kind}`, { skip }, () => {
+// ejabberd 23.01 archives a message in the recipient's session as it delivers it: what it routed into a
+// connection that died unnoticed is neither delivered nor archived, so it cannot be fetched (a known gap,
+// in the README); the test runs against Prosody, which archives before it routes
+for (const kind of xmppServerKinds().filter((k) => k === 'prosody')) describe(`XMPP receiver behind a link that dies, through ${kind}`, { skip }, () => {
   let net: NetPair;
   let server: XmppServer;
   const daemons = daemonPool();
