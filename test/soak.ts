@@ -8,10 +8,10 @@ import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import type { MonitorInstance } from '../stdlib/monitor-plugin.js';
 import { logStrayRejections } from '../runtime/cli/main.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
-import { freePort, memoryLog, queueMessages, startDaemon, startProsody, stopChild, waitFor, wubotHome, xmppConfig, type Prosody } from './helpers.js';
+import { freePort, memoryLog, queueMessages, startDaemon, startXmppServer, stopChild, waitFor, wubotHome, xmppConfig, type XmppServer, type XmppServerKind } from './helpers.js';
 
 /*
- * npm run soak [-- --minutes 20 --hosts 200 --processes 10 --rate 200]
+ * npm run soak [-- --server prosody|ejabberd --minutes 20 --hosts 200 --processes 10 --rate 200]
  *
  * Many hosts on one XMPP server for a long while, in a ring (host i sends to
  * host i+1), with faults all along: connections dropped at random (every bot
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     hosts: { type: 'string', default: '200' },
     processes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
+    server: { type: 'string', default: 'prosody' },
   },
 });
 const MINUTES = Number(args.minutes);
@@ -39,6 +40,8 @@ const HOSTS = Number(args.hosts);
 const PROCESSES = Math.min(HOSTS, Number(args.processes));
 const RATE = Number(args.rate);
 const KEY = 'Soak';
+const SERVER = args.server as XmppServerKind;
+if (SERVER !== 'prosody' && SERVER !== 'ejabberd') throw new Error(`--server: prosody or ejabberd, not ${SERVER}`);
 
 const start = Date.now();
 const say = (s: string) => console.log(`${((Date.now() - start) / 1000).toFixed(0).padStart(5)}s  ${s}`);
@@ -107,8 +110,8 @@ const latencies: number[] = [];
 let received = 0;
 
 async function main(): Promise<number> {
-  say(`${HOSTS} hosts (${PROCESSES} as processes), ${RATE} msg/s, ${MINUTES} min`);
-  const server: Prosody = await startProsody(Array.from({ length: HOSTS }, (_, i) => user(i)));
+  say(`${HOSTS} hosts (${PROCESSES} as processes), ${RATE} msg/s, ${MINUTES} min, ${SERVER}`);
+  const server: XmppServer = await startXmppServer(SERVER, Array.from({ length: HOSTS }, (_, i) => user(i)));
   const proxy = new Proxy(server.port);
   await proxy.start();
   const hosts: Host[] = Array.from({ length: HOSTS }, (_, i) => {
