@@ -5,10 +5,8 @@
  * construct, never approximated.
  */
 
-/** Perl's \w: alphabetic, marks, decimal digits, connector punctuation, join controls. */
-const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
-/** Perl's \s (which, unlike JavaScript's, includes U+0085 and excludes U+FEFF). */
-const SPACE = '\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+import { PERL_SPACE as SPACE, PERL_WORD as WORD } from '../grammar/perl-classes.js';
+
 const HSPACE = '\\t \\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000';
 const VSPACE = '\\n\\x0B\\f\\r\\x85\\u2028\\u2029';
 const SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);

@@ -29,6 +29,7 @@ export const codes = {
   conditionUnparseable: def('WB2001', 'error', 'condition cannot be parsed'),
   conditionEmpty: def('WB2002', 'error', 'condition is empty'),
   groupInsideLeaf: def('WB2003', 'error', 'parenthesised group inside a test'),
+  tooManyGroups: def('WB2004', 'error', 'too many parenthesised groups inside one test'),
 
   unknownPlugin: def('WB3001', 'error', 'unknown plugin'),
   regexInvalid: def('WB3002', 'error', 'regex does not compile'),

@@ -36,6 +36,7 @@ export class CondEmitter {
         visit(c.right);
       } else if (c.kind === 'not') visit(c.operand);
       else if (c.kind === 'group') visit(c.inner);
+      else if (c.kind === 'choose') [c.on, c.then, c.else].forEach(visit);
     };
     conds.forEach(visit);
     for (const [key, leaf] of counts) {
@@ -70,8 +71,8 @@ export class CondEmitter {
       case 'equals':
         return `eq(${this.read(c.field)}, ${lit(c.value)})`;
       case 'matches':
-        // the original also needs the pattern itself to be true, so `matches 0` never holds
-        if (!truthy(c.regex)) return 'false';
+        // the original also needs the pattern and the field name to be true, so `matches 0` never holds
+        if (!truthy(c.regex) || !truthy(c.field)) return 'false';
         return `like(${this.read(c.field)}, ${this.regex(c.regex, c.icase)})`;
       case 'contains':
         return `hasOwn(m, ${lit(c.field)})`;
@@ -100,6 +101,8 @@ export class CondEmitter {
         return `!(${this.expr(c.operand)})`;
       case 'group':
         return this.expr(c.inner);
+      case 'choose':
+        return `(${this.expr(c.on)}) ? (${this.expr(c.then)}) : (${this.expr(c.else)})`;
       case 'const':
         return c.value ? 'true' : 'false';
     }

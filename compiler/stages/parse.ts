@@ -5,12 +5,12 @@ import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 
 const codeFor = {
   unparseable: 'conditionUnparseable',
-  syntax: 'conditionUnparseable',
   empty: 'conditionEmpty',
   groupInsideLeaf: 'groupInsideLeaf',
+  tooManyGroups: 'tooManyGroups',
 } as const;
 
-/** parseConditions is the parse stage: every condition into an AST, and its regexes into JavaScript, errors at their exact column. */
+/** parseConditions is the parse stage: every condition into an AST, and its regexes into JavaScript, findings at their exact column. */
 export function parseConditions(tree: RuleTree): Diagnostic[] {
   const out: Diagnostic[] = [];
   walkRules(tree.rules, (rule) => {
@@ -18,9 +18,9 @@ export function parseConditions(tree: RuleTree): Diagnostic[] {
     if (!c) return;
     const parsed = parseCondition(c.text);
     c.ast = parsed.ast;
-    for (const e of parsed.errors) {
+    for (const e of parsed.problems) {
       const hint = e.kind === 'empty' ? 'remove `condition:` for a rule that always fires' : e.hint;
-      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint }));
+      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint, notes: e.notes ? [...e.notes] : undefined }));
     }
   });
   out.push(...conditionRegexes(tree));
