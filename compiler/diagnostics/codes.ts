@@ -26,9 +26,9 @@ export const codes = {
   unsupportedKey: def('WB1008', 'error', 'key not supported'),
   duplicateKey: def('WB1009', 'error', 'duplicate key'),
 
-  conditionUnparseable: def('WB2001', 'error', 'condition cannot be parsed'),
+  conditionUnparseable: def('WB2001', 'warning', 'test cannot be parsed: false, as in the original'),
   conditionEmpty: def('WB2002', 'error', 'condition is empty'),
-  groupInsideLeaf: def('WB2003', 'error', 'parenthesised group inside a test'),
+  groupInsideLeaf: def('WB2003', 'warning', 'parenthesised group inside a test: replaced by TRUE or FALSE, as in the original'),
   tooManyGroups: def('WB2004', 'error', 'too many parenthesised groups inside one test'),
 
   unknownPlugin: def('WB3001', 'error', 'unknown plugin'),
