@@ -315,15 +315,9 @@ class Translator {
       this.i += 2;
       return;
     }
-    if (n === 'Q') {
-      this.i += 2;
-      const end = this.src.indexOf('\\E', this.i);
-      const text = this.src.slice(this.i, end < 0 ? undefined : end);
-      for (const ch of text) this.out += lit(ch);
-      this.i = end < 0 ? this.src.length : end + 2;
-      return;
-    }
-    if (n === 'E') {
+    // \Q and \E quote only in a regex literal; a config's pattern reaches Perl as a variable's text, where they are Q and E
+    if (n === 'Q' || n === 'E') {
+      this.out += n;
       this.i += 2;
       return;
     }

@@ -93,6 +93,17 @@ describe('tests and their values', () => {
     assert.equal(holds('x < 0', { x: '-3' }), true);
   });
 
+  it('numbers are Perl\'s: `%.15g` text, looks_like_number with `0 but true`', () => {
+    assert.equal(holds('x equals 1e+20', { x: 1e20 }), true);
+    assert.equal(holds('x equals 1e-07', { x: 1e-7 }), true);
+    assert.equal(holds('x equals 1', { x: 1.0000000000000002 }), true);
+    assert.equal(holds('x equals 9007199254740992', { x: 2 ** 53 }), true);
+    assert.equal(holds('x >= 0', { x: '0 but true' }), true);
+    assert.equal(holds('x >= 0', { x: ' 0 but true' }), false);
+    assert.equal(holds('x > 4', { x: '\u00a05' }), false);
+    assert.equal(holds('x > 4', { x: ' 5\n' }), true);
+  });
+
   it('dotted names are flat keys', () => {
     assert.equal(holds('config.url equals http://x', { 'config.url': 'http://x' }), true);
     assert.equal(holds('config.url equals http://x', { config: { url: 'http://x' } }), false);
