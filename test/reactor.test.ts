@@ -45,6 +45,10 @@ describe('reactor', () => {
     await (r as unknown as { maybeReload(): Promise<void> }).maybeReload();
     writeFileSync(join(h, 'config', 'reactor.yaml'), 'rules:\n  - name: bad\n    condition: x matches (x\n');
     await (r as unknown as { maybeReload(): Promise<void> }).maybeReload();
+    // and so is an alias bomb (10^7 nodes), with its line and column
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)];
+    writeFileSync(join(h, 'config', 'reactor.yaml'), `${bomb.join('\n')}\nrules: []\n`);
+    await (r as unknown as { maybeReload(): Promise<void> }).maybeReload();
     r.step();
     r.close();
     w.close();
@@ -55,6 +59,7 @@ describe('reactor', () => {
       [3, 'two', 'wubot-reactor'],
     ]);
     assert.match(log.lines.join('\n'), /error the reactor config has errors.*WB3002/);
+    assert.match(log.lines.join('\n'), /reactor\.yaml:5:\d+: error WB1001: aliases expand this document/);
     assert.match(log.lines.join('\n'), /warn kept the running rule tree/);
   });
 

@@ -27,7 +27,7 @@ export const codes = {
   duplicateKey: def('WB1009', 'error', 'duplicate key'),
 
   conditionUnparseable: def('WB2001', 'warning', 'test cannot be parsed: false, as in the original'),
-  conditionEmpty: def('WB2002', 'error', 'condition is empty'),
+  conditionEmpty: def('WB2002', 'warning', 'condition is false to Perl: no condition, as in the original'),
   groupInsideLeaf: def('WB2003', 'warning', 'parenthesised group inside a test: replaced by TRUE or FALSE, as in the original'),
   tooManyGroups: def('WB2004', 'error', 'too many parenthesised groups inside one test'),
 

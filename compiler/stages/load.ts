@@ -115,9 +115,18 @@ class Loader {
     };
   }
 
+  /** condition is a rule's condition; a Perl-false one (`''`, `0`, `~`, `false`) is none, and the rule always fires, as in the original. */
   private condition(node: Node | undefined, yaml: YamlFile): ConditionSource | undefined {
     if (!isScalar(node)) return undefined;
     const text = scalarText(node) ?? '';
+    if (!truthy(text)) {
+      this.diagnostics.push(
+        diagnostic('conditionEmpty', nodeSpan(yaml.file, node), `condition \`${node.type === 'PLAIN' && node.source ? node.source : JSON.stringify(text)}\` is false to Perl, so it is no condition: the rule always fires, as in the original`, {
+          hint: 'remove `condition:` for a rule that always fires, or write FALSE for one that never does',
+        }),
+      );
+      return undefined;
+    }
     return { text, file: yaml.file, offsets: scalarOffsets(yaml.file.text, node, text) };
   }
 

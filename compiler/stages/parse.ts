@@ -19,8 +19,7 @@ export function parseConditions(tree: RuleTree): Diagnostic[] {
     const parsed = parseCondition(c.text);
     c.ast = parsed.ast;
     for (const e of parsed.problems) {
-      const hint = e.kind === 'empty' ? 'remove `condition:` for a rule that always fires' : e.hint;
-      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint, notes: e.notes ? [...e.notes] : undefined }));
+      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint: e.hint, notes: e.notes ? [...e.notes] : undefined }));
     }
   });
   out.push(...conditionRegexes(tree));
