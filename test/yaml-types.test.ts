@@ -78,6 +78,22 @@ describe('rule files as the original reads them', () => {
     }
   });
 
+  it('a plugin gets Perl text where it takes a string; SetField without a value writes null', async () => {
+    const rules = `rules:
+  - name: t
+    plugin: TransformField
+    config: { source_field: b, regexp_search: 0, regexp_replace: 1.50 }
+  - name: s
+    plugin: SetField
+    config: { field: false, value: 5 }
+  - name: n
+    plugin: SetField
+    config: { field: out }
+`;
+    assert.ok(!hasErrors(compileText(rules).diagnostics), renderText(compileText(rules).diagnostics));
+    assert.deepEqual(await run(rules, { b: 'a0b' }), { b: 'a1.50b', '': 5, out: null, wubot_rulelog: ['h:t', 'h:s', 'h:n'] });
+  });
+
   it('last_rule is the Perl truth of its value', async () => {
     const rules = (v: string): string => `rules:\n  - name: a\n    last_rule: ${v}\n  - name: b\n`;
     for (const stops of ['no', 'off', '"false"', '0.0', '00']) assert.deepEqual(((await run(rules(stops), {})) as Message).wubot_rulelog, ['h:a'], stops);

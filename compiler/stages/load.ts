@@ -15,7 +15,7 @@ import { closest } from '../diagnostics/suggest.js';
 import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';
-import { checkPluginConfig } from './plugin-config.js';
+import { asPerlConfig, checkPluginConfig } from './plugin-config.js';
 
 /** FileShape says what a file's top level holds and where its rules are. */
 export interface FileShape {
@@ -145,8 +145,9 @@ class Loader {
       );
       return { name, span, config, configNode };
     }
-    this.diagnostics.push(...checkPluginConfig(def, config, configNode, span, yaml));
-    return { name, span, def, config, configNode };
+    const perl = asPerlConfig(def, config);
+    this.diagnostics.push(...checkPluginConfig(def, perl, configNode, span, yaml));
+    return { name, span, def, config: perl, configNode };
   }
 
   private include(node: Node, target: string, yaml: YamlFile, stack: string[]): RuleNode[] {
