@@ -55,9 +55,23 @@ describe('plugin behaviour beyond the examples', () => {
     assert.equal(m.s, '[aa][b]');
   });
 
+  it('a missing source is undef, as in the original: CopyField, CleanText and Split write null, TransformField may write text', () => {
+    const json = (m: unknown): unknown => JSON.parse(JSON.stringify(m));
+    assert.deepEqual(json(run('CopyField', { source_field: 'nope', target_field: 'out' }, {})), { out: null });
+    assert.deepEqual(json(run('CleanText', { source_field: 'nope', regexp_search: 'x' }, {})), { nope: null });
+    assert.deepEqual(json(run('TransformField', { source_field: 'nope', regexp_search: '^', regexp_replace: 'E' }, {})), { nope: 'E' });
+    assert.deepEqual(json(run('TransformField', { source_field: 'nope', regexp_search: 'x', target_field: 'out' }, {})), { out: null });
+    assert.deepEqual(json(run('Split', { source_field: 'nope', target_fields: ['a', 'b'] }, {})), { a: null, b: null });
+  });
+
+  it('a false pattern does nothing, and CleanText removes across lines (/s)', () => {
+    assert.deepEqual(run('TransformField', { source_field: 's', regexp_search: '0', regexp_replace: 'x' }, { s: '101' }), { s: '101' });
+    assert.deepEqual(run('CleanText', { source_field: 's', regexp_search: 'a.b' }, { s: 'a\nb!' }), { s: '!' });
+  });
+
   it('Split drops trailing empty parts, as Perl split does', () => {
     const m = run('Split', { source_field: 's', target_fields: ['a', 'b', 'c'] }, { s: 'x,y,,' });
-    assert.deepEqual(JSON.parse(JSON.stringify(m)), { s: 'x,y,,', b: 'x', c: 'y' });
+    assert.deepEqual(JSON.parse(JSON.stringify(m)), { s: 'x,y,,', a: null, b: 'x', c: 'y' });
     assert.ok('a' in m);
   });
 
