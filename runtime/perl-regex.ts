@@ -315,8 +315,8 @@ class Translator {
       this.i += 2;
       return;
     }
-    // \Q and \E quote only in a regex literal; a config's pattern reaches Perl as a variable's text, where they are Q and E
-    if (n === 'Q' || n === 'E') {
+    // \Q…\E, \u, \l, \U and \L act only in a regex literal; a config's pattern reaches Perl as a variable's text, where they are letters
+    if ('QEulUL'.includes(n)) {
       this.out += n;
       this.i += 2;
       return;
@@ -339,7 +339,7 @@ class Translator {
       this.i += k[0].length;
       return;
     }
-    if ('GKRXCluLUgkN'.includes(n) && !this.src.startsWith('\\N{U+', this.i)) {
+    if ('GKRXCgkN'.includes(n) && !this.src.startsWith('\\N{U+', this.i)) {
       if (n === 'N' && this.src[this.i + 2] !== '{') {
         this.out += '[^\\n]';
         this.i += 2;

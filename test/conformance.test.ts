@@ -18,7 +18,8 @@ import { importCompiled, repoRoot, tempDir } from './helpers.js';
  * tree compiled and run on its messages in order, every value compared by
  * its Perl text. The disagreements known today are listed in
  * known-disagreements.json; a new one fails. UPDATE_CONFORMANCE=1 rewrites
- * the list (review what it adds).
+ * the list (review what it adds); CONFORMANCE_DUMP=FILE writes every
+ * disagreement with its tree, message and both answers.
  */
 const dir = join(repoRoot, 'test', 'conformance');
 const knownFile = join(dir, 'known-disagreements.json');
@@ -208,6 +209,7 @@ describe('conformance with the original wubot (the kit\'s vectors)', () => {
     t.diagnostic(
       `conformance: conditions ${total(parts.conditions) - parts.conditions.disagree.size}/${total(parts.conditions)}, reactor messages ${total(parts.reactor) - parts.reactor.disagree.size}/${total(parts.reactor)}`,
     );
+    if (process.env.CONFORMANCE_DUMP) writeFileSync(process.env.CONFORMANCE_DUMP, [...all].map(([k, v]) => `${k}: ${v}`).join('\n\n') + '\n');
     if (update) {
       writeFileSync(knownFile, JSON.stringify([...all.keys()].sort(), null, 0).replace(/","/g, '",\n"') + '\n');
       return;
