@@ -64,6 +64,12 @@ describe('plugin behaviour beyond the examples', () => {
     assert.deepEqual(json(run('Split', { source_field: 'nope', target_fields: ['a', 'b'] }, {})), { a: null, b: null });
   });
 
+  it('Template gives "" for a list or a map, and a false template field writes nothing; HTMLStrip skips a false field', () => {
+    assert.equal(run('Template', { template: '[{$l}] [{$h}] [{$nope}] [{$n}]', target_field: 'out' }, { l: ['x'], h: { a: 1 }, n: 2.5 }).out, '[] [] [] [2.5]');
+    assert.deepEqual(run('Template', { source_field: 'tpl', target_field: 'out' }, { tpl: '0' }), { tpl: '0' });
+    assert.deepEqual(run('HTMLStrip', { field: 'x' }, { x: '0' }), { x: '0' });
+  });
+
   it('a false pattern does nothing, and CleanText removes across lines (/s)', () => {
     assert.deepEqual(run('TransformField', { source_field: 's', regexp_search: '0', regexp_replace: 'x' }, { s: '101' }), { s: '101' });
     assert.deepEqual(run('CleanText', { source_field: 's', regexp_search: 'a.b' }, { s: 'a\nb!' }), { s: '!' });
