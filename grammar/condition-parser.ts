@@ -4,7 +4,7 @@ import { PERL_SPACE } from './perl-classes.js';
 
 /** ConditionProblem is something found in a condition, with a span relative to the condition text. */
 export interface ConditionProblem {
-  readonly kind: 'unparseable' | 'empty' | 'groupInsideLeaf' | 'tooManyGroups';
+  readonly kind: 'unparseable' | 'empty' | 'groupInsideLeaf' | 'tooManyGroups' | 'tooLong';
   readonly span: TextSpan;
   readonly message: string;
   readonly notes?: readonly string[];
@@ -35,6 +35,8 @@ const NOT = new RegExp(`^NOT${S}+([^\\n]*)$`, 'du');
 const LEAD = new RegExp(`^${S}+`, 'u');
 const TRAIL = new RegExp(`${S}+$`, 'u');
 const PLACEHOLDER = '\uE000';
+/** MAX_CONDITION_LENGTH bounds the work on one condition (the original has no bound; real conditions are far shorter). */
+export const MAX_CONDITION_LENGTH = 10_000;
 /** More groups than this inside one test would need 2^n readings of it. */
 const MAX_GROUPS_IN_TEST = 6;
 
@@ -77,28 +79,52 @@ class Resolver {
     return this.source.slice(span.start, span.end).replace(/\n/g, '\\n');
   }
 
-  /** resolve is the original's istrue as a parse: the steps in its order, first match wins. */
+  /**
+   * resolve is the original's istrue as a parse: the steps in its order,
+   * first match wins. The original reads the left side of an AND or OR
+   * split again from the start; that is a loop here, so a long chain does
+   * not nest calls.
+   */
   resolve(input: Working): Cond {
-    // Perl-false text ("" and "0") is false before anything else, without a log line
-    if (input.text === '' || input.text === '0') return { kind: 'const', value: false, span: spanOf(input, 0, input.text.length) };
-    let w = perlTrim(input);
+    const splits: { kind: 'and' | 'or'; right: Working }[] = [];
+    let base: Cond | undefined;
+    let w = input;
+    while (!base) {
+      // Perl-false text ("" and "0") is false before anything else, without a log line
+      if (w.text === '' || w.text === '0') {
+        base = { kind: 'const', value: false, span: spanOf(w, 0, w.text.length) };
+        break;
+      }
+      w = this.groups(perlTrim(w));
+      const split = splitAt(w, 'AND', AND) ?? splitAt(w, 'OR', OR);
+      if (split) {
+        splits.push({ kind: split.kind, right: split.right });
+        w = split.left;
+      } else base = this.unary(w);
+    }
+    let cond = base;
+    for (const { kind, right } of splits.reverse()) {
+      const r = this.resolve(right);
+      cond = { kind, left: cond, right: r, span: { start: cond.span.start, end: r.span.end } };
+    }
+    return cond;
+  }
+
+  /** groups replaces the leftmost `( … )` without parentheses inside by its value, again and again. */
+  private groups(input: Working): Working {
+    let w = input;
     for (let m = GROUP.exec(w.text); m; m = GROUP.exec(w.text)) {
       const [a, b] = m.indices![1];
       const span = spanOf(w, m.index, m.index + m[0].length);
       const group: Cond = { kind: 'group', inner: this.resolve(slice(w, a, b)), span };
       w = replaceByPlaceholder(w, m.index, m[0].length, group);
     }
+    return w;
+  }
+
+  /** unary reads a text without AND or OR: a group's value, TRUE, FALSE, NOT, or a test. */
+  private unary(w: Working): Cond {
     const whole = spanOf(w, 0, w.text.length);
-    for (const [re, kind] of [
-      [AND, 'and'],
-      [OR, 'or'],
-    ] as const) {
-      const m = re.exec(w.text);
-      if (!m) continue;
-      const left = this.resolve(slice(w, ...m.indices![1]));
-      const right = this.resolve(slice(w, ...m.indices![2]));
-      return { kind, left, right, span: whole };
-    }
     if (w.text === PLACEHOLDER) return w.groups.get(0)!;
     if (w.text === 'TRUE' || w.text === 'FALSE') return { kind: 'const', value: w.text === 'TRUE', span: whole };
     const not = NOT.exec(w.text);
@@ -165,6 +191,14 @@ class Resolver {
   }
 }
 
+/** splitAt is the original's split at the last AND (or OR) whose sides hold no line break. */
+function splitAt(w: Working, word: 'AND' | 'OR', re: RegExp): { kind: 'and' | 'or'; left: Working; right: Working } | undefined {
+  if (!w.text.includes(word)) return undefined;
+  const m = re.exec(w.text);
+  if (!m) return undefined;
+  return { kind: word === 'AND' ? 'and' : 'or', left: slice(w, ...m.indices![1]), right: slice(w, ...m.indices![2]) };
+}
+
 function replaceByPlaceholder(w: Working, at: number, length: number, group: Cond): Working {
   const groups = new Map<number, Cond>();
   for (const [k, v] of w.groups) {
@@ -218,6 +252,10 @@ export interface ParsedCondition {
 export function parseCondition(text: string): ParsedCondition {
   if (text === '') {
     return { problems: [{ kind: 'empty', span: { start: 0, end: 0 }, message: 'condition is empty' }] };
+  }
+  if (text.length > MAX_CONDITION_LENGTH) {
+    const message = `condition of ${text.length} characters is longer than ${MAX_CONDITION_LENGTH}`;
+    return { problems: [{ kind: 'tooLong', span: { start: 0, end: 1 }, message, hint: 'split it into nested rules, whose conditions combine by AND' }] };
   }
   const resolver = new Resolver(text);
   const origin = Array.from({ length: text.length + 1 }, (_, i) => i);

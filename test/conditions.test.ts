@@ -4,6 +4,9 @@ import { parseCondition } from '../grammar/condition-parser.js';
 import { unparse } from '../grammar/unparse.js';
 import { evaluate } from '../runtime/evaluate.js';
 import type { Message } from '../runtime/pipeline-api.js';
+import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { renderText } from '../compiler/diagnostics/render.js';
+import { compileText, pipelinesFor, runOn } from './helpers.js';
 
 function grouping(text: string): string {
   const r = parseCondition(text);
@@ -235,5 +238,28 @@ describe('splitting, with Perl\'s `.` (no newline) and `\\s`', () => {
   it('a field named 0 never matches', () => {
     assert.equal(holds('0 matches x', { 0: 'x' }), false);
     assert.equal(holds('0 equals x', { 0: 'x' }), true);
+  });
+});
+
+describe('long conditions', () => {
+  const rule = (c: string): string => `rules:\n  - name: r\n    condition: ${JSON.stringify(c)}\n    plugin: SetField\n    config: { field: hit, value: 1 }\n`;
+  it('chains of 700 ANDs or ORs and 2,400 NOTs compile, run and agree, without nesting calls or code', async () => {
+    const cases: [string, Message, boolean][] = [
+      [Array(700).fill('a is true').join(' AND '), { a: 1 }, true],
+      [Array(700).fill('a is true').join(' OR ') + ' OR b is true', { b: 1 }, true],
+      ['NOT '.repeat(2401) + 'a is true', { a: 1 }, false],
+      ['( '.repeat(1600) + 'a is true' + ' )'.repeat(1600), { a: 1 }, true],
+    ];
+    for (const [c, m, hit] of cases) {
+      const p = await pipelinesFor(rule(c));
+      for (const run of [p.interpreted, p.optimized, p.literal]) {
+        assert.equal((runOn(run, m) as { message: Message }).message.hit === 1, hit, c.slice(0, 40));
+      }
+    }
+  });
+  it('a condition past 10,000 characters is refused with its position, not a stack trace', () => {
+    const c = compileText(rule(Array(2000).fill('a is true').join(' AND ')));
+    assert.ok(hasErrors(c.diagnostics));
+    assert.match(renderText(c.diagnostics), /^rules\.yaml:3:17: error WB2005: condition of 27995 characters is longer than 10000/m);
   });
 });

@@ -30,6 +30,7 @@ export const codes = {
   conditionEmpty: def('WB2002', 'warning', 'condition is false to Perl: no condition, as in the original'),
   groupInsideLeaf: def('WB2003', 'warning', 'parenthesised group inside a test: replaced by TRUE or FALSE, as in the original'),
   tooManyGroups: def('WB2004', 'error', 'too many parenthesised groups inside one test'),
+  conditionTooLong: def('WB2005', 'error', 'condition too long'),
 
   unknownPlugin: def('WB3001', 'error', 'unknown plugin'),
   regexInvalid: def('WB3002', 'error', 'regex does not compile'),

@@ -93,12 +93,21 @@ export class CondEmitter {
       return slot ? `(${slot.name} === 0 ? (${slot.name} = ${code} ? 1 : 2) : ${slot.name}) === 1` : code;
     }
     switch (c.kind) {
+      // chains stay flat (a && b && c), so that a long condition does not nest the emitted code
       case 'and':
-        return `(${this.expr(c.left)}) && (${this.expr(c.right)})`;
+        return `${c.left.kind === 'and' ? this.expr(c.left) : `(${this.expr(c.left)})`} && (${this.expr(c.right)})`;
       case 'or':
-        return `(${this.expr(c.left)}) || (${this.expr(c.right)})`;
-      case 'not':
-        return `!(${this.expr(c.operand)})`;
+        return `${c.left.kind === 'or' ? this.expr(c.left) : `(${this.expr(c.left)})`} || (${this.expr(c.right)})`;
+      case 'not': {
+        // tests are pure and boolean, so NOT NOT x is x
+        let x: Cond = c.operand;
+        let negate = true;
+        while (x.kind === 'not') {
+          x = x.operand;
+          negate = !negate;
+        }
+        return negate ? `!(${this.expr(x)})` : this.expr(x);
+      }
       case 'group':
         return this.expr(c.inner);
       case 'choose':

@@ -8,6 +8,7 @@ const codeFor = {
   empty: 'conditionEmpty',
   groupInsideLeaf: 'groupInsideLeaf',
   tooManyGroups: 'tooManyGroups',
+  tooLong: 'conditionTooLong',
 } as const;
 
 /** parseConditions is the parse stage: every condition into an AST, and its regexes into JavaScript, findings at their exact column. */
