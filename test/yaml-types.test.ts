@@ -82,7 +82,10 @@ describe('rule files as the original reads them', () => {
     const rules = `rules:
   - name: t
     plugin: TransformField
-    config: { source_field: b, regexp_search: 0, regexp_replace: 1.50 }
+    config: { source_field: b, regexp_search: 5, regexp_replace: 1.50 }
+  - name: z
+    plugin: TransformField
+    config: { source_field: b, regexp_search: 0, regexp_replace: x }
   - name: s
     plugin: SetField
     config: { field: false, value: 5 }
@@ -91,7 +94,8 @@ describe('rule files as the original reads them', () => {
     config: { field: out }
 `;
     assert.ok(!hasErrors(compileText(rules).diagnostics), renderText(compileText(rules).diagnostics));
-    assert.deepEqual(await run(rules, { b: 'a0b' }), { b: 'a1.50b', '': 5, out: null, wubot_rulelog: ['h:t', 'h:s', 'h:n'] });
+    // the pattern 0 is the text "0", which is false to Perl: that TransformField does nothing
+    assert.deepEqual(await run(rules, { b: 'a5b0' }), { b: 'a1.50b0', '': 5, out: null, wubot_rulelog: ['h:t', 'h:z', 'h:s', 'h:n'] });
   });
 
   it('last_rule is the Perl truth of its value', async () => {
