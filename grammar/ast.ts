@@ -13,9 +13,26 @@ export type Cond =
   | { kind: 'or'; left: Cond; right: Cond; span: TextSpan }
   | { kind: 'not'; operand: Cond; span: TextSpan }
   | { kind: 'group'; inner: Cond; span: TextSpan }
-  | { kind: 'const'; value: boolean; span: TextSpan }
+  /** unparseable marks the false of a test the original cannot parse (it logs it and takes it as false). */
+  | { kind: 'const'; value: boolean; span: TextSpan; unparseable?: true }
+  /**
+   * choose is a test with `( … )` groups inside it, which the original
+   * replaces by the text TRUE or FALSE before reading the test: `then` is
+   * the test read with `on` true, `else` with it false. `text` is the test
+   * as written.
+   */
+  | { kind: 'choose'; on: Cond; then: Cond; else: Cond; text: string; span: TextSpan }
   | { kind: 'equals'; field: string; value: string; span: TextSpan; valueSpan: TextSpan }
-  | { kind: 'matches'; field: string; regex: string; icase: boolean; span: TextSpan; regexSpan: TextSpan }
+  | {
+      kind: 'matches';
+      field: string;
+      regex: string;
+      icase: boolean;
+      span: TextSpan;
+      regexSpan: TextSpan;
+      /** regexOffsets maps each regex character to the condition text where groups inside it were replaced. */
+      regexOffsets?: readonly number[];
+    }
   | { kind: 'contains'; field: string; span: TextSpan }
   | { kind: 'istrue'; field: string; span: TextSpan }
   | { kind: 'isfalse'; field: string; span: TextSpan }
@@ -38,6 +55,28 @@ export function isLeaf(c: Cond): c is Leaf {
   );
 }
 
+/** children lists the conditions a condition is made of. */
+export function children(c: Cond): Cond[] {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+      return [c.left, c.right];
+    case 'not':
+      return [c.operand];
+    case 'group':
+      return [c.inner];
+    case 'choose':
+      return [c.on, c.then, c.else];
+    default:
+      return [];
+  }
+}
+
+/** hasUnparseable tells whether a condition holds a test the original cannot parse. */
+export function hasUnparseable(c: Cond): boolean {
+  return (c.kind === 'const' && c.unparseable === true) || children(c).some(hasUnparseable);
+}
+
 /** fieldsRead lists the message fields a condition reads. */
 export function fieldsRead(c: Cond, out: Set<string> = new Set()): Set<string> {
   switch (c.kind) {
@@ -51,6 +90,11 @@ export function fieldsRead(c: Cond, out: Set<string> = new Set()): Set<string> {
       break;
     case 'group':
       fieldsRead(c.inner, out);
+      break;
+    case 'choose':
+      fieldsRead(c.on, out);
+      fieldsRead(c.then, out);
+      fieldsRead(c.else, out);
       break;
     case 'const':
       break;

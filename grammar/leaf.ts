@@ -1,15 +1,18 @@
 import type { Cond, Operand } from './ast.js';
+import { PERL_SPACE, PERL_WORD } from './perl-classes.js';
 
 /*
  * The tests of the condition language, each the exact pattern the original
  * matches a whole test against (after AND/OR/NOT are split off). Field names
- * are flat keys of letters, digits, `_` and `.`.
+ * are flat keys of Perl word characters (Unicode letters, digits, `_`) and `.`.
  */
-const EQUALS = /^([A-Za-z0-9_.]+)\s+equals\s+([^\n]*)$/d;
-const MATCHES = /^([A-Za-z0-9_.]+)\s+(matches|imatches)\s+([^\n]*)$/d;
-const CONTAINS = /^contains ([A-Za-z0-9_.]+)$/;
-const IS_BOOL = /^([A-Za-z0-9_.]+) is (true|false)$/;
-const COMPARE = /^([A-Za-z0-9_.]+) (<=|>=|<|>) ([A-Za-z0-9_.]+)$/;
+const F = `([${PERL_WORD}.]+)`;
+const S = `[${PERL_SPACE}]+`;
+const EQUALS = new RegExp(`^${F}${S}equals${S}([^\\n]*)$`, 'du');
+const MATCHES = new RegExp(`^${F}${S}(matches|imatches)${S}([^\\n]*)$`, 'du');
+const CONTAINS = new RegExp(`^contains ${F}$`, 'u');
+const IS_BOOL = new RegExp(`^${F} is (true|false)$`, 'u');
+const COMPARE = new RegExp(`^${F} (<=|>=|<|>) ${F}$`, 'u');
 const NUMBER_LITERAL = /^(?:(?:\d+\.?\d*|\.\d+)(?:[eE]\d+)?|inf(?:inity)?|nan)$/i;
 
 /** numberLiteral parses an operand that looks like a number to Perl, or returns undefined. */
@@ -35,7 +38,6 @@ type Classified = { cond: Cond } | { error: string; hint?: string };
 export function classifyTest(text: string, origin: (i: number) => number): Classified {
   const span = { start: origin(0), end: origin(text.length - 1) + 1 };
   const at = (a: number, b: number) => ({ start: origin(a), end: b > a ? origin(b - 1) + 1 : origin(a) });
-  if (text === 'TRUE' || text === 'FALSE') return { cond: { kind: 'const', value: text === 'TRUE', span } };
   let m: RegExpExecArray | null;
   if ((m = EQUALS.exec(text))) {
     const [a, b] = m.indices![2];
@@ -43,8 +45,18 @@ export function classifyTest(text: string, origin: (i: number) => number): Class
   }
   if ((m = MATCHES.exec(text))) {
     const [a, b] = m.indices![3];
+    const offsets = Array.from({ length: b - a + 1 }, (_, i) => (i < b - a ? origin(a + i) : origin(b - 1) + 1));
+    const contiguous = offsets.every((o, i) => o === offsets[0] + i);
     return {
-      cond: { kind: 'matches', field: m[1], regex: m[3], icase: m[2] === 'imatches', span, regexSpan: at(a, b) },
+      cond: {
+        kind: 'matches',
+        field: m[1],
+        regex: m[3],
+        icase: m[2] === 'imatches',
+        span,
+        regexSpan: at(a, b),
+        ...(contiguous ? {} : { regexOffsets: offsets }),
+      },
     };
   }
   if ((m = CONTAINS.exec(text))) return { cond: { kind: 'contains', field: m[1], span } };
@@ -58,7 +70,11 @@ export function classifyTest(text: string, origin: (i: number) => number): Class
 const FORMS =
   'the tests are `F equals V`, `F matches R`, `F imatches R`, `contains F`, `F is true`, `F is false` and `A < B` (also <=, >, >=), joined by AND, OR, NOT and `( … )`';
 
-function hintFor(text: string): string {
+/** hintFor suggests how to write what an unparseable test probably meant. */
+export function hintFor(text: string): string {
+  if (text.includes('\n')) {
+    return 'the original splits at AND and OR only where neither side holds a line break: write the condition on one line, or as a folded block (`>-`)';
+  }
   if (/ is not /.test(text)) return 'there is no `is not`: write `NOT F is true`, or `F is false`';
   if (/\s(and|or|not)\s/.test(` ${text} `)) return 'AND, OR and NOT must be written in capitals';
   if (/\s(==|!=|=)\s/.test(text)) return 'use `F equals V`; there is no `==`, `!=` or `=`';

@@ -1,23 +1,55 @@
+import { num, str } from '../runtime/perl-values.js';
+
 /*
- * What YAML 1.2's core schema (the yaml library's default) makes of a plain
- * scalar, for the fast readers that must agree with it exactly: integers
- * that are safe in JavaScript become numbers, words become strings, and
- * anything else the schema reads another way (floats, hex, octal, inf, nan,
- * booleans, null) is left to the full parser.
+ * What the original's YAML::XS (libyaml) makes of a scalar, for every reader
+ * of configs and message bodies. A plain scalar is text, except `~`, `null`
+ * and the empty scalar (undef), `true` (Perl's true, 1) and `false` (Perl's
+ * false, ""). Text that looks like a number to Perl also holds that number;
+ * it is a JavaScript number here only where Perl prints the number as the
+ * text (`5`, `-3`, `2.5`, `1e+20`), so `1.50`, `017`, `1e3`, `+1`, `True`,
+ * `Null`, `0x1F`, `.inf`, `yes` stay the strings they are in Perl.
  */
 
-const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/;
-const NUMBERISH = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|\.inf|\.nan)$/i;
-const RESERVED = /^(?:true|false|null|~)$/i;
+/** ScalarValue is what one YAML scalar reads as. */
+export type ScalarValue = string | number | boolean | null;
 
-/** plainScalar is the value of a plain scalar when it is an integer or a word, or undefined when the full parser must decide. */
-export function plainScalar(text: string): string | number | undefined {
-  if (INTEGER.test(text)) return Number(text);
-  if (NUMBERISH.test(text) || RESERVED.test(text)) return undefined;
-  return text;
+/** numberish is a scalar's text as a number where Perl prints that number as the same text, else the text. */
+function numberish(text: string): string | number {
+  const n = num(text);
+  return n !== undefined && Number.isFinite(n) && str(n) === text ? n : text;
+}
+
+/** perlPlainScalar is the value of an untagged plain scalar, as YAML::XS loads it. */
+export function perlPlainScalar(text: string): ScalarValue {
+  if (text === '' || text === '~' || text === 'null') return null;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return numberish(text);
+}
+
+/** perlTaggedScalar is the value of a scalar with a `!!` tag, as YAML::XS loads it; undefined where YAML::XS refuses the tag. */
+export function perlTaggedScalar(tag: string, text: string): ScalarValue | undefined {
+  switch (tag) {
+    case 'tag:yaml.org,2002:str':
+      return text;
+    case 'tag:yaml.org,2002:null':
+      return null;
+    case 'tag:yaml.org,2002:int':
+    case 'tag:yaml.org,2002:float':
+      return numberish(text);
+    case 'tag:yaml.org,2002:bool':
+      return undefined;
+    default:
+      return text;
+  }
+}
+
+/** perlText is the text Perl holds for a value, which is also what a mapping key is (`true:` is the key `1`, `~:` the key ``). */
+export function perlText(v: ScalarValue): string {
+  return str(v);
 }
 
 /** reservedWord tells whether a plain scalar is read as a boolean or null (so, as a key, is not the string it looks like). */
 export function reservedWord(text: string): boolean {
-  return RESERVED.test(text);
+  return text === '~' || text === 'null' || text === 'true' || text === 'false';
 }

@@ -23,6 +23,8 @@ export function unparse(c: Cond, explicit = false): string {
       return `NOT ${unparse(c.operand, explicit)}`;
     case 'group':
       return `( ${unparse(c.inner, explicit)} )`;
+    case 'choose':
+      return c.text;
     case 'const':
       return c.value ? 'TRUE' : 'FALSE';
     case 'equals':

@@ -1,6 +1,120 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { diagnostic, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { SourceFile, span, type Span } from '../compiler/diagnostics/source.js';
+import { perlText, perlPlainScalar, perlTaggedScalar } from './plain-scalar.js';
+
+/** MAX_EXPANDED_NODES bounds what aliases may expand a document to; an alias bomb needs far more. */
+export const MAX_EXPANDED_NODES = 100_000;
+
+/** PerlYamlProblem is why a document cannot be read as the original reads it, at an offset of its text. */
+export interface PerlYamlProblem {
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function rangeOf(node: Node): [number, number] {
+  const [a, b] = node.range ?? [0, 0];
+  return [a, Math.max(b, a + 1)];
+}
+
+/** expansionProblem finds an alias to no anchor, an alias inside its own anchor, or aliases expanding past the bound. */
+function expansionProblem(doc: Document.Parsed): PerlYamlProblem | undefined {
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let problem: PerlYamlProblem | undefined;
+  const size = (node: unknown): number => {
+    if (problem || !node || typeof node !== 'object') return 0;
+    if (isPair(node)) return size(node.key) + size(node.value);
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      const [a, b] = rangeOf(node);
+      if (!target) {
+        problem = { message: `alias \`*${node.source}\` refers to no anchor before it`, start: a, end: b };
+        return 0;
+      }
+      if (open.has(target)) {
+        problem = { message: `alias \`*${node.source}\` lies inside its own anchor`, start: a, end: b };
+        return 0;
+      }
+      return size(target);
+    }
+    const n = node as Node;
+    const known = sizes.get(n);
+    if (known !== undefined) return known;
+    open.add(n);
+    let total = 1;
+    if (isCollection(n)) {
+      for (const item of n.items) {
+        total += size(item);
+        if (total > MAX_EXPANDED_NODES && !problem) {
+          const at = isAlias(item) ? item : isPair(item) && isAlias(item.value) ? item.value : n;
+          const [a, b] = rangeOf(at as Node);
+          problem = { message: `aliases expand this document past ${MAX_EXPANDED_NODES} nodes (an alias bomb?)`, start: a, end: b };
+        }
+        if (problem) break;
+      }
+    }
+    open.delete(n);
+    sizes.set(n, total);
+    return total;
+  };
+  size(doc.contents);
+  return problem;
+}
+
+/**
+ * readAsPerl makes a document (parsed with the failsafe schema, so every
+ * scalar is text) hold what YAML::XS loads: scalars resolved as the
+ * original's YAML::XS resolves them, keys as Perl's text, and every alias
+ * replaced by the node it names, so that a rule's `condition: *c` is that
+ * condition. Gives the first problem, or undefined.
+ */
+function readAsPerl(doc: Document.Parsed): PerlYamlProblem | undefined {
+  const expansion = expansionProblem(doc);
+  if (expansion) return expansion;
+  let problem: PerlYamlProblem | undefined;
+  const done = new WeakSet<Node>();
+  visit(doc, {
+    Scalar(key, node) {
+      if (done.has(node)) return;
+      done.add(node);
+      const text = String(node.value ?? '');
+      let v = node.tag ? perlTaggedScalar(node.tag, text) : node.type === 'PLAIN' ? perlPlainScalar(text) : text;
+      if (v === undefined) {
+        const [a, b] = rangeOf(node);
+        problem ??= { message: `the original's YAML::XS refuses the tag \`${node.tag}\``, start: a, end: b };
+        v = text;
+      }
+      node.value = key === 'key' ? perlText(v) : v;
+    },
+    Alias(_, node: Alias) {
+      return node.resolve(doc);
+    },
+  });
+  return problem;
+}
+
+/** parsePerlDocument parses YAML text and reads it as the original does (see readAsPerl). */
+function parsePerlDocument(text: string, lineCounter?: LineCounter): { doc: Document.Parsed; problem?: PerlYamlProblem } {
+  // a repeated key is reported for config files; in data the later one wins, as in YAML::XS
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: lineCounter !== undefined, schema: 'failsafe' });
+  // tags are resolved by readAsPerl, as YAML::XS resolves them
+  doc.warnings = doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED');
+  return { doc, problem: doc.errors.length ? undefined : readAsPerl(doc) };
+}
+
+/** readPerlYaml reads YAML text into plain data as the original's YAML::XS does, or says why it cannot (`syntax` for a YAML error). */
+export function readPerlYaml(text: string): { value: unknown } | { problem: PerlYamlProblem; syntax: boolean } {
+  const { doc, problem } = parsePerlDocument(text);
+  const e = doc.errors[0];
+  if (e) {
+    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    return { problem: { message, start: e.pos[0], end: e.pos[1] }, syntax: true };
+  }
+  if (problem) return { problem, syntax: false };
+  return { value: doc.toJS({ maxAliasCount: -1 }) };
+}
 
 /** YamlFile is one parsed YAML file with its source, for mapping nodes back to line and column. */
 export interface YamlFile {
@@ -8,10 +122,17 @@ export interface YamlFile {
   readonly doc: Document.Parsed;
 }
 
+/** perlYamlData is readPerlYaml for text already checked (a linted config file); it throws where readPerlYaml gives a problem. */
+export function perlYamlData(text: string): unknown {
+  const r = readPerlYaml(text);
+  if ('problem' in r) throw new Error(r.problem.message);
+  return r.value;
+}
+
 /** parseYaml reads YAML keeping every node's range; syntax errors become diagnostics. */
 export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
   const file = new SourceFile(path, text);
-  const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true });
+  const { doc, problem } = parsePerlDocument(text, new LineCounter());
   const diagnostics = [...doc.errors, ...doc.warnings].map((e) => {
     const [a, b] = e.pos;
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -29,6 +150,7 @@ export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnos
       hint: indentation ? 'check the indentation: the keys of one rule start in the same column, under its `- `' : undefined,
     });
   });
+  if (problem) diagnostics.push(diagnostic('yamlSyntax', span(file, problem.start, problem.end), problem.message));
   return { yaml: { file, doc }, diagnostics };
 }
 
@@ -65,9 +187,9 @@ export function nodeAtPath(root: Node | null | undefined, path: readonly (string
   return node ?? undefined;
 }
 
-/** scalarText is a scalar's text as written: `TRUE` stays the text TRUE, not a boolean. */
+/** scalarText is a scalar's text as Perl holds it: `TRUE` is the text TRUE, `true` the text 1, `~` undefined. */
 export function scalarText(node: Node): string | undefined {
-  if (!isScalar(node)) return undefined;
+  if (!isScalar(node) || node.value === null) return undefined;
   if (typeof node.value === 'string') return node.value;
-  return node.source ?? String(node.value);
+  return perlText(node.value as boolean | number);
 }

@@ -23,6 +23,8 @@ export function evaluate(c: Cond, m: Message): boolean {
       return !evaluate(c.operand, m);
     case 'group':
       return evaluate(c.inner, m);
+    case 'choose':
+      return evaluate(c.on, m) ? evaluate(c.then, m) : evaluate(c.else, m);
     case 'const':
       return c.value;
     case 'equals': {
@@ -31,7 +33,7 @@ export function evaluate(c: Cond, m: Message): boolean {
     }
     case 'matches': {
       const v = field(m, c.field);
-      return truthy(v) && truthy(c.regex) && perlRegex(c.regex, { icase: c.icase }).test(str(v));
+      return truthy(c.field) && truthy(c.regex) && truthy(v) && perlRegex(c.regex, { icase: c.icase }).test(str(v));
     }
     case 'contains':
       return Object.hasOwn(m, c.field);

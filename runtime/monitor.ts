@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readConfigFile } from './config-file.js';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { perlYamlData } from '../grammar/yaml-source.js';
 import { closest } from '../compiler/diagnostics/suggest.js';
 import type { MonitorInstance, MonitorPluginDef } from '../stdlib/monitor-plugin.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
@@ -108,7 +108,7 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     log.error('instance config has errors; instance not loaded', { file: file.path, diagnostics: loaded.report });
     return undefined;
   }
-  const config = (parse(readConfigFile(file.path)) ?? {}) as Record<string, unknown>;
+  const config = (perlYamlData(readConfigFile(file.path)) ?? {}) as Record<string, unknown>;
   rememberSecrets(config);
   if (Object.keys(config).some(isSecretKey) && (statSync(file.path).mode & 0o044) !== 0) {
     log.warn('a config file holding a password can be read by other users; make it private with chmod 600', { file: file.path });

@@ -5,10 +5,8 @@
  * construct, never approximated.
  */
 
-/** Perl's \w: alphabetic, marks, decimal digits, connector punctuation, join controls. */
-const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
-/** Perl's \s (which, unlike JavaScript's, includes U+0085 and excludes U+FEFF). */
-const SPACE = '\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+import { PERL_SPACE as SPACE, PERL_WORD as WORD } from '../grammar/perl-classes.js';
+
 const HSPACE = '\\t \\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000';
 const VSPACE = '\\n\\x0B\\f\\r\\x85\\u2028\\u2029';
 const SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
@@ -317,15 +315,9 @@ class Translator {
       this.i += 2;
       return;
     }
-    if (n === 'Q') {
-      this.i += 2;
-      const end = this.src.indexOf('\\E', this.i);
-      const text = this.src.slice(this.i, end < 0 ? undefined : end);
-      for (const ch of text) this.out += lit(ch);
-      this.i = end < 0 ? this.src.length : end + 2;
-      return;
-    }
-    if (n === 'E') {
+    // \Q…\E, \u, \l, \U and \L act only in a regex literal; a config's pattern reaches Perl as a variable's text, where they are letters
+    if ('QEulUL'.includes(n)) {
+      this.out += n;
       this.i += 2;
       return;
     }
@@ -347,7 +339,7 @@ class Translator {
       this.i += k[0].length;
       return;
     }
-    if ('GKRXCluLUgkN'.includes(n) && !this.src.startsWith('\\N{U+', this.i)) {
+    if ('GKRXCgkN'.includes(n) && !this.src.startsWith('\\N{U+', this.i)) {
       if (n === 'N' && this.src[this.i + 2] !== '{') {
         this.out += '[^\\n]';
         this.i += 2;

@@ -18,20 +18,32 @@ export function str(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * numberString prints a number as Perl does: an integer that a Perl integer
+ * holds exactly in full, anything else with `%.15g` (`1e+20`, `1e-07`, `2.5`).
+ */
 function numberString(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+  if (Number.isInteger(n) && Math.abs(n) < 2 ** 63) return String(n);
   if (n === Infinity) return 'Inf';
   if (n === -Infinity) return '-Inf';
   if (Number.isNaN(n)) return 'NaN';
-  return String(Number(n.toPrecision(15)));
+  const [mantissa, exp] = n.toExponential(14).split('e');
+  const e = Number(exp);
+  if (e < -4 || e >= 15) {
+    const m = mantissa.replace(/\.?0+$/, '');
+    return `${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  return n.toFixed(Math.max(0, 14 - e)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
 
-const LOOKS_LIKE_NUMBER = /^\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)\s*$/i;
+/** Perl's looks_like_number: ASCII whitespace around a decimal, Inf/Infinity/NaN; and the exact text `0 but true`. */
+const LOOKS_LIKE_NUMBER = /^[ \t\n\r\f\v]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)[ \t\n\r\f\v]*$/i;
 
 /** num is the number a value holds if Perl would say it looks like a number; otherwise undefined. */
 export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (v === true) return 1;
+  if (v === '0 but true') return 0;
   if (typeof v !== 'string' || !LOOKS_LIKE_NUMBER.test(v)) return undefined;
   const t = v.trim().replace(/^\+/, '');
   const lower = t.toLowerCase().replace(/^-/, '');

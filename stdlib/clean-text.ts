@@ -11,7 +11,7 @@ interface Config {
 export default definePlugin<Config>({
   name: 'CleanText',
   summary: 'Delete every match of a regex from a field.',
-  docs: 'Removes all matches of `regexp_search` from `source_field` and stores the result in `target_field` (default: the source field). A missing source does nothing.',
+  docs: 'Removes all matches of `regexp_search` from `source_field` and stores the result in `target_field` (default: the source field). A missing source is undef in Perl: the target becomes null, or the text of the replacement where the pattern matches the empty text.',
   schema: {
     type: 'object',
     properties: {
@@ -22,7 +22,8 @@ export default definePlugin<Config>({
     required: ['source_field', 'regexp_search'],
     additionalProperties: false,
   },
-  regexKeys: [{ key: 'regexp_search' }],
+  // the original removes with /s: `.` matches a line break
+  regexKeys: [{ key: 'regexp_search', dotall: true }],
   examples: [
     {
       title: 'drop a mailing-list tag',
@@ -33,6 +34,6 @@ export default definePlugin<Config>({
   ],
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
-    return replaceInField(c.source_field, c.target_field ?? c.source_field, perlRegex(c.regexp_search), () => '');
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search, { dotall: true }), () => '');
   },
 });

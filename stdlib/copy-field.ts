@@ -12,7 +12,7 @@ interface Config {
 export default definePlugin<Config>({
   name: 'CopyField',
   summary: 'Copy the value of one field into another.',
-  docs: 'The source is `source_field`, or the field named by the value of `source_field_name`; the target is `target_field`, or the field named by the value of `target_field_name`. A missing source copies as missing.',
+  docs: 'The source is `source_field`, or the field named by the value of `source_field_name`; the target is `target_field`, or the field named by the value of `target_field_name`. A missing source writes null (undef in Perl), as in the original.',
   schema: {
     type: 'object',
     properties: {
@@ -47,7 +47,8 @@ export default definePlugin<Config>({
       react(m: Message) {
         const source = c.source_field ?? str(m[c.source_field_name!]);
         const target = c.target_field ?? str(m[c.target_field_name!]);
-        m[target] = m[source];
+        // a missing source copies as Perl's undef: the target is there, null
+        m[target] = Object.hasOwn(m, source) ? m[source] : null;
       },
     };
   },

@@ -1,5 +1,5 @@
 import { decodeHTML } from 'entities';
-import { str } from '../runtime/perl-values.js';
+import { str, truthy } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin } from './plugin.js';
 
@@ -23,7 +23,7 @@ export function stripHtml(html: string): string {
 export default definePlugin<Config>({
   name: 'HTMLStrip',
   summary: 'Strip HTML from a field into plain text.',
-  docs: 'Removes the tags of `field`, decodes entities, turns no-break spaces into spaces, and stores the text in `target_field` (or `newfield`; default `<field>_text`). A missing field does nothing.',
+  docs: 'Removes the tags of `field`, decodes entities, turns no-break spaces into spaces, and stores the text in `target_field` (or `newfield`; default `<field>_text`). A false field (missing, empty, 0) does nothing, as in the original.',
   schema: {
     type: 'object',
     properties: {
@@ -48,7 +48,7 @@ export default definePlugin<Config>({
     return {
       react(m: Message) {
         const value = m[c.field];
-        if (value === undefined || value === null) return;
+        if (!truthy(value)) return;
         m[target] = stripHtml(str(value));
       },
     };

@@ -1,17 +1,31 @@
-import { str } from '../runtime/perl-values.js';
+import { str, truthy } from '../runtime/perl-values.js';
 import type { Message, PluginInstance } from '../runtime/pipeline-api.js';
 
 /**
  * replaceInField is the shared core of TransformField and CleanText: every
  * match of `re` in `source` is replaced, and the result stored in `target`.
- * A missing source does nothing.
+ * A missing source is Perl's undef: a pattern that matches the empty text
+ * makes it a text (`^` → `E` gives "E"); otherwise the target becomes null.
+ * A false pattern (`0`) does nothing, as in the original.
  */
-export function replaceInField(source: string, target: string, re: RegExp, replacement: (match: string, ...args: unknown[]) => string): PluginInstance {
+export function replaceInField(
+  source: string,
+  target: string,
+  pattern: string,
+  re: RegExp,
+  replacement: (match: string, ...args: unknown[]) => string,
+): PluginInstance {
   const global = new RegExp(re.source, re.flags + 'g');
+  if (!truthy(pattern)) return { react() {} };
   return {
     react(m: Message) {
       const value = m[source];
-      if (value === undefined || value === null) return;
+      if (value === undefined || value === null) {
+        global.lastIndex = 0;
+        m[target] = global.test('') ? ''.replace(global, replacement) : null;
+        global.lastIndex = 0;
+        return;
+      }
       m[target] = str(value).replace(global, replacement);
     },
   };

@@ -16,7 +16,7 @@ function copy(v: unknown): unknown {
 export default definePlugin<Config>({
   name: 'SetField',
   summary: 'Set fields to constant values.',
-  docs: 'Sets `field` to `value`, or every key of `set` to its value. With `no_override`, a field whose current value is true (in the Perl sense) is left alone.',
+  docs: 'Sets `field` to `value` (null without one), or every key of `set` to its value. With `no_override`, a field whose current value is true (in the Perl sense) is left alone.',
   schema: {
     type: 'object',
     properties: {
@@ -27,13 +27,8 @@ export default definePlugin<Config>({
     },
     additionalProperties: false,
   },
-  check: (c) => {
-    const problems = requireOne(c, ['field', 'set']);
-    if (c.field !== undefined && !('value' in c)) {
-      problems.push({ path: [], message: '`field` needs a `value`', missing: true });
-    }
-    return problems;
-  },
+  // `field` without `value` writes null, as in the original
+  check: (c) => requireOne(c, ['field', 'set']),
   examples: [
     {
       title: 'mark a message urgent and red',
@@ -51,7 +46,7 @@ export default definePlugin<Config>({
   writes: (c) => [...(c.field !== undefined ? [c.field] : []), ...Object.keys(c.set ?? {})],
   create(c) {
     const pairs: [string, unknown][] = c.set ? Object.entries(c.set) : [];
-    if (c.field !== undefined) pairs.unshift([c.field, c.value]);
+    if (c.field !== undefined) pairs.unshift([c.field, c.value ?? null]);
     const keep = truthy(c.no_override);
     return {
       react(m: Message) {

@@ -18,7 +18,7 @@ export function perlSplitCommas(text: string): string[] {
 export default definePlugin<Config>({
   name: 'Split',
   summary: 'Split a comma-separated value into several fields.',
-  docs: 'Splits `source_field` at commas (with any spaces around them) and assigns the parts to `target_fields` from the right end: the last part goes to the last field. Fields left without a part are set to undefined (present but empty, as in the original); extra leading parts are dropped. A missing source does nothing.',
+  docs: 'Splits `source_field` at commas (with any spaces around them) and assigns the parts to `target_fields` from the right end: the last part goes to the last field. Fields left without a part are set to null (undef in Perl, as in the original); extra leading parts are dropped. A missing source sets them all to null.',
   schema: {
     type: 'object',
     properties: {
@@ -47,11 +47,10 @@ export default definePlugin<Config>({
     return {
       react(m: Message) {
         const value = m[c.source_field];
-        if (value === undefined || value === null) return;
-        const parts = perlSplitCommas(str(value));
+        // a missing source splits into no parts, as Perl's undef does
+        const parts = value === undefined || value === null ? [] : perlSplitCommas(str(value));
         for (let i = c.target_fields.length - 1; i >= 0; i--) {
-          const part = parts.pop();
-          m[c.target_fields[i]] = part;
+          m[c.target_fields[i]] = parts.pop() ?? null;
         }
       },
     };

@@ -1,7 +1,7 @@
 import { readConfigFile } from '../runtime/config-file.js';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { str } from '../runtime/perl-values.js';
+import { str, truthy } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne, type ConfigProblem } from './plugin.js';
 
@@ -15,9 +15,16 @@ interface Config {
 const PLACEHOLDER = /\{\$([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const ANY_BRACES = /\{[^{}]*\}/g;
 
-/** fillTemplate replaces each `{$name}` by the value of field `name` (missing fields give ""); nothing else is evaluated. */
+/**
+ * fillTemplate replaces each `{$name}` by the value of field `name`; nothing
+ * else is evaluated. A missing field gives "", and so does a list or a map,
+ * which Text::Template gives the original as `@name` or `%name`, not `$name`.
+ */
 export function fillTemplate(template: string, m: Message): string {
-  return template.replace(PLACEHOLDER, (_, name: string) => str(m[name]));
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const v = m[name];
+    return v !== null && typeof v === 'object' ? '' : str(v);
+  });
 }
 
 /** templateProblems reports brace groups that are not a plain `{$name}`, which the original would run as Perl code. */
@@ -71,6 +78,8 @@ export default definePlugin<Config>({
       c.template ?? (c.template_file !== undefined ? readConfigFile(resolve(ctx.baseDir, expandHome(c.template_file))) : undefined);
     return {
       react(m: Message) {
+        // a missing or false template field leaves the message alone, as in the original
+        if (fixed === undefined && !truthy(m[c.source_field!])) return;
         const template = fixed ?? str(m[c.source_field!]);
         m[c.target_field] = fillTemplate(template, m);
       },

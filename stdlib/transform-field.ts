@@ -39,7 +39,7 @@ export function replacer(replacement: string, groups: number): (match: string, .
 export default definePlugin<Config>({
   name: 'TransformField',
   summary: 'Search and replace in a field with a regex.',
-  docs: 'Replaces every match of `regexp_search` in `source_field` by `regexp_replace` (default: nothing) and stores the result in `target_field` (default: the source field). In the replacement, `$1`, `${1}` and `\\1` stand for capture groups. A missing source does nothing.',
+  docs: 'Replaces every match of `regexp_search` in `source_field` by `regexp_replace` (default: nothing) and stores the result in `target_field` (default: the source field). In the replacement, `$1`, `${1}` and `\\1` stand for capture groups. A missing source is undef in Perl: the target becomes null, or the text of the replacement where the pattern matches the empty text (`^` replaced by `E` gives `E`).',
   schema: {
     type: 'object',
     properties: {
@@ -69,6 +69,6 @@ export default definePlugin<Config>({
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
     const re = perlRegex(c.regexp_search);
-    return replaceInField(c.source_field, c.target_field ?? c.source_field, re, replacer(c.regexp_replace ?? '', groupCount(re)));
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, re, replacer(c.regexp_replace ?? '', groupCount(re)));
   },
 });

@@ -49,12 +49,12 @@ describe('wubotc', () => {
     mkdirSync(join(root, 'config', 'plugins', 'Uptime'), { recursive: true });
     mkdirSync(join(root, 'config', 'plugins', 'Uptim'), { recursive: true });
     writeFileSync(join(root, 'config', 'reactor.yaml'), 'rules: []\n');
-    writeFileSync(join(root, 'config', 'plugins', 'Uptime', 'load.yaml.web1'), 'warning_load: 4\nreact:\n  - name: x\n    condition: a == 1\n');
+    writeFileSync(join(root, 'config', 'plugins', 'Uptime', 'load.yaml.web1'), 'warning_load: 4\nreact:\n  - name: x\n    condition: a matches (x\n');
     writeFileSync(join(root, 'config', 'plugins', 'Uptime', 'old.yaml.disabled'), 'bogus: 1\n');
     writeFileSync(join(root, 'config', 'plugins', 'Uptim', 'x.yaml'), 'delay: 1\n');
     const r = wubotc(['lint', root]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /load\.yaml\.web1:4:16: error WB2001: cannot parse `a == 1`/);
+    assert.match(r.stdout, /load\.yaml\.web1:4:26: error WB3002: regex `\(x` does not compile/);
     assert.match(r.stdout, /Uptim\/x\.yaml:1:1: error WB3001: unknown monitor plugin `Uptim`.*\n(.*\n)*.*did you mean `Uptime`/);
     assert.doesNotMatch(r.stdout, /old\.yaml\.disabled/);
     const single = wubotc(['lint', join(root, 'config', 'plugins', 'Uptime', 'load.yaml.web1')]);
@@ -112,9 +112,9 @@ describe('wubotc', () => {
   });
 
   it('run refuses a rule file with errors and shows why', () => {
-    const r = wubotc(['run', 'test/cases/diagnostics/condition-plain/input.yaml'], '{}\n');
+    const r = wubotc(['run', 'test/cases/diagnostics/regex/input.yaml'], '{}\n');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /input\.yaml:3:35: error WB2001/);
+    assert.match(r.stderr, /input\.yaml:3:32: error WB3002/);
   });
 
   it('run recompiles when an included file changes', () => {

@@ -4,17 +4,25 @@ import { parseCondition } from '../grammar/condition-parser.js';
 import { unparse } from '../grammar/unparse.js';
 import { evaluate } from '../runtime/evaluate.js';
 import type { Message } from '../runtime/pipeline-api.js';
+import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { renderText } from '../compiler/diagnostics/render.js';
+import { compileText, pipelinesFor, runOn } from './helpers.js';
 
 function grouping(text: string): string {
   const r = parseCondition(text);
-  assert.deepEqual(r.errors, [], `errors for ${text}`);
+  assert.deepEqual(r.problems, [], `problems for ${text}`);
   return unparse(r.ast!, true);
 }
 
 function holds(text: string, m: Message): boolean {
   const r = parseCondition(text);
-  assert.deepEqual(r.errors, [], `errors for ${text}`);
+  assert.deepEqual(r.problems, [], `problems for ${text}`);
   return evaluate(r.ast!, m);
+}
+
+/** reads evaluates a condition whatever the parser found in it, as the original would. */
+function reads(text: string, m: Message): boolean {
+  return evaluate(parseCondition(text).ast!, m);
 }
 
 describe('condition precedence, as the original splits it', () => {
@@ -88,6 +96,17 @@ describe('tests and their values', () => {
     assert.equal(holds('x < 0', { x: '-3' }), true);
   });
 
+  it('numbers are Perl\'s: `%.15g` text, looks_like_number with `0 but true`', () => {
+    assert.equal(holds('x equals 1e+20', { x: 1e20 }), true);
+    assert.equal(holds('x equals 1e-07', { x: 1e-7 }), true);
+    assert.equal(holds('x equals 1', { x: 1.0000000000000002 }), true);
+    assert.equal(holds('x equals 9007199254740992', { x: 2 ** 53 }), true);
+    assert.equal(holds('x >= 0', { x: '0 but true' }), true);
+    assert.equal(holds('x >= 0', { x: ' 0 but true' }), false);
+    assert.equal(holds('x > 4', { x: '\u00a05' }), false);
+    assert.equal(holds('x > 4', { x: ' 5\n' }), true);
+  });
+
   it('dotted names are flat keys', () => {
     assert.equal(holds('config.url equals http://x', { 'config.url': 'http://x' }), true);
     assert.equal(holds('config.url equals http://x', { config: { url: 'http://x' } }), false);
@@ -100,7 +119,7 @@ describe('tests and their values', () => {
   });
 });
 
-describe('parse errors', () => {
+describe('unparseable tests: false with a warning, as in the original', () => {
   const bad: [string, RegExp][] = [
     ['x == 5', /no `==`/],
     ['a is true and b is true', /capitals/],
@@ -110,29 +129,137 @@ describe('parse errors', () => {
     ['my-field is true', /not `-`/],
     ['x is True', /lower case/],
     ['NOT', /the tests are/],
-    ['x matches ( a )', /stand alone/],
   ];
   for (const [text, hint] of bad) {
     it(text, () => {
       const r = parseCondition(text);
-      assert.equal(r.ast, undefined);
-      assert.ok(r.errors.length > 0);
-      assert.match(r.errors.map((e) => `${e.message} ${e.hint ?? ''}`).join('\n'), hint);
+      assert.deepEqual(
+        r.problems.map((p) => p.kind),
+        ['unparseable'],
+      );
+      assert.match(r.problems.map((e) => `${e.message} ${e.hint ?? ''}`).join('\n'), hint);
+      assert.equal(evaluate(r.ast!, { x: 5, a: 1, b: 1, 'my-field': 1 }), false);
+      assert.equal(evaluate({ kind: 'not', operand: r.ast!, span: r.ast!.span }, {}), true);
     });
   }
 
   it('reports the span of the failing test inside the text', () => {
     const r = parseCondition('  a is true AND b == c');
-    assert.equal(r.errors.length, 1);
-    assert.deepEqual(r.errors[0].span, { start: 16, end: 22 });
+    assert.equal(r.problems.length, 1);
+    assert.deepEqual(r.problems[0].span, { start: 16, end: 22 });
   });
 
-  it('an empty condition is an error', () => {
-    assert.equal(parseCondition('   ').errors[0].kind, 'empty');
+  it('only an empty condition is an error; whitespace is an unparseable test', () => {
+    assert.equal(parseCondition('').problems[0].kind, 'empty');
+    assert.equal(parseCondition('   ').problems[0].kind, 'unparseable');
+    assert.equal(parseCondition('   ').problems[0].message, 'an empty test cannot be parsed');
   });
 
   it('group spans point into the original text', () => {
     const r = parseCondition('( x == 1 ) OR y is true');
-    assert.deepEqual(r.errors[0].span, { start: 2, end: 8 });
+    assert.deepEqual(r.problems[0].span, { start: 2, end: 8 });
+    assert.equal(reads('( x == 1 ) OR y is true', { y: 1 }), true);
+  });
+
+  it('the rest of a condition still counts: NOT of an unparseable test is true', () => {
+    assert.equal(reads('NOT a == 5', {}), true);
+    assert.equal(reads('a is true OR b == 5', { a: 1 }), true);
+    assert.equal(reads('x_1 is true AND AND foo is true', { x_1: 1, foo: 1 }), false);
+    assert.equal(reads('(a is true)', { a: 1 }), false);
+    assert.equal(reads('a is  true', { a: 1 }), false);
+  });
+
+  it('"0" is false without a warning, as Perl-false text', () => {
+    const r = parseCondition('( 0 ) OR a is true');
+    assert.deepEqual(r.problems, []);
+    assert.equal(evaluate(r.ast!, {}), false);
+    assert.equal(reads('NOT ( 0 )', {}), true);
+  });
+});
+
+describe('groups, as the original resolves them (innermost-leftmost, replaced by TRUE or FALSE)', () => {
+  it('nest at any depth', () => {
+    assert.equal(holds('( ( a is true ) )', { a: 1 }), true);
+    assert.equal(holds('( ( x < 5 ) )', { x: 3 }), true);
+    assert.equal(holds('( ( x < 5 ) )', { x: 7 }), false);
+    assert.equal(holds('( ( a is true ) OR b is true )', { b: 1 }), true);
+    assert.equal(holds('NOT ( ( a is true ) OR b is true )', { a: 0, b: 0 }), true);
+    assert.equal(holds('( ( ( ( ( a is true ) ) ) ) ) AND ( b is true OR ( c is true ) )', { a: 1, c: 1 }), true);
+    assert.equal(holds('(\t( a is true )  )', { a: 1 }), true);
+    assert.equal(holds('( s is false ) AND ( ( NOT s equals 0x10 ) )', {}), true);
+  });
+
+  it('an inner group is read inside the text of its outer group', () => {
+    assert.equal(holds('( ( a is true ) AND b is true OR c is true )', { a: 1, c: 1 }), true);
+    assert.equal(grouping('( ( a is true ) OR b is true ) AND c is true'), '( ( a is true ) OR b is true ) AND c is true');
+  });
+
+  it('a group inside a value or a regex becomes the text TRUE or FALSE', () => {
+    const r = parseCondition('subject equals ( hi )');
+    assert.deepEqual(
+      r.problems.map((p) => p.kind),
+      ['unparseable', 'groupInsideLeaf'],
+    );
+    assert.ok(r.problems.every((p) => !p.message.includes('\uE000')));
+    assert.match(r.problems[1].notes!.join(), /subject equals FALSE/);
+    assert.equal(reads('subject equals ( hi )', { subject: 'FALSE' }), true);
+    assert.equal(reads('x matches ^( a|b )$', { x: 'FALSE' }), true);
+    assert.equal(reads('x matches ^( a|b )$', { x: 'a' }), false);
+    assert.equal(reads('b equals x( a is true )y', { a: 1, b: 'xTRUEy' }), true);
+    assert.equal(reads('b equals x( a is true )y', { a: 0, b: 'xTRUEy' }), false);
+    assert.equal(reads('b equals x( a is true )y', { a: 0, b: 'xFALSEy' }), true);
+    assert.equal(reads('( a is true )x is true', { a: 1, TRUEx: 1 }), true);
+    assert.equal(reads('( a is true )( b is true )', { a: 1, b: 1 }), false);
+  });
+
+  it('a group needs whitespace inside both parentheses and no parenthesis inside', () => {
+    assert.equal(holds('subject matches (x|y)', { subject: 'y' }), true);
+    assert.equal(reads('( a matches ^(x) OR b is true )', { a: 'x', b: 1 }), false);
+  });
+});
+
+describe('splitting, with Perl\'s `.` (no newline) and `\\s`', () => {
+  it('newlines are whitespace between tokens', () => {
+    assert.equal(holds('a is true\nAND b is true', { a: 1, b: 1 }), true);
+  });
+  it('an AND or OR whose side holds a newline does not split', () => {
+    assert.equal(reads('a is true\nOR b is true AND c\nis true', { a: 1, b: 1 }), false);
+    assert.equal(holds('NOT\na is true AND b is true', { a: 1, b: 0 }), true);
+  });
+  it('U+0085 and U+00A0 are whitespace, U+FEFF is not', () => {
+    assert.equal(holds('x equals\u00a0y', { x: 'y' }), true);
+    assert.equal(holds('x equals\u0085y', { x: 'y' }), true);
+    assert.equal(reads('x equals\ufeffy', { x: 'y' }), false);
+  });
+  it('field names are Perl words', () => {
+    assert.equal(holds('\u00e9 is true', { '\u00e9': 1 }), true);
+    assert.equal(holds('x < \uff15', { x: 1, '\uff15': 2 }), true);
+  });
+  it('a field named 0 never matches', () => {
+    assert.equal(holds('0 matches x', { 0: 'x' }), false);
+    assert.equal(holds('0 equals x', { 0: 'x' }), true);
+  });
+});
+
+describe('long conditions', () => {
+  const rule = (c: string): string => `rules:\n  - name: r\n    condition: ${JSON.stringify(c)}\n    plugin: SetField\n    config: { field: hit, value: 1 }\n`;
+  it('chains of 700 ANDs or ORs and 2,400 NOTs compile, run and agree, without nesting calls or code', async () => {
+    const cases: [string, Message, boolean][] = [
+      [Array(700).fill('a is true').join(' AND '), { a: 1 }, true],
+      [Array(700).fill('a is true').join(' OR ') + ' OR b is true', { b: 1 }, true],
+      ['NOT '.repeat(2401) + 'a is true', { a: 1 }, false],
+      ['( '.repeat(1600) + 'a is true' + ' )'.repeat(1600), { a: 1 }, true],
+    ];
+    for (const [c, m, hit] of cases) {
+      const p = await pipelinesFor(rule(c));
+      for (const run of [p.interpreted, p.optimized, p.literal]) {
+        assert.equal((runOn(run, m) as { message: Message }).message.hit === 1, hit, c.slice(0, 40));
+      }
+    }
+  });
+  it('a condition past 10,000 characters is refused with its position, not a stack trace', () => {
+    const c = compileText(rule(Array(2000).fill('a is true').join(' AND ')));
+    assert.ok(hasErrors(c.diagnostics));
+    assert.match(renderText(c.diagnostics), /^rules\.yaml:3:17: error WB2005: condition of 27995 characters is longer than 10000/m);
   });
 });

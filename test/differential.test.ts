@@ -39,6 +39,9 @@ const { cond } = fc.letrec<{ cond: string }>((tie) => ({
     fc.tuple(tie('cond'), fc.constantFrom('AND', 'OR'), tie('cond')).map(([a, op, b]) => `${a} ${op} ${b}`),
     leaf.map((l) => `NOT ${l}`),
     tie('cond').map((c) => `( ${c} )`),
+    // groups inside a test, which the original reads as the text TRUE or FALSE
+    fc.tuple(field, tie('cond')).map(([f, c]) => `${f} equals x( ${c} )y`),
+    fc.tuple(field, leaf).map(([f, l]) => `${f} matches ^( ${l} )`),
   ),
 }));
 

@@ -42,15 +42,26 @@ describe('fast rule-file reader', () => {
 
   it('agrees with the load stage on random rule files, or steps aside', () => {
     const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 _.'-]{0,10}$/);
-    const value = fc.oneof(word, fc.integer({ min: -99, max: 999 }), fc.constantFrom('true', '~', '1.5', '0x1F', "it's", 'a: b', 'x # y', '"q"', "'s'", ''));
+    const value = fc.oneof(
+      word,
+      fc.integer({ min: -99, max: 999 }),
+      fc.constantFrom('true', '~', '1.5', '0x1F', "it's", 'a: b', 'x # y', '"q"', "'s'", ''),
+      fc.constantFrom('True', 'false', 'null', 'Null', '1.50', '017', '1e3', '+1', '-0', '.inf', 'yes'),
+    );
     const quote = (s: string, style: number) => (style === 0 ? s : style === 1 ? `'${s.replace(/'/g, "''")}'` : `"${s}"`);
     const leaf = fc.record({
       name: word,
       nameStyle: fc.integer({ min: 0, max: 2 }),
-      condition: fc.option(fc.constantFrom('key equals x', "subject matches ^a'b", 'noforward is false', 'load01 >= 4 AND key matches ^Up', 'contains x'), { nil: undefined }),
+      condition: fc.option(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('key equals x', "subject matches ^a'b", 'noforward is false', 'load01 >= 4 AND key matches ^Up', 'contains x') },
+          fc.constantFrom('0', 'true', 'TRUE', '~', 'x == 1'),
+        ),
+        { nil: undefined },
+      ),
       condStyle: fc.integer({ min: 0, max: 2 }),
       plugin: fc.constantFrom('SetField', 'DeleteField', 'MessageQueue', 'Console'),
-      field: word,
+      field: fc.oneof({ weight: 9, arbitrary: word }, fc.constantFrom('true', 'null', '017')),
       value,
       flow: fc.boolean(),
       comment: fc.boolean(),

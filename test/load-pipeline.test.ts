@@ -39,9 +39,9 @@ describe('compiled rule trees in the cache', () => {
     writeFileSync(file, 'rules:\n  - condition: x is true\n');
     const ok = loaded(await loadPipeline(file, { hostname: 'h', home: dir, cacheDir: join(dir, 'c') }));
     assert.match(ok.report, /warning WB3007: rule has no name/);
-    writeFileSync(file, 'rules:\n  - name: bad\n    condition: x == 1\n');
+    writeFileSync(file, 'rules:\n  - name: bad\n    condition: x matches (x\n');
     const bad = await loadPipeline(file, { hostname: 'h', home: dir, cacheDir: join(dir, 'c') });
     assert.equal(bad.ok, false);
-    assert.match(bad.ok ? '' : bad.report, /r\.yaml:3:16: error WB2001/);
+    assert.match(bad.ok ? '' : bad.report, /r\.yaml:3:26: error WB3002/);
   });
 });

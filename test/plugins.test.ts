@@ -55,9 +55,29 @@ describe('plugin behaviour beyond the examples', () => {
     assert.equal(m.s, '[aa][b]');
   });
 
+  it('a missing source is undef, as in the original: CopyField, CleanText and Split write null, TransformField may write text', () => {
+    const json = (m: unknown): unknown => JSON.parse(JSON.stringify(m));
+    assert.deepEqual(json(run('CopyField', { source_field: 'nope', target_field: 'out' }, {})), { out: null });
+    assert.deepEqual(json(run('CleanText', { source_field: 'nope', regexp_search: 'x' }, {})), { nope: null });
+    assert.deepEqual(json(run('TransformField', { source_field: 'nope', regexp_search: '^', regexp_replace: 'E' }, {})), { nope: 'E' });
+    assert.deepEqual(json(run('TransformField', { source_field: 'nope', regexp_search: 'x', target_field: 'out' }, {})), { out: null });
+    assert.deepEqual(json(run('Split', { source_field: 'nope', target_fields: ['a', 'b'] }, {})), { a: null, b: null });
+  });
+
+  it('Template gives "" for a list or a map, and a false template field writes nothing; HTMLStrip skips a false field', () => {
+    assert.equal(run('Template', { template: '[{$l}] [{$h}] [{$nope}] [{$n}]', target_field: 'out' }, { l: ['x'], h: { a: 1 }, n: 2.5 }).out, '[] [] [] [2.5]');
+    assert.deepEqual(run('Template', { source_field: 'tpl', target_field: 'out' }, { tpl: '0' }), { tpl: '0' });
+    assert.deepEqual(run('HTMLStrip', { field: 'x' }, { x: '0' }), { x: '0' });
+  });
+
+  it('a false pattern does nothing, and CleanText removes across lines (/s)', () => {
+    assert.deepEqual(run('TransformField', { source_field: 's', regexp_search: '0', regexp_replace: 'x' }, { s: '101' }), { s: '101' });
+    assert.deepEqual(run('CleanText', { source_field: 's', regexp_search: 'a.b' }, { s: 'a\nb!' }), { s: '!' });
+  });
+
   it('Split drops trailing empty parts, as Perl split does', () => {
     const m = run('Split', { source_field: 's', target_fields: ['a', 'b', 'c'] }, { s: 'x,y,,' });
-    assert.deepEqual(JSON.parse(JSON.stringify(m)), { s: 'x,y,,', b: 'x', c: 'y' });
+    assert.deepEqual(JSON.parse(JSON.stringify(m)), { s: 'x,y,,', a: null, b: 'x', c: 'y' });
     assert.ok('a' in m);
   });
 

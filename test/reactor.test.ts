@@ -43,7 +43,11 @@ describe('reactor', () => {
     w.append([{ n: 3 }]);
     // a broken config is refused and the running tree stays
     await (r as unknown as { maybeReload(): Promise<void> }).maybeReload();
-    writeFileSync(join(h, 'config', 'reactor.yaml'), 'rules:\n  - name: bad\n    condition: x == 1\n');
+    writeFileSync(join(h, 'config', 'reactor.yaml'), 'rules:\n  - name: bad\n    condition: x matches (x\n');
+    await (r as unknown as { maybeReload(): Promise<void> }).maybeReload();
+    // and so is an alias bomb (10^7 nodes), with its line and column
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)];
+    writeFileSync(join(h, 'config', 'reactor.yaml'), `${bomb.join('\n')}\nrules: []\n`);
     await (r as unknown as { maybeReload(): Promise<void> }).maybeReload();
     r.step();
     r.close();
@@ -54,7 +58,8 @@ describe('reactor', () => {
       [2, 'one', 'wubot-reactor'],
       [3, 'two', 'wubot-reactor'],
     ]);
-    assert.match(log.lines.join('\n'), /error the reactor config has errors.*WB2001/);
+    assert.match(log.lines.join('\n'), /error the reactor config has errors.*WB3002/);
+    assert.match(log.lines.join('\n'), /reactor\.yaml:5:\d+: error WB1001: aliases expand this document/);
     assert.match(log.lines.join('\n'), /warn kept the running rule tree/);
   });
 

@@ -38,15 +38,24 @@ describe('simple YAML reader', () => {
     assert.ok(read > 300, `the fast reader read only ${read} of 1000`);
   });
 
-  it('reads the usual message, and leaves nesting, block text and booleans to the full parser', () => {
+  it('reads the usual message, and leaves nesting, block text and empty values to the full parser', () => {
     assert.deepEqual({ ...readSimpleYaml("---\nkey: Uptime-web1\nload01: 3\nsubject: 'load: 3'\nwubot_path:\n- web1@localhost\n") }, {
       key: 'Uptime-web1',
       load01: 3,
       subject: 'load: 3',
       wubot_path: ['web1@localhost'],
     });
-    for (const text of ['---\nconfig:\n  a: 1\n', '---\nbody: |-\n  two\n  lines\n', '---\nflag: true\n', '---\nempty:\n', '---\nx: 1.5\n', '---\nx: 007\n']) {
+    for (const text of ['---\nconfig:\n  a: 1\n', '---\nbody: |-\n  two\n  lines\n', '---\nempty:\n', '---\ntrue: 1\n']) {
       assert.equal(readSimpleYaml(text), undefined, text);
     }
+  });
+
+  it('reads scalars as YAML::XS does, as the full parser does', () => {
+    const text = '---\nflag: true\noff: false\nx: 1.5\ny: 1.50\nz: 007\nt: True\nn: Null\nh: 0x1F\np: +1\ne: 1e3\nb: 1e+20\n';
+    const want = { flag: true, off: false, x: 1.5, y: '1.50', z: '007', t: 'True', n: 'Null', h: '0x1F', p: '+1', e: '1e3', b: 1e20 };
+    assert.deepEqual({ ...parseYaml(text) }, want);
+    const simple = text.replace('p: +1\n', '');
+    const { p: _, ...rest } = want;
+    assert.deepEqual({ ...readSimpleYaml(simple) }, rest);
   });
 });

@@ -17,11 +17,16 @@ function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
     case 'group':
       visit(c.inner, src, out);
       return;
+    case 'choose':
+      for (const x of [c.on, c.then, c.else]) visit(x, src, out);
+      return;
     case 'matches': {
       const t = translatePerlRegex(c.regex, { icase: c.icase });
       if (t.ok) return;
-      const start = c.regexSpan.start + t.offset;
-      out.push(regexDiagnostic(t, conditionSpan(src, { start, end: start + t.length }), c.regex));
+      const at = (i: number): number => (c.regexOffsets ? c.regexOffsets[Math.min(i, c.regex.length)] : c.regexSpan.start + i);
+      const start = at(t.offset);
+      const d = regexDiagnostic(t, conditionSpan(src, { start, end: Math.max(start, at(t.offset + t.length)) }), c.regex);
+      if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
       return;
     }
     default:

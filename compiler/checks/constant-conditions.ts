@@ -1,3 +1,4 @@
+import { hasUnparseable } from '../../grammar/ast.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { fold, isLiteral } from '../optimize/fold.js';
 import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
@@ -7,7 +8,8 @@ export function constantConditions(tree: RuleTree): Diagnostic[] {
   const out: Diagnostic[] = [];
   walkRules(tree.rules, (r) => {
     const c = r.condition;
-    if (!c?.ast || isLiteral(c.ast)) return;
+    // an unparseable test has its own warning, which says it is false
+    if (!c?.ast || isLiteral(c.ast) || hasUnparseable(c.ast)) return;
     const f = fold(c.ast);
     if (f.kind !== 'const') return;
     const notes = f.value

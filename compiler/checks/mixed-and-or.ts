@@ -13,6 +13,8 @@ function mixes(c: Cond): boolean {
       return mixes(c.operand);
     case 'group':
       return mixes(c.inner);
+    case 'choose':
+      return mixes(c.on) || mixes(c.then) || mixes(c.else);
     default:
       return false;
   }

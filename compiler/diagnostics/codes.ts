@@ -26,9 +26,11 @@ export const codes = {
   unsupportedKey: def('WB1008', 'error', 'key not supported'),
   duplicateKey: def('WB1009', 'error', 'duplicate key'),
 
-  conditionUnparseable: def('WB2001', 'error', 'condition cannot be parsed'),
-  conditionEmpty: def('WB2002', 'error', 'condition is empty'),
-  groupInsideLeaf: def('WB2003', 'error', 'parenthesised group inside a test'),
+  conditionUnparseable: def('WB2001', 'warning', 'test cannot be parsed: false, as in the original'),
+  conditionEmpty: def('WB2002', 'warning', 'condition is false to Perl: no condition, as in the original'),
+  groupInsideLeaf: def('WB2003', 'warning', 'parenthesised group inside a test: replaced by TRUE or FALSE, as in the original'),
+  tooManyGroups: def('WB2004', 'error', 'too many parenthesised groups inside one test'),
+  conditionTooLong: def('WB2005', 'error', 'condition too long'),
 
   unknownPlugin: def('WB3001', 'error', 'unknown plugin'),
   regexInvalid: def('WB3002', 'error', 'regex does not compile'),

@@ -36,6 +36,7 @@ export class CondEmitter {
         visit(c.right);
       } else if (c.kind === 'not') visit(c.operand);
       else if (c.kind === 'group') visit(c.inner);
+      else if (c.kind === 'choose') [c.on, c.then, c.else].forEach(visit);
     };
     conds.forEach(visit);
     for (const [key, leaf] of counts) {
@@ -70,8 +71,8 @@ export class CondEmitter {
       case 'equals':
         return `eq(${this.read(c.field)}, ${lit(c.value)})`;
       case 'matches':
-        // the original also needs the pattern itself to be true, so `matches 0` never holds
-        if (!truthy(c.regex)) return 'false';
+        // the original also needs the pattern and the field name to be true, so `matches 0` never holds
+        if (!truthy(c.regex) || !truthy(c.field)) return 'false';
         return `like(${this.read(c.field)}, ${this.regex(c.regex, c.icase)})`;
       case 'contains':
         return `hasOwn(m, ${lit(c.field)})`;
@@ -92,14 +93,25 @@ export class CondEmitter {
       return slot ? `(${slot.name} === 0 ? (${slot.name} = ${code} ? 1 : 2) : ${slot.name}) === 1` : code;
     }
     switch (c.kind) {
+      // chains stay flat (a && b && c), so that a long condition does not nest the emitted code
       case 'and':
-        return `(${this.expr(c.left)}) && (${this.expr(c.right)})`;
+        return `${c.left.kind === 'and' ? this.expr(c.left) : `(${this.expr(c.left)})`} && (${this.expr(c.right)})`;
       case 'or':
-        return `(${this.expr(c.left)}) || (${this.expr(c.right)})`;
-      case 'not':
-        return `!(${this.expr(c.operand)})`;
+        return `${c.left.kind === 'or' ? this.expr(c.left) : `(${this.expr(c.left)})`} || (${this.expr(c.right)})`;
+      case 'not': {
+        // tests are pure and boolean, so NOT NOT x is x
+        let x: Cond = c.operand;
+        let negate = true;
+        while (x.kind === 'not') {
+          x = x.operand;
+          negate = !negate;
+        }
+        return negate ? `!(${this.expr(x)})` : this.expr(x);
+      }
       case 'group':
         return this.expr(c.inner);
+      case 'choose':
+        return `(${this.expr(c.on)}) ? (${this.expr(c.then)}) : (${this.expr(c.else)})`;
       case 'const':
         return c.value ? 'true' : 'false';
     }

@@ -79,6 +79,12 @@ export function truth(c: Cond, f: Facts): Truth {
     }
     case 'group':
       return truth(c.inner, f);
+    case 'choose': {
+      const on = truth(c.on, f);
+      if (on !== 'maybe') return truth(on === 'true' ? c.then : c.else, f);
+      const a = truth(c.then, f);
+      return a === truth(c.else, f) ? a : 'maybe';
+    }
     case 'const':
       return c.value ? 'true' : 'false';
     default:

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
-import { parse } from 'yaml';
+import { perlYamlData } from '../../grammar/yaml-source.js';
 import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
 import { shortHostname } from '../../runtime/hostname.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
@@ -117,7 +117,7 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
     for (const inst of hc.instances.filter((i) => i.plugin === 'XMPP')) {
       const file = new SourceFile(inst.path, readFileSync(inst.path, 'utf8'));
       try {
-        const config = (parse(file.text) ?? {}) as Record<string, unknown>;
+        const config = (perlYamlData(file.text) ?? {}) as Record<string, unknown>;
         const c = config.react ? compile(inst.path, { optimize: false, emit: false, instanceOf: 'XMPP' }) : undefined;
         xmpp.push({ file, config, react: c?.diagnostics.some((d) => d.severity === 'error') ? undefined : c?.tree });
       } catch {

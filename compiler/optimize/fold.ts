@@ -16,6 +16,14 @@ export function fold(c: Cond): Cond {
   switch (c.kind) {
     case 'group':
       return fold(c.inner);
+    case 'choose': {
+      const on = fold(c.on);
+      if (on.kind === 'const') return fold(on.value ? c.then : c.else);
+      const then = fold(c.then);
+      const otherwise = fold(c.else);
+      if (then.kind === 'const' && otherwise.kind === 'const' && then.value === otherwise.value) return constant(then.value, c.span);
+      return { ...c, on, then, else: otherwise };
+    }
     case 'not': {
       const x = fold(c.operand);
       return x.kind === 'const' ? constant(!x.value, c.span) : { ...c, operand: x };
@@ -32,7 +40,7 @@ export function fold(c: Cond): Cond {
     case 'equals':
       return truthy(c.value) ? c : constant(false, c.span);
     case 'matches':
-      return truthy(c.regex) ? c : constant(false, c.span);
+      return truthy(c.regex) && truthy(c.field) ? c : constant(false, c.span);
     case 'compare':
       if (c.left.kind === 'number' && c.right.kind === 'number') {
         return constant(compareNumbers(c.op, c.left.value, c.right.value), c.span);

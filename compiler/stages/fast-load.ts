@@ -1,4 +1,4 @@
-import { plainScalar } from '../../grammar/plain-scalar.js';
+import { perlPlainScalar, reservedWord } from '../../grammar/plain-scalar.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
 import { truthy } from '../../runtime/perl-values.js';
 import { reactorPlugins } from '../../stdlib/index.js';
@@ -84,8 +84,7 @@ function scalar(text: string, at: number): Scalar | undefined {
   const hash = text.search(/\s#/);
   const plain = (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
   if (plain === '' || !PLAIN.test(plain) || plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) return undefined;
-  const value = plainScalar(plain);
-  if (value === undefined) return undefined;
+  const value = perlPlainScalar(plain);
   return { value, start: at, end: at + plain.length, offsets: () => Array.from({ length: plain.length + 1 }, (_, k) => at + k) };
 }
 
@@ -98,7 +97,7 @@ function flowMap(text: string, at: number): Record<string, unknown> | undefined 
   for (const part of m[1].split(',')) {
     const lead = part.length - part.trimStart().length;
     const kv = /^([A-Za-z_][A-Za-z0-9_]*): +(.+)$/.exec(part.trim());
-    if (!kv || kv[1] in out) {
+    if (!kv || kv[1] in out || reservedWord(kv[1])) {
       if (part.trim() === '' && m[1].trim() === '') break;
       return undefined;
     }
@@ -185,7 +184,8 @@ class FastReader {
           if (typeof s.value !== 'string') return undefined;
           name = s.value;
         } else if (key === 'condition') {
-          if (typeof s.value !== 'string') return undefined;
+          // a Perl-false condition is no condition, which the full load reports
+          if (typeof s.value !== 'string' || !truthy(s.value)) return undefined;
           condition = { text: s.value, file: this.file, offsets: s.offsets() };
         } else if (key === 'plugin') {
           if (typeof s.value !== 'string') return undefined;
@@ -225,7 +225,7 @@ class FastReader {
     while (this.i < this.ls.length && this.ls[this.i].indent === first.indent) {
       const l = this.ls[this.i];
       const kv = KEY.exec(l.text);
-      if (!kv || kv[2] === undefined || kv[1] in out) return undefined;
+      if (!kv || kv[2] === undefined || kv[1] in out || reservedWord(kv[1])) return undefined;
       const s = kv[2].startsWith('{') ? undefined : scalar(kv[2], l.at + kv[0].length - kv[2].length);
       if (!s) return undefined;
       out[kv[1]] = s.value;

@@ -15,7 +15,7 @@ import { closest } from '../diagnostics/suggest.js';
 import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';
-import { checkPluginConfig } from './plugin-config.js';
+import { asPerlConfig, checkPluginConfig } from './plugin-config.js';
 
 /** FileShape says what a file's top level holds and where its rules are. */
 export interface FileShape {
@@ -115,9 +115,18 @@ class Loader {
     };
   }
 
+  /** condition is a rule's condition; a Perl-false one (`''`, `0`, `~`, `false`) is none, and the rule always fires, as in the original. */
   private condition(node: Node | undefined, yaml: YamlFile): ConditionSource | undefined {
     if (!isScalar(node)) return undefined;
     const text = scalarText(node) ?? '';
+    if (!truthy(text)) {
+      this.diagnostics.push(
+        diagnostic('conditionEmpty', nodeSpan(yaml.file, node), `condition \`${node.type === 'PLAIN' && node.source ? node.source : JSON.stringify(text)}\` is false to Perl, so it is no condition: the rule always fires, as in the original`, {
+          hint: 'remove `condition:` for a rule that always fires, or write FALSE for one that never does',
+        }),
+      );
+      return undefined;
+    }
     return { text, file: yaml.file, offsets: scalarOffsets(yaml.file.text, node, text) };
   }
 
@@ -136,8 +145,9 @@ class Loader {
       );
       return { name, span, config, configNode };
     }
-    this.diagnostics.push(...checkPluginConfig(def, config, configNode, span, yaml));
-    return { name, span, def, config, configNode };
+    const perl = asPerlConfig(def, config);
+    this.diagnostics.push(...checkPluginConfig(def, perl, configNode, span, yaml));
+    return { name, span, def, config: perl, configNode };
   }
 
   private include(node: Node, target: string, yaml: YamlFile, stack: string[]): RuleNode[] {

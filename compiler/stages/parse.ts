@@ -5,12 +5,13 @@ import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 
 const codeFor = {
   unparseable: 'conditionUnparseable',
-  syntax: 'conditionUnparseable',
   empty: 'conditionEmpty',
   groupInsideLeaf: 'groupInsideLeaf',
+  tooManyGroups: 'tooManyGroups',
+  tooLong: 'conditionTooLong',
 } as const;
 
-/** parseConditions is the parse stage: every condition into an AST, and its regexes into JavaScript, errors at their exact column. */
+/** parseConditions is the parse stage: every condition into an AST, and its regexes into JavaScript, findings at their exact column. */
 export function parseConditions(tree: RuleTree): Diagnostic[] {
   const out: Diagnostic[] = [];
   walkRules(tree.rules, (rule) => {
@@ -18,9 +19,8 @@ export function parseConditions(tree: RuleTree): Diagnostic[] {
     if (!c) return;
     const parsed = parseCondition(c.text);
     c.ast = parsed.ast;
-    for (const e of parsed.errors) {
-      const hint = e.kind === 'empty' ? 'remove `condition:` for a rule that always fires' : e.hint;
-      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint }));
+    for (const e of parsed.problems) {
+      out.push(diagnostic(codeFor[e.kind], conditionSpan(c, e.span), e.message, { hint: e.hint, notes: e.notes ? [...e.notes] : undefined }));
     }
   });
   out.push(...conditionRegexes(tree));

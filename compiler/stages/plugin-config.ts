@@ -2,11 +2,37 @@ import { isScalar, type Node } from 'yaml';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { nodeAtPath, nodeSpan, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { str } from '../../runtime/perl-values.js';
 import type { PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { span, type Span } from '../diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
 import { regexDiagnostic } from '../checks/regex.js';
+
+/** isStringSchema tells whether a schema asks for a string and nothing else. */
+function isStringSchema(s: unknown): boolean {
+  return typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'string';
+}
+
+function perlString(v: unknown): unknown {
+  return typeof v === 'number' || typeof v === 'boolean' ? str(v) : v;
+}
+
+/**
+ * asPerlConfig gives a plugin the text Perl holds where its schema asks for
+ * a string: Perl has no types, so `regexp_search: 0` is the pattern "0" and
+ * `field: false` the field "" in the original (a list of strings likewise).
+ */
+export function asPerlConfig(def: PluginDef, config: Record<string, unknown>): Record<string, unknown> {
+  const props = (def.schema.properties ?? {}) as Record<string, { type?: unknown; items?: unknown }>;
+  const out = { ...config };
+  for (const [k, s] of Object.entries(props)) {
+    if (!(k in out)) continue;
+    if (isStringSchema(s)) out[k] = perlString(out[k]);
+    else if (s?.type === 'array' && isStringSchema(s.items) && Array.isArray(out[k])) out[k] = (out[k] as unknown[]).map(perlString);
+  }
+  return out;
+}
 
 const pluginCodes = { type: 'pluginConfig', unknownKey: 'pluginConfigUnknownKey', missing: 'pluginConfigMissing' } as const;
 

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { readPerlYaml } from '../../grammar/yaml-source.js';
 import { asMessage } from '../message.js';
 import { dumpPerlYaml } from '../perl-yaml.js';
 import type { Message } from '../pipeline-api.js';
@@ -53,17 +53,11 @@ export function decodeBody(body: string, maxLength = MAX_BODY): Message {
   return parseYaml(text);
 }
 
-/** parseYaml is the full reader, for what readSimpleYaml leaves. */
+/** parseYaml is the full reader, for what readSimpleYaml leaves: YAML as the original's YAML::XS reads it. */
 export function parseYaml(text: string): Message {
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length) throw new WireError(`body is not YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 50 });
-  } catch (e) {
-    throw new WireError(`body is not a message: ${(e as Error).message}`);
-  }
-  const m = asMessage(value);
+  const r = readPerlYaml(text);
+  if ('problem' in r) throw new WireError(`body is not ${r.syntax ? 'YAML' : 'a message'}: ${r.problem.message}`);
+  const m = asMessage(r.value);
   if (!m) throw new WireError('body is not a YAML mapping');
   return m;
 }

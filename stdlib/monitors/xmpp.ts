@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { perlYamlData } from '../../grammar/yaml-source.js';
 import { hostConfig } from '../../runtime/config-tree.js';
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
@@ -56,7 +56,7 @@ function recipientsOnThisHost(home: string, hostname: string): string[] {
   for (const f of hostConfig(join(home, 'config'), hostname, { listIgnored: false }).instances) {
     if (f.plugin !== 'XMPP') continue;
     try {
-      const user = (parse(readFileSync(f.path, 'utf8')) as { user?: unknown } | null)?.user;
+      const user = (perlYamlData(readFileSync(f.path, 'utf8')) as { user?: unknown } | null)?.user;
       if (typeof user === 'string') out.push(user);
     } catch {
       // a broken file is reported when its own instance loads
