@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A Prosody XMPP server for tests and the demo, on 127.0.0.1 only, with
 # everything (config, data, logs, pid) in one directory.
-#   xmpp-server.sh install                  install prosody from Debian's packages if missing
+#   xmpp-server.sh install                  install prosody (and iproute2) from Debian's packages if missing
 #   xmpp-server.sh start DIR PORT           start (or find running) and print its PID
 #   xmpp-server.sh adduser DIR USER PASS    create or overwrite an account
 #   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
@@ -17,6 +17,8 @@ domain=${XMPP_DOMAIN:-localhost}
 die() { echo "xmpp-server.sh: $*" >&2; exit 1; }
 
 install() {
+  # the dead-link tests put bots in network namespaces of their own (ip, from iproute2)
+  command -v ip >/dev/null || { apt-get install -y -q iproute2 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q iproute2 >/dev/null; }; }
   command -v prosody >/dev/null && return 0
   # keep the package from starting a system-wide server on 0.0.0.0
   local guard=""
