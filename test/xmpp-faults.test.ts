@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { queueMessages, startDaemon, startXmppServer, stopChild, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
+import { daemonPool, queueMessages, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
 
 /*
  * Faults while one bot streams messages to another through a real XMPP server (each kind):
@@ -14,7 +14,7 @@ import { queueMessages, startDaemon, startXmppServer, stopChild, waitFor, wubotH
  */
 for (const kind of xmppServerKinds()) describe(`XMPP faults mid-stream through ${kind}`, () => {
   let server: XmppServer;
-  const procs = new Set<ChildProcess>();
+  const daemons = daemonPool();
   // enough that a fault lands mid-stream: through Prosody the bots move several thousand a second,
   // through ejabberd (which archives every message in SQLite) about a thousand
   const N = kind === 'prosody' ? 5000 : 2000;
@@ -24,7 +24,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP faults mid-stream through $
   });
 
   after(async () => {
-    await Promise.all([...procs].map((p) => stopChild(p)));
+    await daemons.stopAll();
     server.stop();
   });
 
@@ -33,15 +33,8 @@ for (const kind of xmppServerKinds()) describe(`XMPP faults mid-stream through $
     sender: wubotHome(a, { 'plugins/XMPP/link.yaml': xmppConfig(server.port, a, b, { directory: 'reactor', batch: 100 }) }),
     receiver: wubotHome(b, { 'plugins/XMPP/link.yaml': xmppConfig(server.port, b, a) }),
   });
-  const monitor = async (home: string, host: string) => {
-    const p = await startDaemon('monitor', home, host);
-    procs.add(p);
-    return p;
-  };
-  const kill = async (p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => {
-    await stopChild(p, signal);
-    procs.delete(p);
-  };
+  const monitor = (home: string, host: string) => daemons.start('monitor', home, host);
+  const kill = (p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => daemons.stop(p, signal);
   const burst = (home: string, host: string) => {
     const w = QueueWriter.open(join(home, 'reactor'), { hostname: host });
     w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-fault', n, subject: `message ${n}` })));
