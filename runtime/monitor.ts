@@ -12,7 +12,7 @@ import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueWake } from './queue/queue-wake.js';
-import { QueueWriter, type Cursor } from './queue/queue-writer.js';
+import { QueueWriter, type AppendOptions } from './queue/queue-writer.js';
 import { isSecretKey, redactText, redactUrl, rememberSecrets } from './secrets.js';
 import { parseTimeLength } from './time-length.js';
 
@@ -86,7 +86,7 @@ function withTimeout<T>(run: (signal: AbortSignal) => T | Promise<T>, seconds: n
 
 /** Sink is where an instance's messages go: printed by `wubot check`, queued by the monitor, which also keeps cursors. */
 export interface Sink {
-  (messages: Message[], cursor?: Cursor): void;
+  (messages: Message[], opts?: AppendOptions): void;
   readCursor?(name: string): string | undefined;
 }
 
@@ -118,9 +118,9 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     return undefined;
   }
   let self: Instance | undefined;
-  const emit = (messages: Message[], cursor?: Cursor): void => {
+  const emit = (messages: Message[], opts?: AppendOptions): void => {
     if (!self) throw new Error(`${file.key}: emit before the instance was loaded`);
-    sink(prepare(self, messages, log), cursor);
+    sink(prepare(self, messages, log), opts);
   };
   const readCursor = sink.readCursor?.bind(sink);
   const instance = def.create(config, { hostname, home, key: file.key, log, emit, ...(readCursor ? { readCursor } : {}) });
@@ -218,9 +218,9 @@ export class Monitor {
     const queue = [...tree.instances];
     const worker = async () => {
       for (let file = queue.shift(); file; file = queue.shift()) {
-        const sink: Sink = (messages, cursor) => {
+        const sink: Sink = (messages, opts) => {
           // after stop, nothing more is queued (an instance's last words while it closes still are)
-          this.writer?.append(messages, cursor);
+          this.writer?.append(messages, opts);
         };
         sink.readCursor = (name) => this.writer?.cursor(name);
         loaded.push(await loadInstance(file, this.opts, sink));

@@ -1,5 +1,5 @@
 import type { Logger, Message } from '../runtime/pipeline-api.js';
-import type { Cursor } from '../runtime/queue/queue-writer.js';
+import type { AppendOptions } from '../runtime/queue/queue-writer.js';
 import type { ConfigProblem, JsonSchema } from './plugin.js';
 
 /** CheckResult is what one check of a monitor instance gives: messages, the new cache, a new delay. */
@@ -21,10 +21,11 @@ export interface MonitorContext {
    * emit queues messages at any time, for plugins that receive them as they
    * come (XMPP): they are decorated and go through the instance's rules as
    * a check's messages do. It returns once they are stored, together with
-   * `cursor` when given (in the same transaction): where the plugin's
-   * source stands once these messages are safe.
+   * `opts.cursor` when given (in the same transaction): where the plugin's
+   * source stands once these messages are safe; `opts.from` names the peer
+   * they came from, whose ids are kept apart from every other sender's.
    */
-  emit(messages: Message[], cursor?: Cursor): void;
+  emit(messages: Message[], opts?: AppendOptions): void;
   /** readCursor gives a cursor stored with earlier emits; absent where nothing is stored (a one-off `wubot check`). */
   readCursor?(name: string): string | undefined;
 }

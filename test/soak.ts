@@ -143,12 +143,12 @@ async function main(): Promise<number> {
       home: h.home,
       key: 'XMPP-link',
       log: memoryLog(),
-      emit: (messages: Message[], cursor) => {
+      emit: (messages: Message[], opts) => {
         if (h.writer !== writer) return;
         const now = Date.now();
         for (const m of messages) if (m.key === KEY) latencies.push(now - Number(m.sent_ms));
         received += messages.filter((m) => m.key === KEY).length;
-        writer.append(messages, cursor);
+        writer.append(messages, opts);
       },
       readCursor: (name) => writer.cursor(name),
     });

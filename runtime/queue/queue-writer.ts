@@ -15,6 +15,16 @@ export interface Cursor {
   readonly value: string;
 }
 
+/**
+ * AppendOptions: `cursor` is stored in the same transaction; `from` names
+ * the peer the messages came from, whose ids are its own: a peer's id never
+ * suppresses another sender's message, nor one of this host's.
+ */
+export interface AppendOptions {
+  readonly cursor?: Cursor;
+  readonly from?: string;
+}
+
 /** WriterOptions add the host name that stamps new messages. */
 export interface WriterOptions extends QueueOptions {
   readonly hostname?: string;
@@ -31,7 +41,7 @@ const CHUNK = 50;
 export class QueueWriter {
   private readonly insert: Database.Statement;
   private readonly insertChunk: Database.Statement;
-  private readonly appendAll: (messages: readonly Message[], cursor: Cursor | undefined) => number;
+  private readonly appendAll: (messages: readonly Message[], opts: AppendOptions) => number;
   private readonly readCursor: Database.Statement;
   private readonly host: string;
 
@@ -49,17 +59,17 @@ export class QueueWriter {
     const one: string[] = new Array(2);
     const writeCursor = db.prepare('INSERT OR REPLACE INTO message_queue_cursor (name, value, at) VALUES (?, ?, ?)');
     this.readCursor = db.prepare('SELECT value FROM message_queue_cursor WHERE name = ?').pluck();
-    this.appendAll = db.transaction((messages: readonly Message[], cursor: Cursor | undefined) => {
+    this.appendAll = db.transaction((messages: readonly Message[], { cursor, from }: AppendOptions) => {
       let added = 0;
       const now = Date.now();
       let i = 0;
       // in order: whole chunks first, then the rest one by one
       for (; i + CHUNK <= messages.length; i += CHUNK) {
-        for (let k = 0; k < CHUNK; k++) this.row(messages[i + k], now, chunk, 2 * k);
+        for (let k = 0; k < CHUNK; k++) this.row(messages[i + k], now, from, chunk, 2 * k);
         added += this.insertChunk.run(chunk).changes;
       }
       for (; i < messages.length; i++) {
-        this.row(messages[i], now, one, 0);
+        this.row(messages[i], now, from, one, 0);
         added += this.insert.run(one).changes;
       }
       if (cursor) writeCursor.run(cursor.name, cursor.value, now);
@@ -70,13 +80,15 @@ export class QueueWriter {
   /**
    * row stamps a message with its first store's fields and puts its id and
    * JSON text at `at` in `params`. A new id goes to the row's uid column
-   * only, not into its JSON (rows stay smaller); reading puts it back.
+   * only, not into its JSON (rows stay smaller); reading puts it back. An
+   * id a peer gave is its own: the row's uid is the peer and the id.
    */
-  private row(m: Message, now: number, params: string[], at: number): void {
+  private row(m: Message, now: number, from: string | undefined, params: string[], at: number): void {
     const given = hasMessageId(m);
     stampFields(m, this.host, now);
     params[at + 1] = JSON.stringify(m);
-    params[at] = given ? (m[ID_FIELD] as string) : (m[ID_FIELD] = newMessageId(now));
+    if (!given) params[at] = m[ID_FIELD] = newMessageId(now);
+    else params[at] = from === undefined ? (m[ID_FIELD] as string) : `${from} ${m[ID_FIELD] as string}`;
   }
 
   /** open opens a queue directory for appending, creating it when needed. */
@@ -88,12 +100,11 @@ export class QueueWriter {
    * append stores messages in order, in one transaction, giving each an id,
    * `lastupdate` and `hostname` when missing (on the message itself). It
    * returns how many were new; when some were, the queue's reader is woken.
-   * With a cursor, the cursor is stored in the same transaction (also when
-   * there are no messages).
+   * A cursor is stored in the same transaction (also without messages).
    */
-  append(messages: readonly Message[], cursor?: Cursor): number {
-    if (messages.length === 0 && !cursor) return 0;
-    const added = this.appendAll(messages, cursor);
+  append(messages: readonly Message[], opts: AppendOptions = {}): number {
+    if (messages.length === 0 && !opts.cursor) return 0;
+    const added = this.appendAll(messages, opts);
     if (added) signalWritten(this.dir);
     return added;
   }

@@ -1,5 +1,5 @@
 import type { Logger, Message } from '../../runtime/pipeline-api.js';
-import type { Cursor } from '../../runtime/queue/queue-writer.js';
+import type { AppendOptions } from '../../runtime/queue/queue-writer.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
 import { ArchiveError, type ArchivePage, type Incoming } from '../../runtime/xmpp/link.js';
 import { decodeBody, WireError } from '../../runtime/xmpp/wire.js';
@@ -31,8 +31,8 @@ export interface ReceiverOptions {
   readonly allowed: ReadonlySet<string>;
   readonly maxBody: number;
   readonly log: Logger;
-  /** emit stores messages and the cursor in one transaction */
-  emit(messages: Message[], cursor?: Cursor): void;
+  /** emit stores messages (from one peer, whose ids are its own) and the cursor in one transaction */
+  emit(messages: Message[], opts?: AppendOptions): void;
   readCursor?(name: string): string | undefined;
 }
 
@@ -208,17 +208,24 @@ export class Receiver {
    * the position stays where it was, and the archive is read again soon.
    */
   private store(incoming: readonly Incoming[], at?: Position): Position | undefined {
-    const messages: Message[] = [];
+    // one run per sender, since each sender's ids are its own; the position goes with the last run
+    const runs: { from: string; messages: Message[] }[] = [];
     for (const m of incoming) {
       const message = this.toMessage(m);
-      if (message) messages.push(message);
+      if (!message) continue;
+      const from = bareJid(m.from);
+      if (runs.at(-1)?.from !== from) runs.push({ from, messages: [] });
+      runs.at(-1)!.messages.push(message);
     }
     const position = at ?? positionOf(incoming);
+    const cursor = position ? { name: this.cursorName, value: JSON.stringify(position) } : undefined;
     try {
-      this.opts.emit(messages, position ? { name: this.cursorName, value: JSON.stringify(position) } : undefined);
+      // a crash between two runs leaves the position where it was: the first run is read again, and dropped as a duplicate
+      runs.forEach(({ from, messages }, i) => this.opts.emit(messages, { from, ...(i === runs.length - 1 && cursor ? { cursor } : {}) }));
+      if (runs.length === 0 && cursor) this.opts.emit([], { cursor });
       return position;
     } catch (e) {
-      this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: messages.length, error: (e as Error).message });
+      this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: incoming.length, error: (e as Error).message });
       if (!this.noArchive) {
         this.disconnected();
         const generation = this.generation;
@@ -229,6 +236,7 @@ export class Receiver {
       return undefined;
     }
   }
+
 
   /** toMessage decodes what an allowed peer sent, marks it `noforward` and puts the sender on its path; anything else is logged and dropped. */
   private toMessage({ from, body }: Incoming): Message | undefined {

@@ -135,7 +135,7 @@ export default defineMonitor<Config>({
       allowed,
       maxBody: c.max_body ?? MAX_BODY,
       log: ctx.log,
-      emit: (messages, cursor) => ctx.emit(messages, cursor),
+      emit: (messages, opts) => ctx.emit(messages, opts),
       ...(ctx.readCursor ? { readCursor: ctx.readCursor } : {}),
     });
     let reader: QueueReader | undefined;
