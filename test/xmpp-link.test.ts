@@ -14,7 +14,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
 
   before(async () => {
     // no archive: a server that keeps one takes a message over the offline cap into it, bouncing nothing (Prosody)
-    server = await startXmppServer(kind, ['alice', 'bob', 'carol'], { XMPP_OFFLINE_LIMIT: '50', XMPP_MAM: '0' });
+    server = await startXmppServer(kind, ['alice', 'bob', 'carol', 'mallory'], { XMPP_OFFLINE_LIMIT: '50', XMPP_MAM: '0' });
     port = server.port;
   });
 
@@ -47,6 +47,26 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     assert.equal((decodeBody(bobGot[0].body) as Message).subject, 'é 0');
     await bob.stop();
     await alice.stop();
+  });
+
+  it('keeps nothing for error stanzas of anyone\'s making (3,000 from a peer)', async () => {
+    const alice = link('alice', []);
+    const mallory = link('mallory', []);
+    await alice.start();
+    await mallory.start();
+    // a flood of bounces for ids alice never sent, and one for an id she is about to send
+    const raw = mallory as unknown as { xmpp: { write(s: string): Promise<void> } };
+    const forged = (id: string) => `<message type="error" to="alice@localhost/wubot" id="${id}"><error type="cancel"><service-unavailable xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></message>`;
+    await raw.xmpp.write(Array.from({ length: 3000 }, (_, i) => forged(`flood${i}`)).join('') + forged('real0'));
+    const got: Incoming[] = [];
+    const bob = link('bob', got);
+    await bob.start();
+    const bounced = await alice.sendBatch([{ id: 'real0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }]);
+    assert.equal(bounced.size, 0, 'a bounce from a JID the message was not sent to counted');
+    assert.equal((alice as unknown as { unconfirmed: Map<string, unknown> }).unconfirmed.size, 0, 'error stanzas left something behind');
+    for (let t = 0; got.length < 1 && t < 200; t++) await sleep(25);
+    assert.equal(got.length, 1);
+    await Promise.all([alice.stop(), mallory.stop(), bob.stop()]);
   });
 
   it('reports the messages the server bounced, by id', async () => {
