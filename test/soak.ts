@@ -51,8 +51,8 @@ const rssOf = (pid: number): number => {
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)];
 
-/** Proxy stands between the bots and the server, so that any bot's connection can be cut. */
-class Proxy {
+/** CuttingProxy stands between the bots and the server, so that any bot's connection can be cut. */
+class CuttingProxy {
   readonly conns = new Set<[Socket, Socket]>();
   private server!: Server;
   port = 0;
@@ -112,7 +112,7 @@ let received = 0;
 async function main(): Promise<number> {
   say(`${HOSTS} hosts (${PROCESSES} as processes), ${RATE} msg/s, ${MINUTES} min, ${SERVER}`);
   const server: XmppServer = await startXmppServer(SERVER, Array.from({ length: HOSTS }, (_, i) => user(i)));
-  const proxy = new Proxy(server.port);
+  const proxy = new CuttingProxy(server.port);
   await proxy.start();
   const hosts: Host[] = Array.from({ length: HOSTS }, (_, i) => {
     const config = xmppConfig(proxy.port, user(i), user((i + 1) % HOSTS), { directory: 'outbox', allow: [jid((i + HOSTS - 1) % HOSTS)], keepalive: 10 });

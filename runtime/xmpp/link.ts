@@ -231,7 +231,7 @@ export class XmppLink {
     }
     if (this.pinging || now - this.lastHeard < keepalive) return;
     this.pinging = true;
-    const ping = this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), keepalive);
+    const ping = this.ping(keepalive);
     ping.then(
       () => (this.pinging = false),
       (e: Error) => {
@@ -377,7 +377,7 @@ export class XmppLink {
     // a connection that drops before the answer fails the batch at once, not after the timeout
     const drop = this.untilDrop();
     try {
-      const ping = this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), 30_000);
+      const ping = this.ping(30_000);
       ping.catch(() => {}); // when the drop wins, the ping's own failure comes later and means nothing more
       await Promise.race([ping, drop.dropped]);
       const out = new Map<string, string>();
@@ -390,6 +390,11 @@ export class XmppLink {
       drop.cancel();
       for (const m of messages) this.unconfirmed.delete(m.id);
     }
+  }
+
+  /** ping asks the server for an answer (XEP-0199); the server answers in stream order, after all that came before */
+  private ping(timeoutMs: number): Promise<unknown> {
+    return this.xmpp.iqCaller.request(xml('iq', { type: 'get', to: this.opts.domain }, xml('ping', 'urn:xmpp:ping')), timeoutMs);
   }
 
   /** untilDrop rejects when the connection drops, until cancelled: one listener for all that wait, however many. */

@@ -7,6 +7,11 @@ import { decodeBody, WireError } from '../../runtime/xmpp/wire.js';
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
 export const PATH_FIELD = 'wubot_path';
 
+/** pathOf is a message's path as it came (anything but a list counts as none). */
+export function pathOf(m: Message): unknown[] {
+  return Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : [];
+}
+
 /** PAGE: messages asked for per archive query (servers answer with fewer when they cap pages, Prosody at 50 unless max_archive_query_results says more). */
 const PAGE = 1000;
 
@@ -16,7 +21,7 @@ const MAX_HELD = 5000;
 /** FIRST_LOOKBACK_MS: how far back a bot's first session reads the archive: as long as a queue keeps what it acknowledged. */
 const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
-/** RETRY_MS: after a failed store, the catch-up runs again this much later. */
+/** RETRY_MS: after a failed archive query or store, the catch-up runs again this much later. */
 const RETRY_MS = 5000;
 
 /** ArchiveSource is what the receiver needs of the link: pages of the server's archive. */
@@ -149,9 +154,7 @@ export class Receiver {
         return;
       }
       this.opts.log.warn('could not read the server\'s archive; trying again', { error: (e as Error).message });
-      setTimeout(() => {
-        if (generation === this.generation) void this.connected();
-      }, RETRY_MS).unref();
+      this.retryLater();
     }
   }
 
@@ -166,6 +169,14 @@ export class Receiver {
     this.held = [];
     this.catchingUp = false;
     return held.length || at ? this.store(held, positionOf(held) ?? at) : at;
+  }
+
+  /** retryLater runs the catch-up again soon, unless the connection changed meanwhile (its own catch-up runs then). */
+  private retryLater(): void {
+    const generation = this.generation;
+    setTimeout(() => {
+      if (generation === this.generation) void this.connected();
+    }, RETRY_MS).unref();
   }
 
   /** readArchive stores the archive's pages after `start` (by id, or from its time when it has no id); it returns the position reached. */
@@ -228,10 +239,7 @@ export class Receiver {
       this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: incoming.length, error: (e as Error).message });
       if (!this.noArchive) {
         this.disconnected();
-        const generation = this.generation;
-        setTimeout(() => {
-          if (generation === this.generation) void this.connected();
-        }, RETRY_MS).unref();
+        this.retryLater();
       }
       return undefined;
     }
@@ -256,7 +264,7 @@ export class Receiver {
     }
     m.noforward = 1;
     // a peer that keeps no path (an original Perl host) is put on it, so that the loop guard knows where the message came from
-    const path = Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : [];
+    const path = pathOf(m);
     if (!path.some((p) => bareJid(String(p)) === sender)) m[PATH_FIELD] = [...path, sender];
     return m;
   }

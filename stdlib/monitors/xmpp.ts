@@ -11,7 +11,7 @@ import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
 import { encodeBody, MAX_BODY } from '../../runtime/xmpp/wire.js';
 import { defineMonitor } from '../monitor-plugin.js';
-import { PATH_FIELD, Receiver } from './xmpp-receiver.js';
+import { PATH_FIELD, pathOf, Receiver } from './xmpp-receiver.js';
 
 interface Config {
   account: string;
@@ -39,12 +39,15 @@ const ACK_EVERY = 1000;
 /** AWAY_RETRY_MS: after a bounce, the queue is sent again when the recipient comes back, or after this long. */
 const AWAY_RETRY_MS = 5 * 60_000;
 
+/** PRESENT_RETRY_MS: after a bounce for a recipient whose presence says it is there, the queue is sent again this soon. */
+const PRESENT_RETRY_MS = 2000;
+
 /**
  * loopStop says why a message must not go to `to`: the recipient is already
  * on its path, or the path is as long as `maxHops`. Undefined means it may go.
  */
 export function loopStop(m: Message, to: string, maxHops: number): string | undefined {
-  const path = Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]).map((p) => bareJid(String(p))) : [];
+  const path = pathOf(m).map((p) => bareJid(String(p)));
   if (path.includes(bareJid(to))) return `routing loop: ${to} is already on the path ${path.join(' → ')}`;
   if (path.length >= maxHops) return `too many hops: ${path.join(' → ')} (max_hops ${maxHops})`;
   return undefined;
@@ -95,18 +98,24 @@ export default defineMonitor<Config>({
     const allowed = new Set([...recipientsOnThisHost(ctx.home, ctx.hostname), ...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
     const host = c.host ?? '127.0.0.1';
     const where = `${host}:${c.port ?? (c.tls === 'direct' ? 5223 : 5222)}`;
+    /** outbox is the queue this instance sends from */
+    const outbox = configPath(c.directory, ctx.home);
     // the server's certificate is checked against the XMPP domain
     if (c.tls_ca) trustCaFor(domain, configPath(c.tls_ca, ctx.home));
-    // after a bounce (the recipient is away and the server keeps no more for it), the queue waits for its return
+    // after a bounce (the recipient is away and the server keeps no more for it), the queue waits for its return;
+    // a recipient whose presence came first (a bounce confirmed late) is tried again soon
     let awayUntil = 0;
+    let recipientPresent = false;
     // connection events are local messages, marked noforward so a catch-all forward rule does not send them on
     let lastError = 0;
     const onEvent = (e: LinkEvent): void => {
       if (e.kind === 'peer') {
-        if (e.available && c.user && e.jid === bareJid(c.user)) {
+        if (!c.user || e.jid !== bareJid(c.user)) return;
+        recipientPresent = e.available;
+        if (e.available) {
           awayUntil = 0;
           // the recipient is back: what waits for it goes now, not at the next check
-          signalWritten(configPath(c.directory, ctx.home));
+          signalWritten(outbox);
         }
         return;
       }
@@ -119,7 +128,7 @@ export default defineMonitor<Config>({
         ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
         void receiver.connected();
         // what queued up while the link was down goes now, not at the next check
-        if (c.user) signalWritten(configPath(c.directory, ctx.home));
+        if (c.user) signalWritten(outbox);
       } else if (e.kind === 'offline') {
         receiver.disconnected();
         ctx.emit([{ subject: `XMPP: disconnect (${where})`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
@@ -135,7 +144,7 @@ export default defineMonitor<Config>({
       allowed,
       maxBody: c.max_body ?? MAX_BODY,
       log: ctx.log,
-      emit: (messages, opts) => ctx.emit(messages, opts),
+      emit: ctx.emit,
       ...(ctx.readCursor ? { readCursor: ctx.readCursor } : {}),
     });
     let reader: QueueReader | undefined;
@@ -152,7 +161,7 @@ export default defineMonitor<Config>({
     async function drain(): Promise<number> {
       if (!c.user) return 0;
       // acknowledgements without an fsync each: one lost to a power cut only sends a message again, which the receiver drops by its id
-      reader ??= QueueReader.open(configPath(c.directory, ctx.home), { log: ctx.log, durability: 'normal' });
+      reader ??= QueueReader.open(outbox, { log: ctx.log, durability: 'normal' });
       const r = reader;
       const inFlight: { going: Claimed[]; confirmed: Promise<Map<string, string>> }[] = [];
       // acknowledged in one transaction per ACK_EVERY messages: each waits for the disk, and a crash only sends a few again
@@ -173,7 +182,7 @@ export default defineMonitor<Config>({
         sent += accepted.length;
         if (firstBounce < 0) return true;
         ctx.log.warn('the server bounced a message; it stays queued until the recipient is back', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
-        awayUntil = Date.now() + AWAY_RETRY_MS;
+        awayUntil = Date.now() + (recipientPresent ? PRESENT_RETRY_MS : AWAY_RETRY_MS);
         return false;
       };
       try {
@@ -191,7 +200,7 @@ export default defineMonitor<Config>({
           const out = going.map((cl) => {
             const m = cl.message;
             m.noforward = 1;
-            m[PATH_FIELD] = [...(Array.isArray(m[PATH_FIELD]) ? (m[PATH_FIELD] as unknown[]) : []), bareJid(c.account)];
+            m[PATH_FIELD] = [...pathOf(m), bareJid(c.account)];
             return { id: cl.uid, to: c.user!, body: encodeBody(m) };
           });
           inFlight.push({ going, confirmed: (await link.send(out)).confirmed });
@@ -209,7 +218,7 @@ export default defineMonitor<Config>({
     let draining: Promise<unknown> | undefined;
     return {
       // a write to the queue starts a check at once: sending does not wait for the delay
-      reads: c.user ? configPath(c.directory, ctx.home) : undefined,
+      reads: c.user ? outbox : undefined,
       async check() {
         // a check that outlived its timeout may still be sending: never send from two checks at once
         if (draining) return {};
