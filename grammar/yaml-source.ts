@@ -136,7 +136,7 @@ export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnos
   const diagnostics = [...doc.errors, ...doc.warnings].map((e) => {
     const [a, b] = e.pos;
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    if (e.code === 'DUPLICATE_KEY') return diagnostic('duplicateKey', span(file, a, b), message);
+    if (e.code === 'DUPLICATE_KEY') return duplicateKey(file, doc, a) ?? diagnostic('duplicateKey', span(file, a, b), message);
     const quote = /Missing closing (["'])quote/.exec(message)?.[1];
     const open = quote ? text.lastIndexOf(quote, a - 1) : -1;
     if (open >= 0) {
@@ -152,6 +152,34 @@ export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnos
   });
   if (problem) diagnostics.push(diagnostic('yamlSyntax', span(file, problem.start, problem.end), problem.message));
   return { yaml: { file, doc }, diagnostics };
+}
+
+/**
+ * duplicateKey explains a key given twice in one mapping. The original
+ * (YAML::XS) silently keeps the last value, so a rule with two `condition:`
+ * keys would run on the second alone; wubot refuses the file instead.
+ */
+function duplicateKey(file: SourceFile, doc: Document.Parsed, at: number): Diagnostic | undefined {
+  let found: Diagnostic | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const keys = map.items.map((p) => p.key as Node | null);
+      const second = keys.find((k) => k?.range?.[0] === at);
+      if (!second || !isScalar(second)) return undefined;
+      const name = String(second.value);
+      const first = keys.find((k) => k !== second && isScalar(k) && String(k.value) === name);
+      if (!first?.range) return undefined;
+      const [a, b] = rangeOf(second);
+      found = diagnostic('duplicateKey', span(file, a, b), `duplicate key \`${name}\` in this mapping`, {
+        label: 'given again here',
+        secondary: [{ span: span(file, ...rangeOf(first)), text: 'first given here' }],
+        notes: [`the original (YAML::XS) keeps only the last \`${name}\` and ignores the others without a word`],
+        hint: name === 'condition' ? 'keep one; to test both, join them in one condition with AND or OR' : 'keep the one you mean and delete the other',
+      });
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** nodeSpan is the span of a node's value (a block map or list spans its first line). */

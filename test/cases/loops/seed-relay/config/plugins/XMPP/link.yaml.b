@@ -1,0 +1,4 @@
+account: b@example.org
+password: pw
+directory: reactor
+user: e@example.org

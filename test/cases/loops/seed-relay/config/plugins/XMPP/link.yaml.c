@@ -1,0 +1,4 @@
+account: c@example.org
+password: pw
+directory: reactor
+user: e@example.org

@@ -1,0 +1,4 @@
+account: e@example.org
+password: pw
+directory: forward
+user: f@example.org

@@ -1,0 +1,4 @@
+account: f@example.org
+password: pw
+directory: forward
+user: a@example.org

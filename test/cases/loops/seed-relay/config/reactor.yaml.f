@@ -1,0 +1,5 @@
+rules:
+  - name: disks to a
+    condition: key matches ^Disk
+    plugin: MessageQueue
+    config: { directory: forward }
