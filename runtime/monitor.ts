@@ -131,7 +131,8 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     instance,
     pipeline: loaded.pipeline,
     runtime: loaded.runtime,
-    delay: parseTimeLength(config.delay ?? 60) ?? 60,
+    // a Perl-false delay is the default, as in the original
+    delay: (truthy(config.delay) ? parseTimeLength(config.delay) : undefined) ?? 60,
     rand: parseTimeLength(config.rand ?? 0) ?? 0,
     timeout: parseTimeLength(config.timeout ?? 30) ?? 30,
     cache: readCache(cachePath(home, file.key), log),

@@ -215,8 +215,8 @@ export function instanceShape(def: MonitorPluginDef): FileShape {
     },
     check: (data) => [
       ...['delay', 'rand', 'timeout']
-        .filter((k) => data[k] !== undefined && parseTimeLength(data[k]) === undefined)
-        .map((k) => ({ path: [k], message: `\`${k}\` is not a time length: write 30, 5s, 15m, 1h30m or 2d` })),
+        .filter((k) => truthy(data[k]) && !((parseTimeLength(data[k]) ?? -1) >= 0))
+        .map((k) => ({ path: [k], message: `\`${k}\` is not a time length: write 30, 5s, 15m, 1h30m, 12h 1m or 2d` })),
       ...(def.check?.(data) ?? []),
     ],
   };
