@@ -13,11 +13,12 @@ interface Config {
  * the timeout is the monitor's. The command runs in a process group of its
  * own, and `signal` kills the whole group: a shell's children (`sleep 1000 &`)
  * die with it instead of piling up, check after check, holding the output
- * pipe open.
+ * pipe open. With `stderr: false` only standard output is kept, as a Perl
+ * backtick would.
  */
-export function runCommand(c: Config, signal?: AbortSignal): Promise<{ output: string; status: number | null; signal: string | null }> {
+export function runCommand(c: Config, signal?: AbortSignal, opts: { stderr?: boolean } = {}): Promise<{ output: string; status: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const options = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: true };
+    const options = { stdio: ['ignore', 'pipe', opts.stderr === false ? 'ignore' : 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: true };
     const child = c.command_array ? spawn(c.command_array[0], c.command_array.slice(1), options) : spawn('/bin/sh', ['-c', c.command!], options);
     const max = c.max_output ?? 65536;
     let output = '';
@@ -34,12 +35,12 @@ export function runCommand(c: Config, signal?: AbortSignal): Promise<{ output: s
       }
       // a process that left the group may still hold the pipes: stop reading them
       child.stdout.destroy();
-      child.stderr.destroy();
+      child.stderr?.destroy();
     };
     if (signal?.aborted) killGroup();
     signal?.addEventListener('abort', killGroup, { once: true });
     child.stdout.on('data', take);
-    child.stderr.on('data', take);
+    child.stderr?.on('data', take);
     child.on('error', reject);
     child.on('close', (status, sig) => {
       signal?.removeEventListener('abort', killGroup);
