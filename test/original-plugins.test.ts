@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
 import { createRuntime } from '../runtime/host.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { formatAge, parseTimeLength } from '../runtime/time-length.js';
 import { isFibonacci } from '../stdlib/status.js';
-import { tempDir, waitFor } from './helpers.js';
+import { compileText, tempDir, waitFor } from './helpers.js';
 
 /*
  * Vectors made from the original wubot's own tests (t/time_lengths.t,
@@ -257,5 +261,43 @@ describe('Console as the original', () => {
     const entry = (m.console as Record<string, { text: string; color: string }>).h;
     assert.match(entry.text, /^\d\d:\d\d:\d\d 01234567> s$/);
     assert.equal(printed, `\u001b[31m${entry.text}\u001b[0m\n`);
+  });
+});
+
+describe('SQLite without schema:, as the original', () => {
+  it('reads <home>/schemas/<table>.yaml, with its constraints, and again when it changes', () => {
+    const { home, rt } = runtime();
+    mkdirSync(join(home, 'schemas', 'tv'), { recursive: true });
+    writeFileSync(join(home, 'schemas', 'tags.yaml'), '---\nid: INTEGER PRIMARY KEY AUTOINCREMENT\ntag: VARCHAR(16)\nremoteid: INTEGER\nconstraints:\n  - UNIQUE( tag, remoteid ) ON CONFLICT REPLACE\nindexes:\n  - tag\n');
+    const sqlite = rt.plugin('SQLite', { file: 'sqlite/t.sql', tablename: 'tags' }, 'sqlite');
+    for (const m of [{ tag: 'a', remoteid: 1, other: 'x' }, { tag: 'a', remoteid: 1 }, { tag: 'b', remoteid: 1 }]) sqlite.react(m);
+    rt.flush();
+    const db = new Database(join(home, 'sqlite', 't.sql'));
+    assert.deepEqual(db.prepare('SELECT tag, remoteid FROM tags ORDER BY tag').all(), [{ tag: 'a', remoteid: 1 }, { tag: 'b', remoteid: 1 }]);
+    writeFileSync(join(home, 'schemas', 'tags.yaml'), '---\nid: INTEGER PRIMARY KEY AUTOINCREMENT\ntag: VARCHAR(16)\nremoteid: INTEGER\nnote: TEXT\n');
+    utimesSync(join(home, 'schemas', 'tags.yaml'), new Date(), new Date(Date.now() + 5000));
+    sqlite.react({ tag: 'c', remoteid: 2, note: 'new column' });
+    rt.flush();
+    assert.deepEqual(db.prepare("SELECT note FROM tags WHERE tag = 'c'").get(), { note: 'new column' });
+    db.close();
+
+    writeFileSync(join(home, 'schemas', 'tv', 'station.yaml'), 'id: INTEGER\nname: TEXT\n');
+    const tv = rt.plugin('SQLite', { file: 'sqlite/tv.sql', tablename: 'station', schema: 'tv' }, 'tv');
+    tv.react({ id: 1, name: 'one' });
+    rt.flush();
+    const tvDb = new Database(join(home, 'sqlite', 'tv.sql'));
+    assert.deepEqual(tvDb.prepare('SELECT id, name FROM station').all(), [{ id: 1, name: 'one' }]);
+    tvDb.close();
+
+    const none = rt.plugin('SQLite', { file: 'sqlite/t.sql', tablename: 'nosuch' }, 'none');
+    assert.throws(() => none.react({ a: 1 }), /no schema for table nosuch: the rule gives no `schema:` and .*schemas\/nosuch\.yaml cannot be read \(ENOENT\)/);
+    rt.flush();
+  });
+
+  it('lint takes a SQLite rule without schema:, and checks constraints', () => {
+    const ok = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: /path/to/myfile.sql\n      tablename: mytable\n', { emit: false });
+    assert.equal(hasErrors(ok.diagnostics), false);
+    const bad = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: x.sql\n      tablename: t\n      schema: { a: TEXT, constraints: [ "CHECK (1); DROP TABLE t" ] }\n', { emit: false });
+    assert.equal(hasErrors(bad.diagnostics), true);
   });
 });
