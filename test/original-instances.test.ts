@@ -169,12 +169,64 @@ describe('RSS user, pass, proxy and tags', () => {
     }
   });
 
-  it('lint takes user, pass, proxy and tags, and refuses a proxy that is not HTTP', () => {
-    const ok = lintInstance('RSS', '---\nurl: http://www.xyz.com/rss\ndelay: 1h\nuser: dude\npass: lebowski\nproxy: http://localhost:3128\ntags: news\n');
+  it('fetches through a SOCKS 5 proxy on 127.0.0.1, with its login', async () => {
+    const feed = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED));
+    const feedPort = await listen(feed);
+    const asked: string[] = [];
+    // a SOCKS 5 server of a few lines (RFC 1928, and RFC 1929 for the login): enough to see what the plugin asks
+    const socks = createTcpServer((client: Socket) => {
+      let buf = Buffer.alloc(0);
+      let stage = 'greeting';
+      const onData = (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        if (stage === 'greeting' && buf.length >= 2 && buf.length >= 2 + buf[1]) {
+          const methods = [...buf.subarray(2, 2 + buf[1])];
+          buf = buf.subarray(2 + methods.length);
+          stage = methods.includes(2) ? 'login' : 'request';
+          client.write(Buffer.from([5, methods.includes(2) ? 2 : 0]));
+        }
+        if (stage === 'login' && buf.length >= 2 && buf.length >= 3 + buf[1] && buf.length >= 3 + buf[1] + buf[2 + buf[1]]) {
+          const u = buf.subarray(2, 2 + buf[1]).toString();
+          const p = buf.subarray(3 + buf[1], 3 + buf[1] + buf[2 + buf[1]]).toString();
+          buf = buf.subarray(3 + buf[1] + buf[2 + buf[1]]);
+          asked.push(`login ${u}:${p}`);
+          client.write(Buffer.from([1, 0]));
+          stage = 'request';
+        }
+        if (stage === 'request' && buf.length >= 5 && buf[3] === 3 && buf.length >= 7 + buf[4]) {
+          const host = buf.subarray(5, 5 + buf[4]).toString();
+          const port = buf.readUInt16BE(5 + buf[4]);
+          asked.push(`connect ${host}:${port}`);
+          stage = 'relay';
+          client.off('data', onData);
+          const up = connect(port, '127.0.0.1', () => {
+            client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]));
+            up.pipe(client);
+            client.pipe(up);
+          });
+          up.on('error', () => client.destroy());
+        }
+      };
+      client.on('data', onData);
+      client.on('error', () => {});
+    });
+    const socksPort = await listen(socks);
+    try {
+      const r = await monitor('RSS', { url: `http://localhost:${feedPort}/feed.xml`, proxy: `socks://me:secret@127.0.0.1:${socksPort}` }).check({}, never);
+      assert.deepEqual((r.react as Message[]).map((m) => m.subject), ['one']);
+      assert.deepEqual(asked, ['login me:secret', `connect localhost:${feedPort}`]);
+    } finally {
+      feed.close();
+      socks.close();
+    }
+  });
+
+  it('lint takes user, pass, proxy and tags as the original docs write them, and refuses another kind of proxy', () => {
+    const ok = lintInstance('RSS', '---\nurl: http://www.xyz.com/rss\ndelay: 1h\nuser: dude\npass: lebowski\nproxy: socks://localhost:2080\ntags: news\n');
     assert.equal(ok.text, '');
-    const socks = lintInstance('RSS', 'url: http://www.xyz.com/rss\nproxy: socks://localhost:2080\n');
-    assert.equal(socks.errors, true);
-    assert.match(socks.text, /:2:8: error .*only HTTP proxies are supported \(http:\/\/host:port\), not socks/);
+    const ftp = lintInstance('RSS', 'url: http://www.xyz.com/rss\nproxy: ftp://localhost:2080\n');
+    assert.equal(ftp.errors, true);
+    assert.match(ftp.text, /:2:8: error .*a proxy is http:\/\/host:port or socks:\/\/host:port \(SOCKS 5\), not ftp/);
   });
 
   it('a rule with plugin: False names an unknown plugin', () => {

@@ -126,7 +126,7 @@ export function parseFeed(xml: string): { title?: string; items: FeedItem[] } {
 export default defineMonitor<Config>({
   name: 'RSS',
   summary: 'New items of an RSS or Atom feed.',
-  docs: 'Fetches `url` and sends one message per item not seen in the last week: `title`, `link`, `body` (the description or content, as HTML; use HTMLStrip for text), `username` (the author), `subject` (the title) and `mailbox` (the feed\'s title). At most `max_items` (default 100) per check. `user` and `pass` log in with HTTP basic auth; `proxy` fetches through an HTTP proxy (a CONNECT tunnel for https feeds); `tags`, like every instance key, reaches each message as `config.tags`.',
+  docs: 'Fetches `url` and sends one message per item not seen in the last week: `title`, `link`, `body` (the description or content, as HTML; use HTMLStrip for text), `username` (the author), `subject` (the title) and `mailbox` (the feed\'s title). At most `max_items` (default 100) per check. `user` and `pass` log in with HTTP basic auth; `proxy` fetches through an HTTP proxy (`http://host:port`, a CONNECT tunnel for https feeds) or a SOCKS 5 proxy (`socks://host:port`); `tags`, like every instance key, reaches each message as `config.tags`.',
   schema: {
     type: 'object',
     properties: {
@@ -135,7 +135,7 @@ export default defineMonitor<Config>({
       max_bytes: { type: 'integer', minimum: 1, description: `most bytes one fetch reads (default ${MAX_BYTES}); a larger feed is a CRITICAL message` },
       user: { type: 'string', description: 'user for HTTP basic auth (with `pass`)' },
       pass: { type: 'string', description: 'password for HTTP basic auth (with `user`)' },
-      proxy: { type: 'string', description: 'an HTTP proxy, http://host:port (user:pass@ for proxy auth)' },
+      proxy: { type: 'string', description: 'a proxy: http://host:port or socks://host:port (SOCKS 5); user:pass@ to log in' },
       tags: { description: 'tags for the items: copied onto each message as `config.tags`, for rules to use' },
     },
     required: ['url'],
