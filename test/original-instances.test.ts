@@ -89,6 +89,16 @@ describe('Uptime and DiskSpace read a command, as the original', () => {
   });
 });
 
+describe('delay as the original reads it', () => {
+  it('lint takes the forms the original reads and refuses the rest', () => {
+    for (const delay of ['30', '+1m', '1H', '1H0M', '1D', '1W', "'12h 1m'", '1h30m', '1M', '0', "''"]) {
+      const r = lintInstance('Uptime', `delay: ${delay}\n`);
+      assert.equal(r.text, '', delay);
+    }
+    for (const delay of ['-1m', '1x', 'soon', '1.5.m x']) assert.ok(lintInstance('Uptime', `delay: ${delay}\n`).errors, delay);
+  });
+});
+
 describe('FileTail ignore', () => {
   it('drops lines matching one of the ignore regexes', async () => {
     const dir = tempDir('wubot-tail-');
