@@ -97,6 +97,13 @@ describe('delay as the original reads it', () => {
     }
     for (const delay of ['-1m', '1x', 'soon', '1.5.m x']) assert.ok(lintInstance('Uptime', `delay: ${delay}\n`).errors, delay);
   });
+
+  it('warns where the original read units as a bare number (timeout, rand)', () => {
+    const r = lintInstance('Uptime', 'timeout: 5m\nrand: 90\n');
+    assert.equal(r.errors, false);
+    assert.match(r.text, /:1:10: warning WB1011: `timeout: 5m` is 300 seconds here; the original read units only in `delay` and took 5 seconds/);
+    assert.doesNotMatch(r.text, /rand/);
+  });
 });
 
 describe('FileTail ignore', () => {

@@ -75,7 +75,7 @@ class Loader {
     if (shape.knownKeys) this.diagnostics.push(...ignoredKeys(root, shape.knownKeys, yaml, shape.what));
     for (const p of shape.check?.(data) ?? []) {
       const at = nodeAtPath(root, p.path) ?? root;
-      this.diagnostics.push(diagnostic(p.missing ? 'missingKey' : 'schemaType', nodeSpan(yaml.file, at), p.message));
+      this.diagnostics.push(diagnostic(p.missing ? 'missingKey' : p.differs ? 'readDifferently' : 'schemaType', nodeSpan(yaml.file, at), p.message));
     }
     return this.list(pairOf(root, shape.rulesKey)?.value ?? undefined, yaml, [...stack, resolve(path)]);
   }
@@ -249,6 +249,10 @@ export function instanceShape(def: MonitorPluginDef): FileShape {
       ...['delay', 'rand', 'timeout']
         .filter((k) => truthy(data[k]) && !((parseTimeLength(data[k]) ?? -1) >= 0))
         .map((k) => ({ path: [k], message: `\`${k}\` is not a time length: write 30, 5s, 15m, 1h30m, 12h 1m or 2d` })),
+      // the original read units in `delay` only: elsewhere Perl took the leading number (`timeout: 5m` was 5 seconds)
+      ...['rand', 'timeout']
+        .filter((k) => typeof data[k] === 'string' && /[A-Za-z]/.test(data[k]) && (parseTimeLength(data[k]) ?? -1) >= 0)
+        .map((k) => ({ path: [k], differs: true, message: `\`${k}: ${String(data[k])}\` is ${parseTimeLength(data[k])} seconds here; the original read units only in \`delay\` and took ${parseFloat(String(data[k])) || 0} seconds: write the number of seconds` })),
       ...(def.check?.(data) ?? []),
     ],
   };
