@@ -142,7 +142,7 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     // a Perl-false delay is the default, as in the original
     delay: (truthy(config.delay) ? parseTimeLength(config.delay) : undefined) ?? 60,
     rand: parseTimeLength(config.rand ?? 0) ?? 0,
-    timeout: parseTimeLength(config.timeout ?? 30) ?? 30,
+    timeout: (truthy(config.timeout) ? parseTimeLength(config.timeout) : undefined) ?? 30,
     cache: readCache(cachePath(home, file.key), log),
   };
   return self;

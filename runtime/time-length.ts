@@ -14,8 +14,8 @@ const PART = /\s*(-?[\d.]*)([A-Za-z]?)/y;
 export function parseTimeLength(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
+  if (value.trim() === '') return undefined;
   const text = value.trim().replace(/^\+/, '');
-  if (text === '') return undefined;
   if (NUMBER.test(text)) return Number(text);
   let total = 0;
   PART.lastIndex = 0;

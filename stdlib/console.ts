@@ -51,8 +51,9 @@ export function consoleText(m: Message, nowMs = Date.now(), checksum = false): s
   const time = Number.isNaN(d.getTime()) ? new Date(nowMs) : d;
   const hms = `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
   const date = now - last > HALF_DAY ? `${time.getFullYear()}/${pad(time.getMonth() + 1)}/${pad(time.getDate())} ${hms}` : hms;
-  const sum = checksum && truthy(m.checksum) ? /^.{8}/su.exec(str(m.checksum))?.[0] : undefined;
-  return sum !== undefined ? `${date} ${sum}> ${subject}` : `${date}> ${subject}`;
+  // a checksum shorter than 8 characters (before a line break) leaves a blank in the original
+  if (checksum && truthy(m.checksum)) return `${date} ${/^.{8}/u.exec(str(m.checksum))?.[0] ?? ''}> ${subject}`;
+  return `${date}> ${subject}`;
 }
 
 /** colorize wraps a line in a terminal colour named as the original names them (`bold yellow`). */

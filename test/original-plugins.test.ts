@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
 import { createRuntime } from '../runtime/host.js';
+import { str } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { formatAge, parseTimeLength } from '../runtime/time-length.js';
 import { isFibonacci } from '../stdlib/status.js';
-import { compileText, tempDir, waitFor } from './helpers.js';
+import { compileText, repoRoot, tempDir, waitFor } from './helpers.js';
 
 /*
  * Vectors made from the original wubot's own tests (t/time_lengths.t,
  * t/react_status.t and t/react_console.t of App-Wubot 0.5.0, t/react_state.t
  * of the 0.3 line): the same inputs, the answers those tests expect.
  */
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'original');
 
 function runtime(home = tempDir('wubot-original-')) {
   return { home, rt: createRuntime({ hostname: 'h', home }) };
@@ -261,6 +264,9 @@ describe('Console as the original', () => {
     const entry = (m.console as Record<string, { text: string; color: string }>).h;
     assert.match(entry.text, /^\d\d:\d\d:\d\d 01234567> s$/);
     assert.equal(printed, `\u001b[31m${entry.text}\u001b[0m\n`);
+    const short: Message = { subject: 's', checksum: 'abc', lastupdate: m.lastupdate };
+    capture(() => console.react(short));
+    assert.match((short.console as Record<string, { text: string }>).h.text, /^\d\d:\d\d:\d\d > s$/);
   });
 });
 
@@ -300,4 +306,46 @@ describe('SQLite without schema:, as the original', () => {
     const bad = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: x.sql\n      tablename: t\n      schema: { a: TEXT, constraints: [ "CHECK (1); DROP TABLE t" ] }\n', { emit: false });
     assert.equal(hasErrors(bad.diagnostics), true);
   });
+});
+
+/*
+ * Answers of the original itself, recorded by running its TimeLength, Status
+ * (0.5.0) and State (0.3) on random cases (test/fixtures/original/*.jsonl):
+ * every value compared by its Perl text, the age inside a subject left out
+ * (it is the time since the original ran).
+ */
+describe('the original answers', () => {
+  const fixture = (name: string) =>
+    readFileSync(join(fixtures, `${name}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const perlText = (m: Message) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k === 'subject' ? str(v).replace(/ \((-?\w+)\)(\]?)$/, '$2') : str(v)]));
+
+  it('time lengths: every age printed the same, every length the original reads read the same', () => {
+    let read = 0;
+    for (const c of fixture('time-lengths')) {
+      if ('print' in c) assert.equal(formatAge(Number(c.print)), c.original, String(c.print));
+      else if (c.original !== null) {
+        read++;
+        assert.equal(str(parseTimeLength(c.read)), c.original, String(c.read));
+      }
+    }
+    assert.ok(read > 300);
+  });
+
+  for (const [name, configOf] of [
+    ['state', (c: Record<string, unknown>) => c.config as Record<string, unknown>],
+    ['status', () => ({})],
+  ] as const) {
+    it(`${name}: the messages of each sequence as the original left them`, () => {
+      for (const c of fixture(name)) {
+        const { rt } = runtime();
+        const plugin = rt.plugin(name === 'state' ? 'State' : 'Status', configOf(c), name);
+        const got = (c.messages as Message[]).map((m) => (plugin.react(m), m));
+        rt.flush();
+        assert.deepEqual(got.map(perlText), (c.original as Message[]).map(perlText), JSON.stringify(c));
+      }
+    });
+  }
 });
