@@ -15,17 +15,18 @@ import { COLUMN_TYPE, NAME } from './sqlite-table.js';
 const NAME_PART = NAME.slice(1, -1);
 /** CONSTRAINT is a table constraint a schema may give: UNIQUE or PRIMARY KEY over columns, with a conflict clause. */
 export const CONSTRAINT = `^(?:UNIQUE|PRIMARY KEY)\\s*\\(\\s*${NAME_PART}(?:\\s*,\\s*${NAME_PART})*\\s*\\)(?:\\s+ON CONFLICT\\s+(?:ROLLBACK|ABORT|FAIL|IGNORE|REPLACE))?$`;
-/** SPECIAL keys of a schema are no columns: `constraints` are added to the table, `indexes` are left to the database's owner. */
+/** SPECIAL keys of a schema are no columns: `constraints` are added to the table, `indexes` (`col` or `col1, col2`) created on it. */
 const SPECIAL = new Set(['constraints', 'indexes']);
 
 const nameRe = new RegExp(NAME);
 const typeRe = new RegExp(COLUMN_TYPE);
 const constraintRe = new RegExp(CONSTRAINT, 'i');
 
-/** TableSchema is a table's columns (name → SQL type) and constraints; `version` changes when its file does. */
+/** TableSchema is a table's columns (name → SQL type), constraints and indexes (lists of columns); `version` changes when its file does. */
 export interface TableSchema {
   readonly columns: Record<string, string>;
   readonly constraints: readonly string[];
+  readonly indexes: readonly (readonly string[])[];
   readonly version: string;
 }
 
@@ -42,8 +43,11 @@ export function asTableSchema(data: unknown, where: string, version = ''): Table
   const given = (data as Record<string, unknown>).constraints ?? [];
   const constraints = Array.isArray(given) ? given.map(String) : [String(given)];
   for (const c of constraints) if (!constraintRe.test(c)) throw new Error(`${where}: constraint \`${c}\` is not UNIQUE( … ) or PRIMARY KEY( … )`);
+  const listed = (data as Record<string, unknown>).indexes ?? [];
+  const indexes = (Array.isArray(listed) ? listed : [listed]).map((i) => String(i).split(/\s*,\s*/).map((c) => c.trim()));
+  for (const cols of indexes) for (const c of cols) if (!nameRe.test(c)) throw new Error(`${where}: index column \`${c}\` is not a column name`);
   if (Object.keys(columns).length === 0) throw new Error(`${where}: the schema has no columns`);
-  return { columns, constraints, version };
+  return { columns, constraints, indexes, version };
 }
 
 /** schemaFile is where the original looks for a table's schema. */

@@ -26,7 +26,7 @@ function sqlValue(v: unknown): string | number | bigint | null {
 export default definePlugin<Config>({
   name: 'SQLite',
   summary: 'Insert the message into a table, or update the row it matches.',
-  docs: 'Writes the message\'s fields that are columns of `schema` (column → SQL type, with optional `constraints` such as `UNIQUE( key )`; without `schema:`, read from `<home>/schemas/<table>.yaml` as the original does, and again when that file changes; `schema: tv` reads `<home>/schemas/tv/<table>.yaml`) into `tablename` (or the table named by `tablename_field`) of the SQLite `file` (or the file named by `file_field`; `~/…` or relative to the wubot home). The table is created, and missing columns added, from the schema. Rows are committed in one transaction per batch, before the batch is acknowledged. With `update` (columns to match on), a matching row is updated, otherwise a row is inserted; `id_field` receives the new row id.',
+  docs: 'Writes the message\'s fields that are columns of `schema` (column → SQL type, with optional `constraints` such as `UNIQUE( key )` and `indexes` such as `seen` or `key, seen`; without `schema:`, read from `<home>/schemas/<table>.yaml` as the original does, and again when that file changes; `schema: tv` reads `<home>/schemas/tv/<table>.yaml`) into `tablename` (or the table named by `tablename_field`) of the SQLite `file` (or the file named by `file_field`; `~/…` or relative to the wubot home). The table is created, and missing columns added, from the schema. Rows are committed in one transaction per batch, before the batch is acknowledged. With `update` (columns to match on), a matching row is updated, otherwise a row is inserted; `id_field` receives the new row id.',
   schema: {
     type: 'object',
     properties: {
@@ -38,7 +38,7 @@ export default definePlugin<Config>({
         type: ['object', 'string'],
         properties: {
           constraints: { type: 'array', items: { type: 'string', pattern: CONSTRAINT }, description: 'UNIQUE( … ) or PRIMARY KEY( … ) constraints of the table' },
-          indexes: { type: 'array', description: 'indexes, left to the database owner' },
+          indexes: { type: 'array', items: { type: ['string'] }, description: 'indexes to create: a column, or columns separated by commas' },
         },
         additionalProperties: { type: 'string', pattern: COLUMN_TYPE },
         propertyNames: { pattern: NAME },
@@ -81,6 +81,8 @@ export default definePlugin<Config>({
         const at = `${file}\0${table}\0${schema.version}`;
         if (!ready.has(at)) {
           ensureTable(db, table, schema.columns, schema.constraints);
+          // named as the original names them, so an index it made is not made twice
+          for (const cols of schema.indexes) db.exec(`CREATE INDEX IF NOT EXISTS ${quoteName([table, ...cols].join('_').toLowerCase())} ON ${quoteName(table)} (${cols.map(quoteName).join(', ')})`);
           ready.add(at);
         }
         const present = Object.keys(schema.columns).filter((col) => col in m);

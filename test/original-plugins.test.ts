@@ -280,6 +280,7 @@ describe('SQLite without schema:, as the original', () => {
     rt.flush();
     const db = new Database(join(home, 'sqlite', 't.sql'));
     assert.deepEqual(db.prepare('SELECT tag, remoteid FROM tags ORDER BY tag').all(), [{ tag: 'a', remoteid: 1 }, { tag: 'b', remoteid: 1 }]);
+    assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags' AND sql IS NOT NULL").all(), [{ name: 'tags_tag' }]);
     writeFileSync(join(home, 'schemas', 'tags.yaml'), '---\nid: INTEGER PRIMARY KEY AUTOINCREMENT\ntag: VARCHAR(16)\nremoteid: INTEGER\nnote: TEXT\n');
     utimesSync(join(home, 'schemas', 'tags.yaml'), new Date(), new Date(Date.now() + 5000));
     sqlite.react({ tag: 'c', remoteid: 2, note: 'new column' });
