@@ -251,4 +251,9 @@ describe('RSS user, pass, proxy and tags', () => {
     assert.match(r.text, /:4:13: error WB3001: unknown plugin `False`/);
     assert.doesNotMatch(r.text, /must be a string/);
   });
+
+  it('names a rule of react: as a rule in a diagnostic', () => {
+    const r = lintInstance('RSS', 'url: http://x/rss\nreact:\n  - name: body to subject\n    conditions: contains body\n');
+    assert.match(r.text, /:4:5: error WB1004: unknown key `conditions` in this rule/);
+  });
 });
