@@ -89,6 +89,14 @@ describe('Uptime and DiskSpace read a command, as the original', () => {
   });
 });
 
+describe('Command field', () => {
+  it('puts the output into the field named by field, as the original', async () => {
+    const r = (await monitor('Command', { command: 'echo hello', field: 'greeting' }).check({}, never)).react as Message;
+    assert.equal(r.greeting, 'hello\n');
+    assert.equal(r.command_output, undefined);
+  });
+});
+
 describe('delay as the original reads it', () => {
   it('lint takes the forms the original reads and refuses the rest', () => {
     for (const delay of ['30', '+1m', '1H', '1H0M', '1D', '1W', "'12h 1m'", '1h30m', '1M', '0', "''"]) {
@@ -125,8 +133,10 @@ describe('FileTail ignore', () => {
 describe('RSS user, pass, proxy and tags', () => {
   it('logs in with HTTP basic auth from user and pass', async () => {
     const seen: (string | undefined)[] = [];
+    const agents: (string | undefined)[] = [];
     const server = createServer((req, res) => {
       seen.push(req.headers.authorization);
+      agents.push(req.headers['user-agent']);
       if (req.headers.authorization !== `Basic ${Buffer.from('dude:lebowski').toString('base64')}`) {
         res.writeHead(401).end();
         return;
@@ -136,7 +146,8 @@ describe('RSS user, pass, proxy and tags', () => {
     const port = await listen(server);
     try {
       const url = `http://127.0.0.1:${port}/feed`;
-      const ok = await monitor('RSS', { url, user: 'dude', pass: 'lebowski' }).check({}, never);
+      const ok = await monitor('RSS', { url, user: 'dude', pass: 'lebowski', agent: 'Mozilla/6.0' }).check({}, never);
+      assert.equal(agents[0], 'Mozilla/6.0');
       assert.deepEqual((ok.react as Message[]).map((m) => m.subject), ['one']);
       await assert.rejects(async () => monitor('RSS', { url, user: 'dude' }).check({}, never), /HTTP 401/);
       assert.equal(seen[1], undefined, 'a user without pass sends no credentials, as the original');
@@ -239,7 +250,7 @@ describe('RSS user, pass, proxy and tags', () => {
   });
 
   it('lint takes user, pass, proxy and tags as the original docs write them, and refuses another kind of proxy', () => {
-    const ok = lintInstance('RSS', '---\nurl: http://www.xyz.com/rss\ndelay: 1h\nuser: dude\npass: lebowski\nproxy: socks://localhost:2080\ntags: news\n');
+    const ok = lintInstance('RSS', '---\nurl: http://www.xyz.com/rss\ndelay: 1h\nuser: dude\npass: lebowski\nproxy: socks://localhost:2080\ntags: news\nagent: Mozilla/6.0\ndecompress: 1\n');
     assert.equal(ok.text, '');
     const ftp = lintInstance('RSS', 'url: http://www.xyz.com/rss\nproxy: ftp://localhost:2080\n');
     assert.equal(ftp.errors, true);

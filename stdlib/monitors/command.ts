@@ -6,6 +6,7 @@ interface Config {
   command?: string;
   command_array?: string[];
   max_output?: number;
+  field?: string;
 }
 
 /**
@@ -52,13 +53,14 @@ export function runCommand(c: Config, signal?: AbortSignal, opts: { stderr?: boo
 export default defineMonitor<Config>({
   name: 'Command',
   summary: 'Run a command and report its output and exit status.',
-  docs: 'Runs `command` with /bin/sh, or `command_array` without a shell, and reports `command_output` (stdout and stderr, at most `max_output` characters), `command_status`, `command_signal`, and a `status` of OK (exit 0) or CRITICAL.',
+  docs: 'Runs `command` with /bin/sh, or `command_array` without a shell, and reports `command_output` (or the field named by `field`: stdout and stderr, at most `max_output` characters), `command_status`, `command_signal`, and a `status` of OK (exit 0) or CRITICAL.',
   schema: {
     type: 'object',
     properties: {
       command: { type: 'string', description: 'a shell command' },
       command_array: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'a program and its arguments, run without a shell' },
       max_output: { type: 'integer', minimum: 0, description: 'most characters of output kept (default 65536)' },
+      field: { type: 'string', description: 'the field that gets the output (default command_output), as in the original' },
     },
   },
   check: (c) => requireOne(c, ['command', 'command_array']),
@@ -70,7 +72,7 @@ export default defineMonitor<Config>({
         const what = c.command ?? c.command_array!.join(' ');
         return {
           react: {
-            command_output: r.output,
+            [c.field || 'command_output']: r.output,
             command_status: r.status,
             command_signal: r.signal,
             status: ok ? 'OK' : 'CRITICAL',

@@ -12,6 +12,7 @@ interface Config {
   pass?: string;
   proxy?: string;
   tags?: unknown;
+  agent?: string;
 }
 
 const SEEN_DAYS = 7;
@@ -24,7 +25,7 @@ export const MAX_BYTES = 16 * 1024 * 1024;
  * fetch refuses) go into an Authorization header.
  */
 function request(url: string, c: Config): { href: string; headers: Record<string, string> } {
-  const headers: Record<string, string> = { 'user-agent': 'wubot' };
+  const headers: Record<string, string> = { 'user-agent': c.agent || 'wubot' };
   let u: URL;
   try {
     u = new URL(url);
@@ -137,6 +138,8 @@ export default defineMonitor<Config>({
       pass: { type: 'string', description: 'password for HTTP basic auth (with `user`)' },
       proxy: { type: 'string', description: 'a proxy: http://host:port or socks://host:port (SOCKS 5); user:pass@ to log in' },
       tags: { description: 'tags for the items: copied onto each message as `config.tags`, for rules to use' },
+      agent: { type: 'string', description: 'the User-Agent header (default wubot)' },
+      decompress: { description: 'accepted as in the original; compressed feeds are always accepted' },
     },
     required: ['url'],
   },
