@@ -3,6 +3,7 @@ import { readConfigFile } from './config-file.js';
 import { join } from 'node:path';
 import { perlYamlData } from '../grammar/yaml-source.js';
 import { closest } from '../compiler/diagnostics/suggest.js';
+import { perlScalars } from '../compiler/stages/plugin-config.js';
 import type { MonitorInstance, MonitorPluginDef } from '../stdlib/monitor-plugin.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { hostConfig, type InstanceFile } from './config-tree.js';
@@ -13,7 +14,7 @@ import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueWake } from './queue/queue-wake.js';
 import { QueueWriter, type AppendOptions } from './queue/queue-writer.js';
-import { isSecretKey, redactText, redactUrl, rememberSecrets } from './secrets.js';
+import { isSecretKey, redact, redactText, redactUrl, rememberSecrets } from './secrets.js';
 import { parseTimeLength } from './time-length.js';
 
 /** MonitorOptions say which host's monitor runs, from which home. */
@@ -39,15 +40,21 @@ export interface Instance {
 }
 
 /**
- * decorate gives a monitor's message what the original adds, each only when
- * missing: `config.<k>` for the instance's keys (never secrets, never
- * `react`), `plugin`, `key` and `lastupdate`.
+ * decorate gives a monitor's message what the original adds: `config.<k>`
+ * for each of the instance's keys but `react` (and `config.plugin`, the
+ * plugin's Perl class), replacing what was there, as the original does;
+ * then `plugin`, `key` and `lastupdate`, each only when missing. A `delay`
+ * written with units is copied in seconds, as the original's monitor
+ * rewrites it. Secrets are never copied: no key that names one, and no
+ * credentials inside a value (`user:pass@` in a URL, `?token=`). Without
+ * `config` (XMPP, as in the original) no `config.*` is added.
  */
-export function decorate(m: Message, file: InstanceFile, config: Record<string, unknown>, now = Date.now()): Message {
-  for (const [k, v] of Object.entries(config)) {
+export function decorate(m: Message, file: InstanceFile, config: Record<string, unknown> | undefined, now = Date.now()): Message {
+  const keys = config && { ...config, plugin: `App::Wubot::Plugin::${file.plugin}` };
+  for (const [k, v] of Object.entries(keys ?? {})) {
     if (k === 'react' || isSecretKey(k)) continue;
-    // a URL's credentials (user:pass@, ?token=) are not copied either
-    if (!(`config.${k}` in m)) m[`config.${k}`] = typeof v === 'string' ? redactText(v) : v;
+    const seconds = k === 'delay' && typeof v === 'string' && /[A-Za-z]/.test(v) ? parseTimeLength(v) : undefined;
+    m[`config.${k}`] = seconds ?? redact(v);
   }
   if (!truthy(m.plugin)) m.plugin = `App::Wubot::Plugin::${file.plugin}`;
   if (!truthy(m.key)) m.key = file.key;
@@ -123,7 +130,8 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     sink(prepare(self, messages, log), opts);
   };
   const readCursor = sink.readCursor?.bind(sink);
-  const instance = def.create(config, { hostname, home, key: file.key, log, emit, ...(readCursor ? { readCursor } : {}) });
+  // the plugin reads numbers written as text (`warning_load: 2.0`) as numbers, as Perl does; messages get the keys as written
+  const instance = def.create(perlScalars(def.schema, config), { hostname, home, key: file.key, log, emit, ...(readCursor ? { readCursor } : {}) });
   self = {
     file,
     def,
@@ -131,9 +139,10 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
     instance,
     pipeline: loaded.pipeline,
     runtime: loaded.runtime,
-    delay: parseTimeLength(config.delay ?? 60) ?? 60,
+    // a Perl-false delay is the default, as in the original
+    delay: (truthy(config.delay) ? parseTimeLength(config.delay) : undefined) ?? 60,
     rand: parseTimeLength(config.rand ?? 0) ?? 0,
-    timeout: parseTimeLength(config.timeout ?? 30) ?? 30,
+    timeout: (truthy(config.timeout) ? parseTimeLength(config.timeout) : undefined) ?? 30,
     cache: readCache(cachePath(home, file.key), log),
   };
   return self;
@@ -142,7 +151,7 @@ export async function loadInstance(file: InstanceFile, opts: MonitorOptions, sin
 /** prepare decorates messages, runs the instance's rules on them, and keeps those that did not set last_rule. */
 function prepare(r: Instance, messages: Message[], log: Logger): Message[] {
   const out: Message[] = [];
-  const config = r.def.decorateConfig === false ? {} : r.config;
+  const config = r.def.decorateConfig === false ? undefined : r.config;
   for (const m of messages) {
     decorate(m, r.file, config);
     try {

@@ -1,37 +1,62 @@
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400, M: 30 * 86400, y: 365 * 86400 };
-const PART = /(\d+(?:\.\d+)?)([smhdwMy]?)/y;
+/** UNIT_SECONDS are the original's units: `m` is a minute and `M` a month (30 days); the others in either case. */
+const UNIT_SECONDS = new Map(Object.entries({ s: 1, S: 1, m: 60, h: 3600, H: 3600, d: 86400, D: 86400, w: 7 * 86400, W: 7 * 86400, M: 30 * 86400, y: 365 * 86400, Y: 365 * 86400 }));
+const NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+const PART = /\s*(-?[\d.]*)([A-Za-z]?)/y;
 
 /**
- * parseTimeLength reads a time length as the original writes them: `30`
- * (seconds), `5s`, `15m`, `1h`, `2d`, `1w`, `1M` (30 days), `1y`, and
- * combinations such as `1h30m` (which the original could not read). It
- * returns seconds, or undefined when the text is not a time length.
+ * parseTimeLength reads a time length as the original does: a number of
+ * seconds (`30`, `-60`), or parts such as `5s`, `15m`, `1H`, `1.5h`, `2D`,
+ * `1W`, `1M` (30 days), `1y`, with or without spaces between them (`1h30m`,
+ * `12h 1m`, `+1m`), a bare number among them counting as seconds. It
+ * returns seconds (negative for `-1m`), or undefined when the text is not a
+ * time length; parts the original could not combine (`1h30m15s`) are read too.
  */
 export function parseTimeLength(value: unknown): number | undefined {
-  if (typeof value === 'number') return value >= 0 && Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  if (text === '') return undefined;
+  if (value.trim() === '') return undefined;
+  const text = value.trim().replace(/^\+/, '');
+  if (NUMBER.test(text)) return Number(text);
   let total = 0;
   PART.lastIndex = 0;
   while (PART.lastIndex < text.length) {
-    const at = PART.lastIndex;
     const m = PART.exec(text);
-    if (!m || m[0] === '') return undefined;
-    // a bare number counts as seconds only at the end
-    if (m[2] === '' && PART.lastIndex < text.length) return undefined;
-    total += Number(m[1]) * UNIT_SECONDS[m[2] || 's'];
-    if (PART.lastIndex === at) return undefined;
+    if (!m || m[0].trim() === '') return undefined;
+    const [, number, unit] = m;
+    if (unit === '' ? !/^-?\d+$/.test(number) : !UNIT_SECONDS.has(unit)) return undefined;
+    // the original reads `1.2.3m` as Perl numifies it, and a lone `s` as no time
+    total += (parseFloat(number) || 0) * (UNIT_SECONDS.get(unit || 's') ?? 1);
   }
   return total;
 }
 
-/** formatAge writes a duration in seconds the short way: `45s`, `12m`, `3h`, `2d`. */
+/** AGE_UNITS, largest first, each with the size above which it is left out, as the original rounds to about two parts. */
+const AGE_UNITS: [string, number, number][] = [
+  ['y', 365 * 86400, Infinity],
+  ['M', 30 * 86400, Infinity],
+  ['w', 7 * 86400, 365 * 86400],
+  ['d', 86400, 30 * 86400],
+  ['h', 3600, 7 * 86400],
+  ['m', 60, 86400],
+  ['s', 1, 3600],
+];
+
+/** formatAge writes a duration in seconds as the original prints it: `0s`, `1m30s`, `12h1m`, `1d12h`, `1w1d`, `1M`, `1y1M`, `-1m`. */
 export function formatAge(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86400)}d`;
+  if (!seconds || !Number.isFinite(seconds)) return '0s';
+  const size = Math.abs(seconds);
+  let left = size;
+  let out = seconds < 0 ? '-' : '';
+  for (const [unit, length, upTo] of AGE_UNITS) {
+    if (size > upTo) continue;
+    if (left >= length) {
+      const n = Math.floor(left / length);
+      out += `${n}${unit}`;
+      left -= n * length;
+    }
+    if (!left) break;
+  }
+  return out;
 }
 
 /** LATEST_EPOCH is 9999-12-31T23:59:59Z: a later time is no time a message or a page means. */

@@ -16,6 +16,8 @@ export interface ConfigProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
   readonly missing?: boolean;
+  /** differs: not wrong, but the original read the value otherwise; a warning that says how. */
+  readonly differs?: boolean;
 }
 
 /** RegexKey names a config key whose value is a Perl regex, so the compiler can check it. */

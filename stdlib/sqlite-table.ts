@@ -37,14 +37,14 @@ export function database(file: string): Database.Database {
   return db;
 }
 
-/** ensureTable creates a table from a schema, or adds the columns it lacks. */
-export function ensureTable(db: Database.Database, table: string, schema: Record<string, string>): void {
+/** ensureTable creates a table from a schema (with its constraints, checked by the caller), or adds the columns it lacks. */
+export function ensureTable(db: Database.Database, table: string, schema: Record<string, string>, constraints: readonly string[] = []): void {
   for (const [col, type] of Object.entries(schema)) {
     if (!typeRe.test(type)) throw new Error(`not a safe column type for ${col}: ${JSON.stringify(type)}`);
   }
   const existing = db.prepare(`PRAGMA table_info(${quoteName(table)})`).all() as { name: string }[];
   if (existing.length === 0) {
-    const cols = Object.entries(schema).map(([c, t]) => `${quoteName(c)} ${t}`);
+    const cols = [...Object.entries(schema).map(([c, t]) => `${quoteName(c)} ${t}`), ...constraints];
     db.exec(`CREATE TABLE IF NOT EXISTS ${quoteName(table)} (${cols.join(', ')})`);
     return;
   }

@@ -3,6 +3,7 @@ import { configPath } from '../runtime/paths.js';
 import { str } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne } from './plugin.js';
+import { asTableSchema, CONSTRAINT, fileSchema, type TableSchema } from './sqlite-schemas.js';
 import { BatchTransactions, COLUMN_TYPE, database, ensureTable, NAME, quoteName } from './sqlite-table.js';
 
 interface Config {
@@ -10,7 +11,7 @@ interface Config {
   file_field?: string;
   tablename?: string;
   tablename_field?: string;
-  schema: Record<string, string>;
+  schema?: Record<string, unknown> | string;
   update?: Record<string, unknown>;
   id_field?: string;
 }
@@ -25,7 +26,7 @@ function sqlValue(v: unknown): string | number | bigint | null {
 export default definePlugin<Config>({
   name: 'SQLite',
   summary: 'Insert the message into a table, or update the row it matches.',
-  docs: 'Writes the message\'s fields that are columns of `schema` (column → SQL type) into `tablename` (or the table named by `tablename_field`) of the SQLite `file` (or the file named by `file_field`; `~/…` or relative to the wubot home). The table is created, and missing columns added, from the schema. Rows are committed in one transaction per batch, before the batch is acknowledged. With `update` (columns to match on), a matching row is updated, otherwise a row is inserted; `id_field` receives the new row id.',
+  docs: 'Writes the message\'s fields that are columns of `schema` (column → SQL type, with optional `constraints` such as `UNIQUE( key )` and `indexes` such as `seen` or `key, seen`; without `schema:`, read from `<home>/schemas/<table>.yaml` as the original does, and again when that file changes; `schema: tv` reads `<home>/schemas/tv/<table>.yaml`) into `tablename` (or the table named by `tablename_field`) of the SQLite `file` (or the file named by `file_field`; `~/…` or relative to the wubot home). The table is created, and missing columns added, from the schema. Rows are committed in one transaction per batch, before the batch is acknowledged. With `update` (columns to match on), a matching row is updated, otherwise a row is inserted; `id_field` receives the new row id.',
   schema: {
     type: 'object',
     properties: {
@@ -33,11 +34,20 @@ export default definePlugin<Config>({
       file_field: { type: 'string', description: 'a field naming the SQLite file' },
       tablename: { type: 'string', pattern: NAME, description: 'the table' },
       tablename_field: { type: 'string', description: 'a field naming the table' },
-      schema: { type: 'object', additionalProperties: { type: 'string', pattern: COLUMN_TYPE }, propertyNames: { pattern: NAME }, minProperties: 1, description: 'column → SQL type' },
+      schema: {
+        type: ['object', 'string'],
+        properties: {
+          constraints: { type: 'array', items: { type: 'string', pattern: CONSTRAINT }, description: 'UNIQUE( … ) or PRIMARY KEY( … ) constraints of the table' },
+          indexes: { type: 'array', items: { type: ['string'] }, description: 'indexes to create: a column, or columns separated by commas' },
+        },
+        additionalProperties: { type: 'string', pattern: COLUMN_TYPE },
+        propertyNames: { pattern: NAME },
+        minProperties: 1,
+        description: 'column → SQL type; or, as a name, the folder of `<home>/schemas` holding `<table>.yaml` (default: `<home>/schemas/<table>.yaml`)',
+      },
       update: { type: 'object', propertyNames: { pattern: NAME }, description: 'columns whose values find the row to update' },
       id_field: { type: 'string', description: 'a field that receives the id of an inserted row' },
     },
-    required: ['schema'],
     additionalProperties: false,
   },
   check: (c) => [...requireOne(c, ['file', 'file_field']), ...requireOne(c, ['tablename', 'tablename_field'])],
@@ -51,7 +61,8 @@ export default definePlugin<Config>({
   ],
   writes: (c) => (c.id_field ? [c.id_field] : []),
   create(c, ctx) {
-    const columns = Object.keys(c.schema);
+    const inline = c.schema !== undefined && typeof c.schema === 'object' ? asTableSchema(c.schema, 'schema') : undefined;
+    const schemaOf = (table: string): TableSchema => inline ?? fileSchema(ctx.home, table, typeof c.schema === 'string' ? c.schema : undefined);
     const ready = new Set<string>();
     const batch = new BatchTransactions();
     const statements = new Map<string, Database.Statement>();
@@ -66,11 +77,15 @@ export default definePlugin<Config>({
         const table = c.tablename ?? str(m[c.tablename_field!]);
         const db = database(file);
         batch.touch(db);
-        if (!ready.has(`${file}\0${table}`)) {
-          ensureTable(db, table, c.schema);
-          ready.add(`${file}\0${table}`);
+        const schema = schemaOf(table);
+        const at = `${file}\0${table}\0${schema.version}`;
+        if (!ready.has(at)) {
+          ensureTable(db, table, schema.columns, schema.constraints);
+          // named as the original names them, so an index it made is not made twice
+          for (const cols of schema.indexes) db.exec(`CREATE INDEX IF NOT EXISTS ${quoteName([table, ...cols].join('_').toLowerCase())} ON ${quoteName(table)} (${cols.map(quoteName).join(', ')})`);
+          ready.add(at);
         }
-        const present = columns.filter((col) => col in m);
+        const present = Object.keys(schema.columns).filter((col) => col in m);
         if (c.update) {
           const keys = Object.keys(c.update);
           const where = keys.map((k) => `${quoteName(k)} IS ?`).join(' AND ');

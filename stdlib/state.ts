@@ -15,28 +15,37 @@ interface Config {
   file?: string;
 }
 
+/** perlNumber is the number Perl makes of a value in arithmetic: its leading number, else 0. */
+function perlNumber(v: unknown): number {
+  return num(v) ?? (parseFloat(str(v)) || 0);
+}
+
+interface Row {
+  value: string;
+  lastupdate: number;
+  lastchange: number | null;
+  notify_interval: string | null;
+  last_notify: number | null;
+}
+
 export default definePlugin<Config>({
   name: 'State',
-  summary: 'Notify when a numeric field changes by a threshold, or stops being updated.',
-  docs: 'Remembers, per `key`, the last reported value of the numeric `field` (in `file`, default `sqlite/state.sql` in the wubot home). The first value sets `state_init`. When the value has gone up by `increase`, down by `decrease`, or either way by `change` since the last report, it sets `state_changed`, `state_change` (the difference) and rewrites `subject` as `<key>: <field> increased: a => b (age)`. Periodically, a key whose field was not seen for `stale_after` (default 10m) produces a warning message, at most once per `notify_interval` (default 1h).',
+  summary: 'Notify when a field changes by a threshold, or stops being updated.',
+  docs: 'Remembers, per `key`, the value of `field` (a missing or false value counts as 0) in `file` (default `sqlite/state.sql` in the wubot home). The first message sets `state_init`. A message whose value differs from the remembered one gets `state_change` (the difference, either way). With `increase`, a rise of at least that much sets `state_changed` and rewrites `subject` as `<key>: <field> increased: a => b (age since the last such change)`, and a fall is remembered silently; `decrease` likewise the other way; otherwise a change of more than `change` (any change when only `field` is given) is reported as `changed`. A value that did not change enough is not remembered, so small steps add up. Every 15 seconds, a key whose field was not seen for more than `stale_after` (default 10m) gives the message `Warning: cache data for <key>:<field> not updated in <age>`: at every round, as in the original, unless `notify_interval` spaces them.',
   schema: {
     type: 'object',
     properties: {
-      field: { type: 'string', description: 'the numeric field to follow' },
-      increase: { type: 'number', minimum: 0, description: 'report a rise of at least this much' },
-      decrease: { type: 'number', minimum: 0, description: 'report a fall of at least this much' },
-      change: { type: 'number', minimum: 0, description: 'report a change of at least this much either way' },
-      notify_interval: { type: ['string', 'number'], description: 'time between warnings about a stale key (default 1h)' },
-      stale_after: { type: ['string', 'number'], description: 'a key not seen this long is stale (default 10m)' },
+      field: { type: 'string', description: 'the field to follow' },
+      increase: { type: ['number', 'string'], description: 'report a rise of at least this much' },
+      decrease: { type: ['number', 'string'], description: 'report a fall of at least this much' },
+      change: { type: ['number', 'string'], description: 'report a change of more than this much either way (default: any change)' },
+      notify_interval: { type: ['string', 'number'], description: 'time between warnings about a stale key (default: every round)' },
+      stale_after: { type: ['string', 'number'], description: 'a key not seen for longer is stale (default 10m)' },
       file: { type: 'string', description: 'where the values are kept' },
     },
     required: ['field'],
     additionalProperties: false,
   },
-  check: (c) =>
-    c.increase === undefined && c.decrease === undefined && c.change === undefined
-      ? [{ path: [], message: 'one of `increase`, `decrease`, `change` is required', missing: true }]
-      : [],
   examples: [
     {
       title: 'the first value only starts the state',
@@ -48,54 +57,61 @@ export default definePlugin<Config>({
   writes: () => ['state_init', 'state_changed', 'state_change', 'subject'],
   create(c, ctx) {
     const db = database(configPath(c.file ?? 'sqlite/state.sql', ctx.home));
-    ensureTable(db, 'state', { key: 'TEXT', field: 'TEXT', value: 'REAL', value_time: 'INTEGER', lastseen: 'INTEGER', warned: 'INTEGER' });
-    db.exec('CREATE UNIQUE INDEX IF NOT EXISTS state_key_field ON state (key, field)');
-    const get = db.prepare('SELECT value, value_time FROM state WHERE key = ? AND field = ?');
-    const report = db.prepare('INSERT INTO state (key, field, value, value_time, lastseen, warned) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (key, field) DO UPDATE SET value = excluded.value, value_time = excluded.value_time, lastseen = excluded.lastseen, warned = NULL');
-    const seen = db.prepare('UPDATE state SET lastseen = ?, warned = NULL WHERE key = ? AND field = ?');
-    const stale = db.prepare('SELECT key, lastseen FROM state WHERE field = ? AND lastseen < ? AND (warned IS NULL OR warned < ?)');
-    const warned = db.prepare('UPDATE state SET warned = ? WHERE key = ? AND field = ?');
-    const interval = parseTimeLength(c.notify_interval ?? '1h') ?? 3600;
-    const staleAfter = parseTimeLength(c.stale_after ?? '10m') ?? 600;
+    ensureTable(db, 'field_state', { key: 'TEXT', field: 'TEXT', value: 'TEXT', lastupdate: 'INTEGER', lastchange: 'INTEGER', notify_interval: 'TEXT', last_notify: 'INTEGER' });
+    db.exec('CREATE UNIQUE INDEX IF NOT EXISTS field_state_key_field ON field_state (key, field)');
+    const get = db.prepare('SELECT value, lastupdate, lastchange, notify_interval, last_notify FROM field_state WHERE key = ? AND field = ?');
+    const put = db.prepare('INSERT OR REPLACE INTO field_state (key, field, value, lastupdate, lastchange, notify_interval, last_notify) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const stale = db.prepare('SELECT key, lastupdate, notify_interval, last_notify FROM field_state WHERE field = ? AND lastupdate < ? ORDER BY key');
+    const notified = db.prepare('UPDATE field_state SET last_notify = ? WHERE key = ? AND field = ?');
+    const staleAfter = parseTimeLength(c.stale_after ?? 600) ?? 600;
     const batch = new BatchTransactions();
     return {
       flush: () => batch.flush(),
       react(m: Message) {
-        const value = num(m[c.field]);
-        if (value === undefined || Number.isNaN(value)) return;
         batch.touch(db);
         const key = str(m.key);
-        const now = truthy(m.lastupdate) ? Number(m.lastupdate) : Math.floor(Date.now() / 1000);
-        const prev = get.get(key, c.field) as { value: number; value_time: number } | undefined;
-        if (!prev) {
-          m.state_init = 1;
-          report.run(key, c.field, value, now, now);
-          return;
+        const data = truthy(m[c.field]) ? m[c.field] : 0;
+        const now = Math.floor(Date.now() / 1000);
+        const stamp = truthy(m.lastupdate) ? perlNumber(m.lastupdate) : now;
+        const row = get.get(key, c.field) as Row | undefined;
+        const interval = truthy(c.notify_interval) ? str(c.notify_interval) : (row?.notify_interval ?? null);
+        let last: unknown = data;
+        if (row) {
+          const was = JSON.parse(row.value) as unknown;
+          last = truthy(was) ? was : 0;
+        } else m.state_init = 1;
+        let value = row ? row.value : JSON.stringify(data);
+        let lastchange = row?.lastchange ?? null;
+        const change = perlNumber(data) - perlNumber(last);
+        if (perlNumber(data) !== perlNumber(last)) {
+          m.state_change = change;
+          const since = truthy(lastchange) ? ` (${age(now - (lastchange ?? 0))})` : '';
+          const report = (verb: string) => {
+            m.subject = `${key}: ${c.field} ${verb}: ${str(last)} => ${str(data)}${since}`;
+            m.state_changed = 1;
+            value = JSON.stringify(data);
+            lastchange = stamp;
+          };
+          if (truthy(c.increase)) {
+            if (change >= perlNumber(c.increase)) report('increased');
+            else if (change < 0) value = JSON.stringify(data);
+          } else if (truthy(c.decrease)) {
+            if (change <= -perlNumber(c.decrease)) report('decreased');
+            else if (change > 0) value = JSON.stringify(data);
+          } else if (Math.abs(change) > perlNumber(c.change)) report('changed');
         }
-        const diff = value - prev.value;
-        const verb =
-          c.increase !== undefined && diff >= c.increase && diff > 0
-            ? 'increased'
-            : c.decrease !== undefined && -diff >= c.decrease && diff < 0
-              ? 'decreased'
-              : c.change !== undefined && Math.abs(diff) >= c.change && diff !== 0
-                ? 'changed'
-                : undefined;
-        if (!verb) {
-          seen.run(now, key, c.field);
-          return;
-        }
-        m.state_changed = 1;
-        m.state_change = diff;
-        m.subject = `${key}: ${c.field} ${verb}: ${prev.value} => ${value} (${age(now - prev.value_time)})`;
-        report.run(key, c.field, value, now, now);
+        put.run(key, c.field, value, stamp, lastchange, interval, row?.last_notify ?? null);
       },
       monitor() {
         const now = Math.floor(Date.now() / 1000);
         const out: Message[] = [];
-        for (const row of stale.all(c.field, now - staleAfter, now - interval) as { key: string; lastseen: number }[]) {
-          warned.run(now, row.key, c.field);
-          out.push({ key: row.key, subject: `${row.key}: ${c.field} not updated in ${age(now - row.lastseen)}`, status: 'WARNING', noforward: 1 });
+        for (const row of stale.all(c.field, now - staleAfter) as (Row & { key: string })[]) {
+          if (row.notify_interval) {
+            const every = parseTimeLength(row.notify_interval) ?? 0;
+            if (row.last_notify && now - row.last_notify < every) continue;
+            notified.run(now, row.key, c.field);
+          }
+          out.push({ key: row.key, subject: `Warning: cache data for ${row.key}:${c.field} not updated in ${age(now - row.lastupdate)}`, lastupdate: now });
         }
         return out;
       },

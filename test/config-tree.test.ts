@@ -103,9 +103,9 @@ describe('time lengths', () => {
       ['1.5m', 90],
       ['', undefined],
       ['5x', undefined],
-      ['30 1m', undefined],
-      ['1h 30m', undefined],
-      [-5, undefined],
+      ['30 1m', 90],
+      ['1h 30m', 5400],
+      [-5, -5],
       [null, undefined],
     ];
     for (const [text, seconds] of table) assert.equal(parseTimeLength(text), seconds, String(text));

@@ -26,7 +26,25 @@ const never = new AbortController().signal;
 describe('monitor', () => {
   it('decorates messages as the original, without secrets or react', () => {
     const m = decorate({ subject: 'x', key: 'Kept-key' }, { plugin: 'RSS', name: 'news', key: 'RSS-news', path: '' }, { url: 'http://h', password: 'p', react: [] }, 1_000_000);
-    assert.deepEqual(m, { subject: 'x', key: 'Kept-key', 'config.url': 'http://h', plugin: 'App::Wubot::Plugin::RSS', lastupdate: 1000 });
+    assert.deepEqual(m, { subject: 'x', key: 'Kept-key', 'config.url': 'http://h', 'config.plugin': 'App::Wubot::Plugin::RSS', plugin: 'App::Wubot::Plugin::RSS', lastupdate: 1000 });
+    const file = { plugin: 'RSS', name: 'news', key: 'RSS-news', path: '' };
+    const config = { url: 'http://u:secret@h/feed?token=abc', user: 'dude', pass: 'lebowski', proxy: 'http://pu:pp@proxy:3128', tags: ['news', 'perl'], delay: '1h', timeout: '5m', enable: 1 };
+    const replaced = decorate({ subject: 'y', 'config.tags': 'old' }, file, config, 1_000_000);
+    assert.deepEqual(replaced, {
+      subject: 'y',
+      'config.url': 'http://[redacted]@h/feed?token=[redacted]',
+      'config.user': 'dude',
+      'config.proxy': 'http://[redacted]@proxy:3128',
+      'config.tags': ['news', 'perl'],
+      'config.delay': 3600,
+      'config.timeout': '5m',
+      'config.enable': 1,
+      'config.plugin': 'App::Wubot::Plugin::RSS',
+      plugin: 'App::Wubot::Plugin::RSS',
+      key: 'RSS-news',
+      lastupdate: 1000,
+    });
+    assert.deepEqual(decorate({ subject: 'z' }, { ...file, plugin: 'XMPP' }, undefined, 1_000_000), { subject: 'z', plugin: 'App::Wubot::Plugin::XMPP', key: 'RSS-news', lastupdate: 1000 });
     assert.deepEqual(failureMessage('boom', { url: 'http://h' }), { subject: 'CRITICAL: boom', errmsg: 'boom', status: 'CRITICAL', color: 'red', link: 'http://h' });
   });
 
@@ -101,7 +119,7 @@ describe('monitor', () => {
     const h = home({ 'plugins/Uptime/x.yaml': 'warning_load: 5\ncritical_load: 2\nwarnin_load: 1\n' });
     const c = compile(join(h, 'config/plugins/Uptime/x.yaml'), { instanceOf: 'Uptime', emit: false });
     const text = renderText(c.diagnostics);
-    assert.match(text, /x\.yaml:3:1: error WB1004: unknown key `warnin_load` in the Uptime instance/);
+    assert.match(text, /x\.yaml:3:1: warning WB1010: `warnin_load` is not a key of the Uptime instance: ignored, as the original ignores it/);
     assert.match(text, /did you mean `warning_load`\?/);
   });
 });

@@ -25,6 +25,8 @@ export const codes = {
   rulesfileCycle: def('WB1007', 'error', 'rulesfile includes itself'),
   unsupportedKey: def('WB1008', 'error', 'key not supported'),
   duplicateKey: def('WB1009', 'error', 'duplicate key'),
+  ignoredKey: def('WB1010', 'warning', 'key the plugin does not read: ignored, as in the original'),
+  readDifferently: def('WB1011', 'warning', 'value the original read otherwise'),
 
   conditionUnparseable: def('WB2001', 'warning', 'test cannot be parsed: false, as in the original'),
   conditionEmpty: def('WB2002', 'warning', 'condition is false to Perl: no condition, as in the original'),

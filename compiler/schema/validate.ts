@@ -37,7 +37,7 @@ function typeNames(types: string): string {
 function describe(path: readonly string[], what: string): string {
   if (path.length === 0) return what;
   const last = path[path.length - 1];
-  const inRules = path.length >= 2 && path[path.length - 2] === 'rules' && /^\d+$/.test(last);
+  const inRules = path.length >= 2 && (path[path.length - 2] === 'rules' || path[path.length - 2] === 'react') && /^\d+$/.test(last);
   if (inRules) return 'this rule';
   return `\`${last}\``;
 }

@@ -15,7 +15,7 @@ import { closest } from '../diagnostics/suggest.js';
 import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';
-import { asPerlConfig, checkPluginConfig } from './plugin-config.js';
+import { asPerlConfig, checkPluginConfig, perlScalars } from './plugin-config.js';
 
 /** FileShape says what a file's top level holds and where its rules are. */
 export interface FileShape {
@@ -23,6 +23,10 @@ export interface FileShape {
   readonly rulesKey: string;
   readonly schema: object;
   check?(data: Record<string, unknown>): ConfigProblem[];
+  /** prepare gives the file's data the values its plugin reads (numbers written as text, as Perl reads them). */
+  prepare?(data: Record<string, unknown>): Record<string, unknown>;
+  /** knownKeys, when given, are the top-level keys read; any other is warned about and ignored, as the original ignores it. */
+  readonly knownKeys?: readonly string[];
 }
 
 const ruleFileShape: FileShape = { what: 'the rule file', rulesKey: 'rules', schema: ruleFileSchema };
@@ -64,12 +68,14 @@ class Loader {
       this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), `${shape.what} must be a mapping${rules}`));
       return [];
     }
-    const data = yaml.doc.toJS() as Record<string, unknown>;
+    const raw = yaml.doc.toJS() as Record<string, unknown>;
+    const data = shape.prepare ? shape.prepare(raw) : raw;
     this.root ??= data;
     this.diagnostics.push(...validateAgainst(shape.schema, data, root, yaml.file, ruleCodes, shape.what));
+    if (shape.knownKeys) this.diagnostics.push(...ignoredKeys(root, shape.knownKeys, yaml, shape.what));
     for (const p of shape.check?.(data) ?? []) {
       const at = nodeAtPath(root, p.path) ?? root;
-      this.diagnostics.push(diagnostic(p.missing ? 'missingKey' : 'schemaType', nodeSpan(yaml.file, at), p.message));
+      this.diagnostics.push(diagnostic(p.missing ? 'missingKey' : p.differs ? 'readDifferently' : 'schemaType', nodeSpan(yaml.file, at), p.message));
     }
     return this.list(pairOf(root, shape.rulesKey)?.value ?? undefined, yaml, [...stack, resolve(path)]);
   }
@@ -200,24 +206,56 @@ export function loadRuleTree(path: string, text?: string, readFile: ReadFile = r
   return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics, root: loader.root };
 }
 
-/** instanceShape is the shape of a monitor instance file: the plugin's keys, the generic ones, and `react:` rules. */
+/** ignoredKeys warns about the top-level keys of a file that nothing reads. */
+function ignoredKeys(root: YAMLMap, known: readonly string[], yaml: YamlFile, what: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || known.includes(key)) continue;
+    const suggestion = closest(key, known);
+    out.push(
+      diagnostic('ignoredKey', nodeSpan(yaml.file, pair.key as Node), `\`${key}\` is not a key of ${what}: ignored, as the original ignores it`, {
+        hint: suggestion ? `did you mean \`${suggestion}\`?` : `the keys read are ${known.map((k) => `\`${k}\``).join(', ')}`,
+      }),
+    );
+  }
+  return out;
+}
+
+const shapes = new WeakMap<MonitorPluginDef, FileShape>();
+
+/**
+ * instanceShape is the shape of a monitor instance file: the plugin's keys,
+ * the generic ones, and `react:` rules. Other keys are warned about, not
+ * refused: the original ignored what a plugin does not read (`enable: 1`).
+ */
 export function instanceShape(def: MonitorPluginDef): FileShape {
+  const known = shapes.get(def);
+  if (known) return known;
   const own = (def.schema.properties as Record<string, JsonSchema> | undefined) ?? {};
-  return {
+  const properties = { ...own, ...genericKeys };
+  const shape: FileShape = {
     what: `the ${def.name} instance`,
     rulesKey: 'react',
     schema: {
       type: 'object',
-      properties: { ...own, ...genericKeys },
+      properties,
       required: def.schema.required ?? [],
-      additionalProperties: false,
       $defs: ruleFileSchema.$defs,
     },
+    knownKeys: Object.keys(properties),
+    prepare: (data) => perlScalars(def.schema, data),
     check: (data) => [
       ...['delay', 'rand', 'timeout']
-        .filter((k) => data[k] !== undefined && parseTimeLength(data[k]) === undefined)
-        .map((k) => ({ path: [k], message: `\`${k}\` is not a time length: write 30, 5s, 15m, 1h30m or 2d` })),
+        .filter((k) => truthy(data[k]) && !((parseTimeLength(data[k]) ?? -1) >= 0))
+        .map((k) => ({ path: [k], message: `\`${k}\` is not a time length: write 30, 5s, 15m, 1h30m, 12h 1m or 2d` })),
+      // the original read units in `delay` only: elsewhere Perl took the leading number (`timeout: 5m` was 5 seconds)
+      ...['rand', 'timeout']
+        .filter((k) => typeof data[k] === 'string' && /[A-Za-z]/.test(data[k]) && (parseTimeLength(data[k]) ?? -1) >= 0)
+        .map((k) => ({ path: [k], differs: true, message: `\`${k}: ${String(data[k])}\` is ${parseTimeLength(data[k])} seconds here; the original read units only in \`delay\` and took ${parseFloat(String(data[k])) || 0} seconds: write the number of seconds` })),
       ...(def.check?.(data) ?? []),
     ],
   };
+  shapes.set(def, shape);
+  return shape;
 }

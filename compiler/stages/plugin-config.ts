@@ -2,8 +2,8 @@ import { isScalar, type Node } from 'yaml';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { nodeAtPath, nodeSpan, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
-import { str } from '../../runtime/perl-values.js';
-import type { PluginDef } from '../../stdlib/plugin.js';
+import { num, str } from '../../runtime/perl-values.js';
+import type { JsonSchema, PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { span, type Span } from '../diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
@@ -18,20 +18,32 @@ function perlString(v: unknown): unknown {
   return typeof v === 'number' || typeof v === 'boolean' ? str(v) : v;
 }
 
+function allowsType(s: { type?: unknown } | undefined, t: string): boolean {
+  return s?.type === t || (Array.isArray(s?.type) && s.type.includes(t));
+}
+
 /**
- * asPerlConfig gives a plugin the text Perl holds where its schema asks for
- * a string: Perl has no types, so `regexp_search: 0` is the pattern "0" and
- * `field: false` the field "" in the original (a list of strings likewise).
+ * perlScalars gives a config the values Perl holds where its schema asks
+ * for a string or a number: Perl has no types, so `regexp_search: 0` is the
+ * pattern "0" and `field: false` the field "" in the original (a list of
+ * strings likewise), and `warning_load: 2.0` (text to YAML::XS) the number 2.
  */
-export function asPerlConfig(def: PluginDef, config: Record<string, unknown>): Record<string, unknown> {
-  const props = (def.schema.properties ?? {}) as Record<string, { type?: unknown; items?: unknown }>;
+export function perlScalars(schema: JsonSchema, config: Record<string, unknown>): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, { type?: unknown; items?: unknown }>;
   const out = { ...config };
   for (const [k, s] of Object.entries(props)) {
-    if (!(k in out)) continue;
-    if (isStringSchema(s)) out[k] = perlString(out[k]);
-    else if (s?.type === 'array' && isStringSchema(s.items) && Array.isArray(out[k])) out[k] = (out[k] as unknown[]).map(perlString);
+    if (!Object.hasOwn(out, k)) continue;
+    const v = out[k];
+    if (isStringSchema(s)) out[k] = perlString(v);
+    else if (s?.type === 'array' && isStringSchema(s.items) && Array.isArray(v)) out[k] = v.map(perlString);
+    else if ((allowsType(s, 'number') || allowsType(s, 'integer')) && !allowsType(s, 'string') && typeof v === 'string' && Number.isFinite(num(v))) out[k] = num(v);
   }
   return out;
+}
+
+/** asPerlConfig is perlScalars for a reactor plugin's config. */
+export function asPerlConfig(def: PluginDef, config: Record<string, unknown>): Record<string, unknown> {
+  return perlScalars(def.schema, config);
 }
 
 const pluginCodes = { type: 'pluginConfig', unknownKey: 'pluginConfigUnknownKey', missing: 'pluginConfigMissing' } as const;

@@ -2,12 +2,20 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Message } from '../../runtime/pipeline-api.js';
+import { perlRegex, translatePerlRegex } from '../../runtime/perl-regex.js';
 import { ID_FIELD } from '../../runtime/queue/message-id.js';
 import { defineMonitor } from '../monitor-plugin.js';
 
 interface Config {
   path: string;
   max_lines?: number;
+  ignore?: string[] | string;
+}
+
+/** ignorePattern is the original's one regex of `ignore`: its patterns joined with `|`. */
+function ignorePattern(ignore: Config['ignore']): string | undefined {
+  const list = ignore === undefined || ignore === null ? [] : Array.isArray(ignore) ? ignore.map(String) : [String(ignore)];
+  return list.length ? list.join('|') : undefined;
 }
 
 /**
@@ -121,6 +129,7 @@ interface Reader {
   readonly path: string;
   readonly hostname: string;
   readonly key: string;
+  readonly ignore?: RegExp;
 }
 
 /** readLines sends the complete lines of an open file from `pos.offset`, at most `room`, and moves `pos` past them. */
@@ -143,7 +152,7 @@ function readLines(fd: number, pos: Position, room: number, r: Reader, out: Mess
       else break;
       if (pos.first === undefined) pos.first = firstLine(fd);
       const line = pending.subarray(start, stop).toString('utf8').replace(/\r$/, '');
-      out.push({ subject: line, path: r.path, [ID_FIELD]: `${label()}${pos.offset + start}` });
+      if (!r.ignore?.test(line)) out.push({ subject: line, path: r.path, [ID_FIELD]: `${label()}${pos.offset + start}` });
       sent++;
       start = next;
     }
@@ -156,18 +165,25 @@ function readLines(fd: number, pos: Position, room: number, r: Reader, out: Mess
 export default defineMonitor<Config>({
   name: 'FileTail',
   summary: 'New lines of a file, such as a log, one message each.',
-  docs: 'Sends each new complete line of `path` (a regular file) as `{subject: line, path}`, at most `max_lines` (default 10000) per check; a line longer than 1 MiB is sent in pieces. The position is kept in the cache, so a restart goes on where it stopped. Rotation loses no line, whatever its style: when the file was renamed away or copied and truncated, the rest of the old content is read from its rotated copy in the same directory first (if it is still there, uncompressed); a file that shrank, was replaced or was rewritten in place is then read from its start. Each line gets an id made of the host, the instance, the file\'s generation and the line\'s offset, so a line sent again after a crash is not stored twice and a line of a new generation is never taken for an old one.',
+  docs: 'Sends each new complete line of `path` (a regular file) as `{subject: line, path}`, at most `max_lines` (default 10000) per check, except lines matching one of the Perl regexes of `ignore` (joined with `|` into one, as the original does); a line longer than 1 MiB is sent in pieces. The position is kept in the cache, so a restart goes on where it stopped. Rotation loses no line, whatever its style: when the file was renamed away or copied and truncated, the rest of the old content is read from its rotated copy in the same directory first (if it is still there, uncompressed); a file that shrank, was replaced or was rewritten in place is then read from its start. Each line gets an id made of the host, the instance, the file\'s generation and the line\'s offset, so a line sent again after a crash is not stored twice and a line of a new generation is never taken for an old one.',
   schema: {
     type: 'object',
     properties: {
       path: { type: 'string', description: 'the file to follow' },
-      max_lines: { type: 'integer', minimum: 1, description: 'most lines sent per check (default 10000)' },
+      max_lines: { type: 'integer', minimum: 1, description: 'most lines read per check (default 10000)' },
+      ignore: { type: ['array', 'string'], items: { type: 'string' }, description: 'Perl regexes: a line matching one is not sent' },
     },
     required: ['path'],
   },
+  check(c) {
+    const pattern = ignorePattern(c.ignore);
+    const t = pattern === undefined ? undefined : translatePerlRegex(pattern);
+    return t && !t.ok ? [{ path: ['ignore'], message: `the \`ignore\` patterns, joined with | as the original joins them: ${t.message}` }] : [];
+  },
   create(c, ctx) {
     const max = c.max_lines ?? 10000;
-    const reader: Reader = { path: c.path, hostname: ctx.hostname, key: ctx.key };
+    const pattern = ignorePattern(c.ignore);
+    const reader: Reader = { path: c.path, hostname: ctx.hostname, key: ctx.key, ...(pattern !== undefined ? { ignore: perlRegex(pattern) } : {}) };
     return {
       check(cache) {
         let fd: number;

@@ -2,32 +2,49 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { redactUrl } from '../../runtime/secrets.js';
 import { defineMonitor } from '../monitor-plugin.js';
+import { basicAuth, checkProxy, proxyFetch } from './http-proxy.js';
 
 interface Config {
   url: string;
   max_items?: number;
   max_bytes?: number;
+  user?: string;
+  pass?: string;
+  proxy?: string;
+  tags?: unknown;
+  agent?: string;
 }
 
 const SEEN_DAYS = 7;
 /** MAX_BYTES is the default cap on what one fetch reads: a feed is rarely over a few MB, and the whole is parsed in memory. */
 export const MAX_BYTES = 16 * 1024 * 1024;
 
-/** request is what fetch takes for a feed URL: credentials in it (`user:pass@`, which fetch refuses) go into an Authorization header. */
-function request(url: string, signal: AbortSignal): [string, RequestInit] {
-  const headers: Record<string, string> = { 'user-agent': 'wubot' };
+/**
+ * request is what fetch takes for a feed URL: `user` and `pass` (both, as
+ * the original wants them) or credentials in the URL (`user:pass@`, which
+ * fetch refuses) go into an Authorization header.
+ */
+function request(url: string, c: Config): { href: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = { 'user-agent': c.agent || 'wubot' };
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return [url, { signal, headers }];
+    return { href: url, headers };
   }
   if (u.username || u.password) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+    headers.authorization = basicAuth(decodeURIComponent(u.username), decodeURIComponent(u.password));
     u.username = '';
     u.password = '';
   }
-  return [u.href, { signal, headers }];
+  if (c.user && c.pass) headers.authorization = basicAuth(String(c.user), String(c.pass));
+  return { href: u.href, headers };
+}
+
+/** get fetches a feed, through `proxy` when one is configured. */
+function get(c: Config, signal: AbortSignal): Promise<Response> {
+  const { href, headers } = request(c.url, c);
+  return c.proxy ? proxyFetch(href, c.proxy, headers, signal) : fetch(href, { signal, headers });
 }
 
 /** readCapped reads a response body as text, failing as soon as it passes `max` bytes, before holding more. */
@@ -110,15 +127,25 @@ export function parseFeed(xml: string): { title?: string; items: FeedItem[] } {
 export default defineMonitor<Config>({
   name: 'RSS',
   summary: 'New items of an RSS or Atom feed.',
-  docs: 'Fetches `url` and sends one message per item not seen in the last week: `title`, `link`, `body` (the description or content, as HTML; use HTMLStrip for text), `username` (the author), `subject` (the title) and `mailbox` (the feed\'s title). At most `max_items` (default 100) per check.',
+  docs: 'Fetches `url` and sends one message per item not seen in the last week: `title`, `link`, `body` (the description or content, as HTML; use HTMLStrip for text), `username` (the author), `subject` (the title) and `mailbox` (the feed\'s title). At most `max_items` (default 100) per check. `user` and `pass` log in with HTTP basic auth; `proxy` fetches through an HTTP proxy (`http://host:port`, a CONNECT tunnel for https feeds) or a SOCKS 5 proxy (`socks://host:port`); `tags`, like every instance key, reaches each message as `config.tags`.',
   schema: {
     type: 'object',
     properties: {
       url: { type: 'string', pattern: '^https?://', description: 'the feed' },
       max_items: { type: 'integer', minimum: 1, description: 'most items sent per check (default 100)' },
       max_bytes: { type: 'integer', minimum: 1, description: `most bytes one fetch reads (default ${MAX_BYTES}); a larger feed is a CRITICAL message` },
+      user: { type: 'string', description: 'user for HTTP basic auth (with `pass`)' },
+      pass: { type: 'string', description: 'password for HTTP basic auth (with `user`)' },
+      proxy: { type: 'string', description: 'a proxy: http://host:port or socks://host:port (SOCKS 5); user:pass@ to log in' },
+      tags: { description: 'tags for the items: copied onto each message as `config.tags`, for rules to use' },
+      agent: { type: 'string', description: 'the User-Agent header (default wubot)' },
+      decompress: { description: 'accepted as in the original; compressed feeds are always accepted' },
     },
     required: ['url'],
+  },
+  check: (c) => {
+    const why = typeof c.proxy === 'string' ? checkProxy(c.proxy) : undefined;
+    return why ? [{ path: ['proxy'], message: why }] : [];
   },
   create(c) {
     return {
@@ -127,7 +154,7 @@ export default defineMonitor<Config>({
         const where = redactUrl(c.url);
         let res: Response;
         try {
-          res = await fetch(...request(c.url, signal));
+          res = await get(c, signal);
         } catch (e) {
           const cause = (e as { cause?: { code?: string; message?: string } }).cause;
           throw new Error(`${where}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);

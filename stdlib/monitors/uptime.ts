@@ -1,9 +1,11 @@
 import { loadavg } from 'node:os';
 import { defineMonitor } from '../monitor-plugin.js';
+import { runCommand } from './command.js';
 
 interface Config {
   warning_load?: number;
   critical_load?: number;
+  command?: string;
 }
 
 /** loadStatus is OK, WARNING or CRITICAL for a one-minute load against the thresholds. */
@@ -13,25 +15,36 @@ export function loadStatus(load: number, c: Config): 'OK' | 'WARNING' | 'CRITICA
   return 'OK';
 }
 
+/** UPTIME_LOADS finds the three load averages in the output of uptime (Linux, BSD and macOS forms), as the original reads them. */
+const UPTIME_LOADS = /load averages?: ([\d.]+),?\s+([\d.]+),?\s+([\d.]+)/;
+
 export default defineMonitor<Config>({
   name: 'Uptime',
   summary: 'The load average, with warning and critical thresholds.',
-  docs: 'Reports `load01`, `load05` and `load15` and a `status` of OK, WARNING (one-minute load at or above `warning_load`) or CRITICAL (at or above `critical_load`), with a subject such as `load: 0.42 0.30 0.25`.',
+  docs: "Reports `load01`, `load05` and `load15` and a `status` of OK, WARNING (one-minute load at or above `warning_load`) or CRITICAL (at or above `critical_load`), with a subject such as `load: 0.42 0.30 0.25`. The loads are this host's, or, with `command` (a shell command such as `/usr/bin/uptime` or `ssh somehost uptime`), read from that command's output; output without them gives the subject `<key>: ERROR: unable to parse uptime output: <output>`, as in the original.",
   schema: {
     type: 'object',
     properties: {
       warning_load: { type: 'number', minimum: 0, description: 'one-minute load for WARNING' },
       critical_load: { type: 'number', minimum: 0, description: 'one-minute load for CRITICAL' },
+      command: { type: 'string', description: 'a shell command whose output holds the load averages, as uptime prints them' },
     },
   },
   check: (c) =>
     c.warning_load !== undefined && c.critical_load !== undefined && c.warning_load > c.critical_load
       ? [{ path: ['warning_load'], message: '`warning_load` is above `critical_load`' }]
       : [],
-  create(c) {
+  create(c, ctx) {
     return {
-      check() {
-        const [l1, l5, l15] = loadavg().map((x) => Number(x.toFixed(2)));
+      async check(_cache, signal) {
+        let loads = loadavg().map((x) => Number(x.toFixed(2)));
+        if (c.command) {
+          const output = (await runCommand({ command: c.command }, signal, { stderr: false })).output.replace(/\n$/, '');
+          const m = UPTIME_LOADS.exec(output);
+          if (!m) return { react: { subject: `${ctx.key}: ERROR: unable to parse uptime output: ${output}` } };
+          loads = m.slice(1, 4).map(Number);
+        }
+        const [l1, l5, l15] = loads;
         const status = loadStatus(l1, c);
         return { react: { load01: l1, load05: l5, load15: l15, status, subject: `load: ${l1} ${l5} ${l15}` } };
       },
