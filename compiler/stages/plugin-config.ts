@@ -34,6 +34,12 @@ export function asPerlConfig(def: PluginDef, config: Record<string, unknown>): R
   return out;
 }
 
+/** nullKeys are the config keys holding null where the plugin's schema does not take null. */
+function nullKeys(def: PluginDef, config: Record<string, unknown>): string[] {
+  const props = (def.schema.properties ?? {}) as Record<string, { type?: unknown }>;
+  return Object.keys(config).filter((k) => config[k] === null && k in props && props[k]?.type !== undefined && props[k].type !== 'null' && !(Array.isArray(props[k].type) && props[k].type.includes('null')));
+}
+
 const pluginCodes = { type: 'pluginConfig', unknownKey: 'pluginConfigUnknownKey', missing: 'pluginConfigMissing' } as const;
 
 /** checkPluginConfig checks one rule's plugin config: its schema, the plugin's own checks, and its regexes. */
@@ -45,6 +51,15 @@ export function checkPluginConfig(def: PluginDef, config: Record<string, unknown
     if (required.length === 0 && problems.length === 0) return [];
     const needs = required.length ? required.map((k) => `\`${k}\``).join(', ') : problems[0].message;
     return [diagnostic('pluginConfigMissing', pluginSpan, `${def.name} needs a \`config:\` (${needs})`)];
+  }
+  const nulls = nullKeys(def, config);
+  if (nulls.length > 0) {
+    return nulls.map((k) =>
+      diagnostic('pluginConfig', nodeSpan(file, nodeAtPath(configNode, [k]) ?? configNode), `${def.name}: \`${k}\` is null (\`~\`, \`null\` or empty), which the original takes as not given`, {
+        notes: [`the original's ${def.name} then runs as if \`${k}\` were not there, which may do nothing at all`],
+        hint: `give \`${k}\` a value (quote it, \`'null'\`, for that text), or remove it`,
+      }),
+    );
   }
   const out = validateAgainst(def.schema, config, configNode, file, pluginCodes, `the ${def.name} config`);
   if (out.length > 0) return out;
