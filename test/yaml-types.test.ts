@@ -118,6 +118,19 @@ describe('the original reactor\'s order of things', () => {
     assert.match(compileText(kept).diagnostics.map((d) => d.message).join('\n'), /`next` can never run/);
   });
 
+  it('\\Q…\\E and \\U, \\L, \\u, \\l in a regex are plain letters as in the original, and lint says so', async () => {
+    const rules = 'rules:\n  - name: q\n    condition: x matches \\Qa.b\\E OR y matches \\\\Q\n    plugin: TransformField\n    config: {source_field: z, regexp_search: \'\\Ux\', regexp_replace: b}\n';
+    const c = compileText(rules);
+    assert.ok(!hasErrors(c.diagnostics));
+    assert.deepEqual(c.diagnostics.map((d) => [d.code, d.message]).sort(), [
+      ['WB2006', '`\\Q` in regex `\\Qa.b\\E` is the letter Q, as in the original'],
+      ['WB2006', '`\\E` in regex `\\Qa.b\\E` is the letter E, as in the original'],
+      ['WB2006', '`\\U` in regex `\\Ux` is the letter U, as in the original'],
+    ].sort());
+    assert.deepEqual(((await run(rules, { x: 'QaxbE', z: 'Ux' })) as Message).z, 'b');
+    assert.equal(((await run(rules, { x: 'a.b' })) as Message).wubot_rulelog, undefined);
+  });
+
   it('a plugin config key holding null is refused, saying the original takes it as not given', () => {
     const c = compileText('rules:\n  - name: c\n    plugin: CopyField\n    config:\n      source_field: b\n      target_field: ~\n');
     assert.ok(hasErrors(c.diagnostics));

@@ -7,7 +7,7 @@ import type { PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { span, type Span } from '../diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
-import { regexDiagnostic } from '../checks/regex.js';
+import { caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from '../checks/regex.js';
 
 /** isStringSchema tells whether a schema asks for a string and nothing else. */
 function isStringSchema(s: unknown): boolean {
@@ -71,9 +71,10 @@ export function checkPluginConfig(def: PluginDef, config: Record<string, unknown
     const node = nodeAtPath(configNode, [rk.key]);
     if (!isScalar(node)) continue;
     const text = scalarText(node) ?? '';
+    const offsets = scalarOffsets(file.text, node, text);
+    for (const i of caseEscapes(text)) out.push(caseEscapeDiagnostic(text, i, span(file, offsets[i], offsets[Math.min(i + 2, text.length)])));
     const t = translatePerlRegex(text, { dotall: rk.dotall });
     if (t.ok) continue;
-    const offsets = scalarOffsets(file.text, node, text);
     const at = span(file, offsets[Math.min(t.offset, text.length)], offsets[Math.min(t.offset + t.length - 1, text.length)] + 1);
     out.push(regexDiagnostic(t, at, text));
   }
