@@ -1,4 +1,5 @@
 import { fold } from './optimize/fold.js';
+import { mayWrite, pluginWrites } from './optimize/writes.js';
 import type { RuleNode } from './rule-tree.js';
 
 /** firing tells whether a rule's condition is always, never, or sometimes true. */
@@ -12,11 +13,13 @@ export function firing(rule: RuleNode): 'always' | 'never' | 'maybe' {
 
 /**
  * alwaysStops tells whether running this rule surely sets last_rule, which
- * stops every later sibling (and every later rule of its ancestors).
+ * stops every later sibling (and every later rule of its ancestors). What its
+ * children set, its own plugin, which runs after them, may clear.
  */
 export function alwaysStops(rule: RuleNode): boolean {
   if (firing(rule) !== 'always') return false;
-  return rule.lastRule || levelAlwaysStops(rule.children);
+  if (rule.lastRule) return true;
+  return levelAlwaysStops(rule.children) && !mayWrite(pluginWrites(rule), 'last_rule');
 }
 
 /** levelAlwaysStops tells whether some rule of a list surely sets last_rule. */

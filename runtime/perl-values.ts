@@ -27,28 +27,76 @@ function numberString(n: number): string {
   if (n === Infinity) return 'Inf';
   if (n === -Infinity) return '-Inf';
   if (Number.isNaN(n)) return 'NaN';
-  const [mantissa, exp] = n.toExponential(14).split('e');
-  const e = Number(exp);
+  const sign = n < 0 ? '-' : '';
+  const [digits, e] = fifteenDigits(Math.abs(n));
   if (e < -4 || e >= 15) {
-    const m = mantissa.replace(/\.?0+$/, '');
-    return `${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+    const m = `${digits[0]}.${digits.slice(1)}`.replace(/\.?0+$/, '');
+    return `${sign}${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
   }
-  return n.toFixed(Math.max(0, 14 - e)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  const int = e >= 0 ? digits.slice(0, e + 1) : '0';
+  const frac = (e >= 0 ? digits.slice(e + 1) : '0'.repeat(-e - 1) + digits).replace(/0+$/, '');
+  return sign + int + (frac === '' ? '' : '.' + frac);
 }
 
-/** Perl's looks_like_number: ASCII whitespace around a decimal, Inf/Infinity/NaN; and the exact text `0 but true`. */
-const LOOKS_LIKE_NUMBER = /^[ \t\n\r\f\v]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)[ \t\n\r\f\v]*$/i;
+/**
+ * fifteenDigits is a positive number's 15 significant digits and decimal
+ * exponent, rounded as C's printf rounds: to the nearest, and an exact tie
+ * to even (JavaScript's toExponential rounds a tie up).
+ */
+function fifteenDigits(n: number): [string, number] {
+  const [mantissa, exp] = n.toExponential(14).split('e');
+  const rounded: [string, number] = [mantissa.replace('.', ''), Number(exp)];
+  const [m16, exp16] = n.toExponential(15).split('e');
+  if (!m16.endsWith('5')) return rounded;
+  const sixteen = BigInt(m16.replace('.', ''));
+  if (!exactly(n, sixteen, Number(exp16) - 15)) return rounded;
+  const down = sixteen / 10n;
+  const even = down % 2n === 0n ? down : down + 1n;
+  const text = even.toString();
+  return text.length > 15 ? [text.slice(0, 15), Number(exp16) + 1] : [text, Number(exp16)];
+}
+
+/** exactly tells whether a double is exactly digits × 10^exp10. */
+function exactly(n: number, digits: bigint, exp10: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, n);
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const m = biased === 0 ? fraction : fraction | (1n << 52n);
+  const e2 = biased === 0 ? -1074 : biased - 1075;
+  const left = digits * 10n ** BigInt(Math.max(exp10, 0)) * 2n ** BigInt(Math.max(-e2, 0));
+  const right = m * 2n ** BigInt(Math.max(e2, 0)) * 10n ** BigInt(Math.max(-exp10, 0));
+  return left === right;
+}
+
+/**
+ * Perl's looks_like_number: ASCII whitespace around a decimal or one of the
+ * infinities and NaNs Perl's grok_infnan reads (`Inf`, `Infinity`, `nanq`,
+ * `nan(1)`, `1.#INF` …, any case); the exact text `0 but true`; and a lone
+ * `-` followed by whitespace, which Perl's grok_number takes for a number.
+ */
+const LOOKS_LIKE_NUMBER = /^[ \t\n\r\f\v]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|[qs]?nan[qs]?(?:\([0-9a-z]*\))?|1\.#(?:inf|ind|qnan|snan))[ \t\n\r\f\v]*$/i;
+
+const LONE_MINUS = /^[ \t\n\r\f\v]*-[ \t\n\r\f\v]+$/;
+
+/** looksLikeNumber is Perl's looks_like_number of a string. */
+export function looksLikeNumber(s: string): boolean {
+  return s === '0 but true' || LOOKS_LIKE_NUMBER.test(s) || LONE_MINUS.test(s);
+}
 
 /** num is the number a value holds if Perl would say it looks like a number; otherwise undefined. */
 export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (v === true) return 1;
   if (v === '0 but true') return 0;
-  if (typeof v !== 'string' || !LOOKS_LIKE_NUMBER.test(v)) return undefined;
+  if (typeof v !== 'string') return undefined;
+  if (LONE_MINUS.test(v)) return 0;
+  if (!LOOKS_LIKE_NUMBER.test(v)) return undefined;
   const t = v.trim().replace(/^\+/, '');
   const lower = t.toLowerCase().replace(/^-/, '');
-  if (lower.startsWith('inf')) return t.startsWith('-') ? -Infinity : Infinity;
-  if (lower === 'nan') return NaN;
+  if (lower.startsWith('inf') || lower === '1.#inf') return t.startsWith('-') ? -Infinity : Infinity;
+  if (lower.includes('nan') || lower === '1.#ind') return NaN;
   return Number(t);
 }
 

@@ -34,6 +34,6 @@ export default definePlugin<Config>({
   ],
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
-    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search, { dotall: true }), () => '');
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search, { dotall: true }), (text, global) => text.replace(global, ''));
   },
 });

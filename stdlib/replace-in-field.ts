@@ -2,8 +2,9 @@ import { str, truthy } from '../runtime/perl-values.js';
 import type { Message, PluginInstance } from '../runtime/pipeline-api.js';
 
 /**
- * replaceInField is the shared core of TransformField and CleanText: every
- * match of `re` in `source` is replaced, and the result stored in `target`.
+ * replaceInField is the shared core of TransformField and CleanText: `substitute`
+ * replaces the matches of `re` (given with the g flag) in `source`'s text, and
+ * the result is stored in `target`.
  * A missing source is Perl's undef: a pattern that matches the empty text
  * makes it a text (`^` → `E` gives "E"); otherwise the target becomes null.
  * A false pattern (`0`) does nothing, as in the original.
@@ -13,7 +14,7 @@ export function replaceInField(
   target: string,
   pattern: string,
   re: RegExp,
-  replacement: (match: string, ...args: unknown[]) => string,
+  substitute: (text: string, global: RegExp) => string,
 ): PluginInstance {
   const global = new RegExp(re.source, re.flags + 'g');
   if (!truthy(pattern)) return { react() {} };
@@ -22,11 +23,12 @@ export function replaceInField(
       const value = m[source];
       if (value === undefined || value === null) {
         global.lastIndex = 0;
-        m[target] = global.test('') ? ''.replace(global, replacement) : null;
+        const empty = global.test('');
         global.lastIndex = 0;
+        m[target] = empty ? substitute('', global) : null;
         return;
       }
-      m[target] = str(value).replace(global, replacement);
+      m[target] = substitute(str(value), global);
     },
   };
 }

@@ -9,37 +9,34 @@ interface Config {
   regexp_replace?: string;
 }
 
-/** groupCount is the number of capture groups of a regex. */
-function groupCount(re: RegExp): number {
-  return new RegExp(`${re.source}|`, re.flags).exec('')!.length - 1;
-}
-
 /**
- * replacer turns a Perl replacement text into a function of the match for a
- * regex with `groups` capture groups: `$1`, `${1}` and `\1` are captures, and a
- * group that did not take part, or does not exist, is empty.
+ * substitution is the original's search and replace: every match becomes the
+ * replacement text as it is; then, from the highest number down, each `$n`
+ * and `\n` in the result becomes the n-th of all the captures of all the
+ * matches (of all the matches themselves, for a pattern without groups). So
+ * `(\d)` → `<$1>` on `a1b2` gives `a<1>b<1>`, and a `$1` that was in the text
+ * is replaced too.
  */
-export function replacer(replacement: string, groups: number): (match: string, ...args: unknown[]) => string {
-  const parts: (string | number)[] = [];
-  const re = /\$(\d+)|\$\{(\d+)\}|\\(\d)|\\([nt\\$])/g;
-  let last = 0;
-  for (let m = re.exec(replacement); m; m = re.exec(replacement)) {
-    parts.push(replacement.slice(last, m.index));
-    if (m[4] !== undefined) parts.push(m[4] === 'n' ? '\n' : m[4] === 't' ? '\t' : m[4]);
-    else parts.push(Number(m[1] ?? m[2] ?? m[3]));
-    last = re.lastIndex;
-  }
-  parts.push(replacement.slice(last));
-  return (match, ...args) =>
-    parts
-      .map((p) => (typeof p !== 'number' ? p : p === 0 ? match : p <= groups ? ((args[p - 1] as string | undefined) ?? '') : ''))
-      .join('');
+export function substitution(replacement: string): (text: string, global: RegExp) => string {
+  return (text, global) => {
+    const items: (string | undefined)[] = [];
+    for (const m of text.matchAll(global)) {
+      if (m.length > 1) items.push(...m.slice(1));
+      else items.push(m[0]);
+    }
+    let out = text.replace(global, () => replacement);
+    for (let n = items.length; n >= 1; n--) {
+      const v = items[n - 1] ?? '';
+      out = out.split(`\\${n}`).join(v).split(`$${n}`).join(v);
+    }
+    return out;
+  };
 }
 
 export default definePlugin<Config>({
   name: 'TransformField',
   summary: 'Search and replace in a field with a regex.',
-  docs: 'Replaces every match of `regexp_search` in `source_field` by `regexp_replace` (default: nothing) and stores the result in `target_field` (default: the source field). In the replacement, `$1`, `${1}` and `\\1` stand for capture groups. A missing source is undef in Perl: the target becomes null, or the text of the replacement where the pattern matches the empty text (`^` replaced by `E` gives `E`).',
+  docs: 'Replaces every match of `regexp_search` in `source_field` by `regexp_replace` (default: nothing) and stores the result in `target_field` (default: the source field). Each match becomes the replacement text as it is; then every `$1` or `\\1` in the result (`$2` …) becomes the first capture of all the matches (the second …), as in the original: `(\\d)` → `<$1>` on `a1b2` gives `a<1>b<1>`. A missing source is undef in Perl: the target becomes null, or the text of the replacement where the pattern matches the empty text (`^` replaced by `E` gives `E`).',
   schema: {
     type: 'object',
     properties: {
@@ -68,7 +65,6 @@ export default definePlugin<Config>({
   ],
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
-    const re = perlRegex(c.regexp_search);
-    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, re, replacer(c.regexp_replace ?? '', groupCount(re)));
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search), substitution(c.regexp_replace ?? ''));
   },
 });

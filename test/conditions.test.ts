@@ -105,6 +105,11 @@ describe('tests and their values', () => {
     assert.equal(holds('x >= 0', { x: ' 0 but true' }), false);
     assert.equal(holds('x > 4', { x: '\u00a05' }), false);
     assert.equal(holds('x > 4', { x: ' 5\n' }), true);
+    // a lone minus before whitespace is a number (0) to Perl's looks_like_number, a lone minus is not
+    assert.equal(holds('x < 1', { x: '- ' }), true);
+    assert.equal(holds('x < 1', { x: '-' }), false);
+    // %.15g rounds an exact tie to even, as C's printf does
+    assert.equal(holds('x equals 135471768918234', { x: 135471768918234.5 }), true);
   });
 
   it('dotted names are flat keys', () => {

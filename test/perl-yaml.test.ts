@@ -12,7 +12,30 @@ const samples = readFileSync(join(repoRoot, 'test', 'fixtures', 'wire-samples.js
   .split('\n')
   .map((l) => JSON.parse(l) as { message: Record<string, unknown>; body: string });
 
+/** Random messages of every shape with what the real YAML::XS wrote for them (test/make-yaml-vectors.ts). */
+const vectors = readFileSync(join(repoRoot, 'test', 'fixtures', 'yaml-xs-vectors.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { message: Record<string, unknown>; yaml: string; checksum: string });
+
 describe('YAML as YAML::XS writes it', () => {
+  it(`matches YAML::XS byte for byte on ${vectors.length} recorded messages of every shape`, () => {
+    const wrong = vectors.filter((v) => dumpPerlYaml(v.message) !== v.yaml);
+    assert.deepEqual(wrong.slice(0, 3).map((v) => [v.message, dumpPerlYaml(v.message), v.yaml]), []);
+    assert.ok(vectors.length >= 3000);
+  });
+
+  it('writes the shapes that once differed as YAML::XS does', () => {
+    const long = 'abcdefghij abcdefghij abcdefghij';
+    assert.equal(dumpPerlYaml({ a: `${long}\n` }), `---\na: |\n  ${long}\n`);
+    assert.equal(dumpPerlYaml({ a: 'x\ny' }), '---\na: "x\\ny"\n');
+    assert.equal(dumpPerlYaml({ a: 'x\ty' }), '---\na: "x\\ty"\n');
+    assert.equal(dumpPerlYaml({ a: [{ b: 1, c: 2 }] }), '---\na:\n- b: 1\n  c: 2\n');
+    assert.equal(dumpPerlYaml({ a: `${long}\n\n` }), `---\na: |+\n  ${long}\n\n...\n`);
+    assert.equal(dumpPerlYaml({ a: '5\n' }), "---\na: '5\n\n  '\n");
+    assert.equal(dumpPerlYaml({ a: 135471768918234.5 }), '---\na: 135471768918234\n');
+  });
+
   it('matches the original byte for byte on the measured samples', () => {
     for (const s of samples) {
       // the wire body is UTF-8 encoded twice; undo one layer to get what YAML::XS wrote
@@ -36,6 +59,21 @@ describe('YAML as YAML::XS writes it', () => {
 });
 
 describe('checksum', () => {
+  it(`is the original's on ${vectors.length} recorded messages of every shape`, () => {
+    const wrong = vectors.filter((v) => checksum(v.message) !== v.checksum);
+    assert.deepEqual(wrong.slice(0, 3).map((v) => v.message), []);
+  });
+
+  it('is computed only for a message without a true checksum, whose false one counts, as in the original', () => {
+    const m: Record<string, unknown> = { subject: 'x', checksum: '' };
+    stampMessage(m, 'h1');
+    assert.equal(m.checksum, checksum({ subject: 'x', checksum: '' }));
+    assert.notEqual(m.checksum, checksum({ subject: 'x' }));
+    const kept: Record<string, unknown> = { subject: 'x', checksum: 7 };
+    stampMessage(kept, 'h1');
+    assert.equal(kept.checksum, 7);
+  });
+
   it('is the MD5 of the YAML without the fields that change between repeats', () => {
     const a = checksum({ subject: 'x', key: 'k', lastupdate: 1, wubot_rulelog: ['h:r'], mailbox: 'm' });
     const b = checksum({ subject: 'x', key: 'k', lastupdate: 2 });

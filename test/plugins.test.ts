@@ -50,9 +50,16 @@ describe('plugin behaviour beyond the examples', () => {
     assert.deepEqual(run('CaptureData', { field: 'x', regexp: '(0)', target_field: 'y' }, { x: '0 0' }), { x: '0 0' });
   });
 
-  it('TransformField uses $1, ${1} and \\1, and empty for groups that did not take part', () => {
-    const m = run('TransformField', { source_field: 's', regexp_search: '(a)|(b)', regexp_replace: '[$1${2}\\1]' }, { s: 'ab' });
-    assert.equal(m.s, '[aa][b]');
+  it('TransformField puts the replacement text in, then each $n and \\n of the result becomes the n-th capture of all matches, as the original does', () => {
+    const t = (s: string, regexp_search: string, regexp_replace: string) => run('TransformField', { source_field: 's', regexp_search, regexp_replace }, { s }).s;
+    assert.equal(t('ab', '(a)|(b)', '[$1${2}\\1]'), '[a${2}a][a${2}a]');
+    assert.equal(t('a1b2', '(\\d)', '<$1>'), 'a<1>b<1>');
+    assert.equal(t('cost $1 or 9', '(\\d)', '<$1>'), 'cost $<1> or <1>');
+    assert.equal(t('a, b, c', '(a)|(b)', '<$1>'), '<a>, <a>, c');
+    assert.equal(t('now is the time', 't', '$1$1'), 'now is tthe ttime');
+    assert.equal(t('test', '(?i)T', '$0'), '$0es$0');
+    assert.equal(t('5', '(\\d)', '\\$1'), '\\5');
+    assert.equal(t('www.example.com', '^(\\w+)\\..*$', '$1'), 'www');
   });
 
   it('a missing source is undef, as in the original: CopyField, CleanText and Split write null, TransformField may write text', () => {
@@ -94,5 +101,17 @@ describe('plugin behaviour beyond the examples', () => {
   it('HTMLStrip drops scripts, styles and comments', () => {
     const m = run('HTMLStrip', { field: 'h', target_field: 't' }, { h: '<script>x()</script><style>p{}</style><!-- c -->Hi &lt;there&gt;' });
     assert.equal(m.t, 'Hi <there>');
+  });
+
+  it('HTMLStrip keeps the text\'s own spacing and puts one space where a tag stood between words, as HTML::Strip 2.10 does', () => {
+    // each answer as libhtml-strip-perl 2.10 gives it
+    const table: [string, string][] = [
+      [' ', ' '], ['abc\n', 'abc\n'], ['  a   b  ', '  a   b  '], ['<p>one</p><p>two</p>', 'one two'], ['a <br> b', 'a  b'],
+      ['<p>Disk <b>full</b>&nbsp;on&nbsp;web1 &amp; web2</p>', 'Disk full  on web1 & web2'], ['a\n<p>b', 'a\nb'], ['\t<p>\tz', '\t\tz'],
+      ['x<br>', 'x'], ['a<br><br>b', 'a b'], ['a<b', 'a'], ['a > b', 'a > b'], ['a < b > c', 'a  c'], ['x<img src="a>b">y', 'x y'],
+      ["<p title=\"it's\">z</p>w", 'z w'], ['a<!-- x > y -->b', 'a b'], ['a<!--c', 'a'], ['a<style>x', 'a'], ['a<SCRIPT>x<b>y</b></SCRIPT >b', 'a b'],
+      ['<<>>x', '>x'], ['a <b>\n</b> c', 'a \n c'], ['&amp;lt;', '&lt;'], ['a"<b>"c', 'a" "c'],
+    ];
+    for (const [h, t] of table) assert.equal(run('HTMLStrip', { field: 'h', target_field: 't' }, { h }).t, t, JSON.stringify(h));
   });
 });

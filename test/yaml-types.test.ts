@@ -105,6 +105,48 @@ describe('rule files as the original reads them', () => {
   });
 });
 
+describe('the original reactor\'s order of things', () => {
+  it('a parent\'s plugin runs after its children and may clear the last_rule they set: later rules run (and lint does not call them unreachable)', async () => {
+    const tree = (plugin: string): string => `rules:\n  - name: p\n    rules:\n      - name: c\n        last_rule: 1\n    ${plugin}\n  - name: next\n`;
+    for (const plugin of ['plugin: DeleteField\n    config: {field: last_rule}', 'plugin: SetField\n    config: {field: last_rule, value: 0}', 'plugin: CopyField\n    config: {source_field: nope, target_field: last_rule}']) {
+      assert.deepEqual(((await run(tree(plugin), {})) as Message).wubot_rulelog, ['h:p', 'h:c', 'h:next'], plugin);
+      assert.deepEqual(compileText(tree(plugin)).diagnostics.map((d) => d.message), [], plugin);
+    }
+    // a plugin that cannot touch last_rule leaves the stop in place
+    const kept = tree('plugin: SetField\n    config: {field: x, value: 1}');
+    assert.deepEqual(((await run(kept, {})) as Message).wubot_rulelog, ['h:p', 'h:c']);
+    assert.match(compileText(kept).diagnostics.map((d) => d.message).join('\n'), /`next` can never run/);
+  });
+
+  it('\\Q…\\E and \\U, \\L, \\u, \\l in a regex are plain letters as in the original, and lint says so', async () => {
+    const rules = 'rules:\n  - name: q\n    condition: x matches \\Qa.b\\E OR y matches \\\\Q\n    plugin: TransformField\n    config: {source_field: z, regexp_search: \'\\Ux\', regexp_replace: b}\n';
+    const c = compileText(rules);
+    assert.ok(!hasErrors(c.diagnostics));
+    assert.deepEqual(c.diagnostics.map((d) => [d.code, d.message]).sort(), [
+      ['WB2006', '`\\Q` in regex `\\Qa.b\\E` is the letter Q, as in the original'],
+      ['WB2006', '`\\E` in regex `\\Qa.b\\E` is the letter E, as in the original'],
+      ['WB2006', '`\\U` in regex `\\Ux` is the letter U, as in the original'],
+    ].sort());
+    assert.deepEqual(((await run(rules, { x: 'QaxbE', z: 'Ux' })) as Message).z, 'b');
+    assert.equal(((await run(rules, { x: 'a.b' })) as Message).wubot_rulelog, undefined);
+  });
+
+  it('a plugin config key holding null is refused, saying the original takes it as not given', () => {
+    const c = compileText('rules:\n  - name: c\n    plugin: CopyField\n    config:\n      source_field: b\n      target_field: ~\n');
+    assert.ok(hasErrors(c.diagnostics));
+    const text = renderText(c.diagnostics);
+    assert.match(text, /`target_field` is null .* which the original takes as not given/);
+    assert.match(text, /hint: give `target_field` a value/);
+  });
+
+  it('a wubot_rulelog that is not a list is left as it is, as the original leaves it', async () => {
+    const rules = 'rules:\n  - name: a\n';
+    for (const log of ['x', '', 0, { a: 1 }]) assert.deepEqual(((await run(rules, { wubot_rulelog: log })) as Message).wubot_rulelog, log);
+    assert.deepEqual(((await run(rules, { wubot_rulelog: null })) as Message).wubot_rulelog, ['h:a']);
+    assert.deepEqual(((await run(rules, {})) as Message).wubot_rulelog, ['h:a']);
+  });
+});
+
 describe('anchors and aliases are plain YAML', () => {
   it('condition, plugin, name, config and last_rule by alias', async () => {
     const text = `rules:

@@ -2,7 +2,7 @@ import type { Cond } from '../../grammar/ast.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type ConditionSource, type RuleTree } from '../rule-tree.js';
-import { regexDiagnostic } from './regex.js';
+import { caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from './regex.js';
 
 function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
   switch (c.kind) {
@@ -21,9 +21,13 @@ function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
       for (const x of [c.on, c.then, c.else]) visit(x, src, out);
       return;
     case 'matches': {
+      const at = (i: number): number => (c.regexOffsets ? c.regexOffsets[Math.min(i, c.regex.length)] : c.regexSpan.start + i);
+      for (const i of caseEscapes(c.regex)) {
+        const d = caseEscapeDiagnostic(c.regex, i, conditionSpan(src, { start: at(i), end: at(i + 2) }));
+        if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
+      }
       const t = translatePerlRegex(c.regex, { icase: c.icase });
       if (t.ok) return;
-      const at = (i: number): number => (c.regexOffsets ? c.regexOffsets[Math.min(i, c.regex.length)] : c.regexSpan.start + i);
       const start = at(t.offset);
       const d = regexDiagnostic(t, conditionSpan(src, { start, end: Math.max(start, at(t.offset + t.length)) }), c.regex);
       if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);

@@ -11,3 +11,27 @@ export function regexDiagnostic(t: Extract<TranslatedRegex, { ok: false }>, at: 
   }
   return diagnostic('regexInvalid', at, `regex \`${regex}\` does not compile: ${t.message}`);
 }
+
+/** caseEscapes are the offsets of `\\Q`, `\\E`, `\\U`, `\\L`, `\\u` and `\\l` in a regex (an escaped backslash is skipped). */
+export function caseEscapes(regex: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < regex.length - 1; i++) {
+    if (regex[i] !== '\\') continue;
+    if ('QEULul'.includes(regex[i + 1])) out.push(i);
+    i++;
+  }
+  return out;
+}
+
+/**
+ * caseEscapeDiagnostic warns of a `\\Q` (`\\E`, `\\U` …) at `at`: the original
+ * reads a pattern from a variable, where these do nothing but stand for the
+ * letter, so `\\Qa.b\\E` is the regex `Qa.bE`; wubot means the same.
+ */
+export function caseEscapeDiagnostic(regex: string, offset: number, at: Span): Diagnostic {
+  const letter = regex[offset + 1];
+  return diagnostic('regexCaseEscape', at, `\`\\${letter}\` in regex \`${regex}\` is the letter ${letter}, as in the original`, {
+    notes: ['the original reads the pattern from a variable, where `\\Q…\\E` does not quote and `\\U`, `\\L`, `\\u`, `\\l` change no case: `\\Qa.b\\E` matches `QaxbE`'],
+    hint: letter === 'Q' || letter === 'E' ? 'to match characters literally, escape each one: `a\\.b`' : `write the letters as they are to be matched (\`${letter}\` matches ${letter})`,
+  });
+}

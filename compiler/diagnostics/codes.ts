@@ -33,6 +33,7 @@ export const codes = {
   groupInsideLeaf: def('WB2003', 'warning', 'parenthesised group inside a test: replaced by TRUE or FALSE, as in the original'),
   tooManyGroups: def('WB2004', 'error', 'too many parenthesised groups inside one test'),
   conditionTooLong: def('WB2005', 'error', 'condition too long'),
+  regexCaseEscape: def('WB2006', 'warning', '`\\Q`, `\\E`, `\\U`, `\\L`, `\\u` or `\\l` in a regex is a plain letter, as in the original'),
 
   unknownPlugin: def('WB3001', 'error', 'unknown plugin'),
   regexInvalid: def('WB3002', 'error', 'regex does not compile'),

@@ -7,7 +7,7 @@ import type { JsonSchema, PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { span, type Span } from '../diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
-import { regexDiagnostic } from '../checks/regex.js';
+import { caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from '../checks/regex.js';
 
 /** isStringSchema tells whether a schema asks for a string and nothing else. */
 function isStringSchema(s: unknown): boolean {
@@ -46,6 +46,12 @@ export function asPerlConfig(def: PluginDef, config: Record<string, unknown>): R
   return perlScalars(def.schema, config);
 }
 
+/** nullKeys are the config keys holding null where the plugin's schema does not take null. */
+function nullKeys(def: PluginDef, config: Record<string, unknown>): string[] {
+  const props = (def.schema.properties ?? {}) as Record<string, { type?: unknown }>;
+  return Object.keys(config).filter((k) => config[k] === null && k in props && props[k]?.type !== undefined && props[k].type !== 'null' && !(Array.isArray(props[k].type) && props[k].type.includes('null')));
+}
+
 const pluginCodes = { type: 'pluginConfig', unknownKey: 'pluginConfigUnknownKey', missing: 'pluginConfigMissing' } as const;
 
 /** checkPluginConfig checks one rule's plugin config: its schema, the plugin's own checks, and its regexes. */
@@ -58,6 +64,15 @@ export function checkPluginConfig(def: PluginDef, config: Record<string, unknown
     const needs = required.length ? required.map((k) => `\`${k}\``).join(', ') : problems[0].message;
     return [diagnostic('pluginConfigMissing', pluginSpan, `${def.name} needs a \`config:\` (${needs})`)];
   }
+  const nulls = nullKeys(def, config);
+  if (nulls.length > 0) {
+    return nulls.map((k) =>
+      diagnostic('pluginConfig', nodeSpan(file, nodeAtPath(configNode, [k]) ?? configNode), `${def.name}: \`${k}\` is null (\`~\`, \`null\` or empty), which the original takes as not given`, {
+        notes: [`the original's ${def.name} then runs as if \`${k}\` were not there, which may do nothing at all`],
+        hint: `give \`${k}\` a value (quote it, \`'null'\`, for that text), or remove it`,
+      }),
+    );
+  }
   const out = validateAgainst(def.schema, config, configNode, file, pluginCodes, `the ${def.name} config`);
   if (out.length > 0) return out;
   for (const p of def.check?.(config) ?? []) {
@@ -68,9 +83,10 @@ export function checkPluginConfig(def: PluginDef, config: Record<string, unknown
     const node = nodeAtPath(configNode, [rk.key]);
     if (!isScalar(node)) continue;
     const text = scalarText(node) ?? '';
+    const offsets = scalarOffsets(file.text, node, text);
+    for (const i of caseEscapes(text)) out.push(caseEscapeDiagnostic(text, i, span(file, offsets[i], offsets[Math.min(i + 2, text.length)])));
     const t = translatePerlRegex(text, { dotall: rk.dotall });
     if (t.ok) continue;
-    const offsets = scalarOffsets(file.text, node, text);
     const at = span(file, offsets[Math.min(t.offset, text.length)], offsets[Math.min(t.offset + t.length - 1, text.length)] + 1);
     out.push(regexDiagnostic(t, at, text));
   }

@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import { checksum } from '../perl-yaml.js';
+import { truthy } from '../perl-values.js';
 import type { Message } from '../pipeline-api.js';
 
 /** ID_FIELD is the field that carries a message's unique id, from its first store on, across hosts. */
@@ -49,7 +50,7 @@ export function hasMessageId(m: Message): boolean {
  * in place, as the original's store does.
  */
 export function stampFields(m: Message, host: string, nowMs: number): void {
-  if (typeof m.checksum !== 'string' || m.checksum === '') m.checksum = checksum(m);
+  if (!truthy(m.checksum)) m.checksum = checksum(m);
   if (m.lastupdate === undefined || m.lastupdate === null || m.lastupdate === '') m.lastupdate = Math.floor(nowMs / 1000);
   if (m.hostname === undefined || m.hostname === null || m.hostname === '') m.hostname = host;
 }

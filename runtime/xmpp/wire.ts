@@ -48,9 +48,21 @@ export function decodeBody(body: string, maxLength = MAX_BODY): Message {
   } catch {
     throw new WireError('body is not UTF-8');
   }
+  text = unindentBreaks(text);
   const simple = readSimpleYaml(text);
   if (simple) return simple;
   return parseYaml(text);
+}
+
+/**
+ * unindentBreaks drops the indentation libyaml writes after a raw line or
+ * paragraph separator (U+2028, U+2029), which YAML::XS reads as a line break
+ * and a YAML 1.2 reader as text. libyaml writes them raw only in single
+ * quotes, where no space of the text can follow a break, and in literal
+ * blocks (where a space of the text right after one is lost here).
+ */
+function unindentBreaks(text: string): string {
+  return /[\u2028\u2029]/.test(text) ? text.replace(/([\u2028\u2029]) +/g, '$1') : text;
 }
 
 /** parseYaml is the full reader, for what readSimpleYaml leaves: YAML as the original's YAML::XS reads it. */
