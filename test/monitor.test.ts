@@ -127,7 +127,9 @@ describe('monitor', () => {
 describe('monitor plugins', () => {
   it('Uptime grades the one-minute load', () => {
     assert.equal(loadStatus(1, { warning_load: 2, critical_load: 4 }), 'OK');
-    assert.equal(loadStatus(2, { warning_load: 2, critical_load: 4 }), 'WARNING');
+    assert.equal(loadStatus(2, { warning_load: 2, critical_load: 4 }), 'OK', 'at the threshold is not above it, as in the original');
+    assert.equal(loadStatus(2.01, { warning_load: 2, critical_load: 4 }), 'WARNING');
+    assert.equal(loadStatus(4, { warning_load: 2, critical_load: 4 }), 'WARNING');
     assert.equal(loadStatus(9, { warning_load: 2, critical_load: 4 }), 'CRITICAL');
   });
 

@@ -42,6 +42,9 @@ describe('Uptime and DiskSpace read a command, as the original', () => {
     const up = monitor('Uptime', { command: "echo '12:06  up 4 days, 14:03, 15 users, load averages: 0.80 0.81 0.67'", warning_load: 0.5, critical_load: 3 });
     const m = (await up.check({}, never)).react as Message;
     assert.deepEqual([m.load01, m.load05, m.load15, m.status], [0.8, 0.81, 0.67, 'WARNING']);
+    assert.equal(m.subject, 'warning: load over last 1 minute is 0.8 ', "the original's subject, trailing space and all");
+    const calm = (await monitor('Uptime', { command: "echo 'load average: 0.50, 0.20, 0.10'", warning_load: 0.5 }).check({}, never)).react as Message;
+    assert.deepEqual([calm.status, 'subject' in calm], ['OK', false], 'at the threshold is OK, and an OK load has no subject');
     const linux = monitor('Uptime', { command: "echo ' 10:00:01 up 3 days,  2:10,  1 user,  load average: 1.50, 1.20, 0.90'" });
     assert.equal(((await linux.check({}, never)).react as Message).load01, 1.5);
     const bad = monitor('Uptime', { command: 'echo nothing here; echo noise >&2' }, 'Uptime-bad');

@@ -1,6 +1,7 @@
 import { constantConditions } from '../checks/constant-conditions.js';
 import { mixedAndOr } from '../checks/mixed-and-or.js';
 import { ruleNames } from '../checks/rule-names.js';
+import { statusCase } from '../checks/status-case.js';
 import { unreachable } from '../checks/unreachable.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleTree } from '../rule-tree.js';
@@ -11,6 +12,7 @@ export const checks: readonly ((tree: RuleTree) => Diagnostic[])[] = [
   constantConditions,
   unreachable,
   ruleNames,
+  statusCase,
 ];
 
 /** checkTree is the check stage: runs every semantic check. */

@@ -33,7 +33,7 @@ const DF_LINE = /\s(\d+)%\s*(.*)$/;
 export default defineMonitor<Config>({
   name: 'DiskSpace',
   summary: 'How full file systems are, with warning and critical thresholds.',
-  docs: "Reports `percent` used of the file system holding `path` (default /), `free_bytes`, and a `status` of OK, WARNING (at or above `warning_percent`, default 90) or CRITICAL (at or above `critical_percent`, default 95). With `command` (such as `df -k`, or `ssh somehost df -k`), reads that command's output instead, as the original: one message per file system (`filesystem`, `percent`, `status`, and a subject such as `critical: disk use on /var is 97` when not OK), sent only when its percentage changed since the last check. File systems whose mount point matches one of the Perl regexes of `skip` (the keys of a mapping, `'/dev': 1`, or a list) are left out.",
+  docs: "Reports `percent` used of the file system holding `path` (default /), `free_bytes`, and a `status` of OK, WARNING (above `warning_percent`, default 90) or CRITICAL (above `critical_percent`, default 95; strictly above, as the original). With `command` (such as `df -k`, or `ssh somehost df -k`), reads that command's output instead, as the original: one message per file system (`filesystem`, `percent`, `status`, and a subject such as `critical: disk use on /var is 97` when not OK), sent only when its percentage changed since the last check. File systems whose mount point matches one of the Perl regexes of `skip` (the keys of a mapping, `'/dev': 1`, or a list) are left out.",
   schema: {
     type: 'object',
     properties: {
@@ -52,7 +52,7 @@ export default defineMonitor<Config>({
   create(c) {
     const skips = skipPatterns(c.skip).map((p) => perlRegex(p));
     const skipped = (mount: string) => skips.some((re) => re.test(mount));
-    const statusOf = (percent: number) => (percent >= (c.critical_percent ?? 95) ? 'CRITICAL' : percent >= (c.warning_percent ?? 90) ? 'WARNING' : 'OK');
+    const statusOf = (percent: number) => (percent > (c.critical_percent ?? 95) ? 'CRITICAL' : percent > (c.warning_percent ?? 90) ? 'WARNING' : 'OK');
     return {
       async check(cache, signal) {
         if (!c.command) {

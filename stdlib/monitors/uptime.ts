@@ -8,10 +8,10 @@ interface Config {
   command?: string;
 }
 
-/** loadStatus is OK, WARNING or CRITICAL for a one-minute load against the thresholds. */
+/** loadStatus is OK, WARNING or CRITICAL for a one-minute load above the thresholds (strictly, as the original). */
 export function loadStatus(load: number, c: Config): 'OK' | 'WARNING' | 'CRITICAL' {
-  if (c.critical_load !== undefined && load >= c.critical_load) return 'CRITICAL';
-  if (c.warning_load !== undefined && load >= c.warning_load) return 'WARNING';
+  if (c.critical_load !== undefined && load > c.critical_load) return 'CRITICAL';
+  if (c.warning_load !== undefined && load > c.warning_load) return 'WARNING';
   return 'OK';
 }
 
@@ -21,7 +21,7 @@ const UPTIME_LOADS = /load averages?: ([\d.]+),?\s+([\d.]+),?\s+([\d.]+)/;
 export default defineMonitor<Config>({
   name: 'Uptime',
   summary: 'The load average, with warning and critical thresholds.',
-  docs: "Reports `load01`, `load05` and `load15` and a `status` of OK, WARNING (one-minute load at or above `warning_load`) or CRITICAL (at or above `critical_load`), with a subject such as `load: 0.42 0.30 0.25`. The loads are this host's, or, with `command` (a shell command such as `/usr/bin/uptime` or `ssh somehost uptime`), read from that command's output; output without them gives the subject `<key>: ERROR: unable to parse uptime output: <output>`, as in the original.",
+  docs: "Reports `load01`, `load05` and `load15` and a `status` of OK, WARNING (one-minute load above `warning_load`) or CRITICAL (above `critical_load`); a message that is not OK has the original's subject, such as `critical: load over last 1 minute is 9.5 ` (the trailing space included), an OK one has none. The loads are this host's, or, with `command` (a shell command such as `/usr/bin/uptime` or `ssh somehost uptime`), read from that command's output; output without them gives the subject `<key>: ERROR: unable to parse uptime output: <output>`, as in the original.",
   schema: {
     type: 'object',
     properties: {
@@ -46,7 +46,9 @@ export default defineMonitor<Config>({
         }
         const [l1, l5, l15] = loads;
         const status = loadStatus(l1, c);
-        return { react: { load01: l1, load05: l5, load15: l15, status, subject: `load: ${l1} ${l5} ${l15}` } };
+        const react: Record<string, unknown> = { load01: l1, load05: l5, load15: l15, status };
+        if (status !== 'OK') react.subject = `${status.toLowerCase()}: load over last 1 minute is ${l1} `;
+        return { react };
       },
     };
   },
