@@ -1,4 +1,4 @@
-import { perlRegex } from '../runtime/perl-regex.js';
+import { perlRegex } from '../runtime/perl-matcher.js';
 import { definePlugin } from './plugin.js';
 import { replaceInField } from './replace-in-field.js';
 

@@ -1,3 +1,4 @@
+import type { PerlRegex } from '../runtime/perl-matcher.js';
 import { str, truthy } from '../runtime/perl-values.js';
 import type { Message, PluginInstance } from '../runtime/pipeline-api.js';
 
@@ -12,21 +13,18 @@ export function replaceInField(
   source: string,
   target: string,
   pattern: string,
-  re: RegExp,
+  re: PerlRegex,
   replacement: (match: string, ...args: unknown[]) => string,
 ): PluginInstance {
-  const global = new RegExp(re.source, re.flags + 'g');
   if (!truthy(pattern)) return { react() {} };
   return {
     react(m: Message) {
       const value = m[source];
       if (value === undefined || value === null) {
-        global.lastIndex = 0;
-        m[target] = global.test('') ? ''.replace(global, replacement) : null;
-        global.lastIndex = 0;
+        m[target] = re.test('') ? re.replace('', replacement) : null;
         return;
       }
-      m[target] = str(value).replace(global, replacement);
+      m[target] = re.replace(str(value), replacement);
     },
   };
 }

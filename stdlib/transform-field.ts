@@ -1,4 +1,4 @@
-import { perlRegex } from '../runtime/perl-regex.js';
+import { perlRegex } from '../runtime/perl-matcher.js';
 import { definePlugin } from './plugin.js';
 import { replaceInField } from './replace-in-field.js';
 
@@ -7,11 +7,6 @@ interface Config {
   target_field?: string;
   regexp_search: string;
   regexp_replace?: string;
-}
-
-/** groupCount is the number of capture groups of a regex. */
-function groupCount(re: RegExp): number {
-  return new RegExp(`${re.source}|`, re.flags).exec('')!.length - 1;
 }
 
 /**
@@ -69,6 +64,6 @@ export default definePlugin<Config>({
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
     const re = perlRegex(c.regexp_search);
-    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, re, replacer(c.regexp_replace ?? '', groupCount(re)));
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, re, replacer(c.regexp_replace ?? '', re.groupCount));
   },
 });

@@ -1,0 +1,58 @@
+/*
+ * The worker thread that runs the patterns only a backtracking engine can
+ * run, so that the thread that asked can stop waiting, and kill it, when the
+ * time budget is spent (a JavaScript regex cannot be interrupted in its own
+ * thread). Protocol: see regex-backtrack.ts.
+ */
+
+import { workerData, type MessagePort } from 'node:worker_threads';
+import type { BacktrackReply, BacktrackRequest } from './regex-backtrack.js';
+
+const { port, signal } = workerData as { port: MessagePort; signal: SharedArrayBuffer };
+const flag = new Int32Array(signal);
+const compiled = new Map<string, RegExp>();
+
+function regex(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let re = compiled.get(key);
+  if (!re) {
+    if (compiled.size >= 1000) compiled.clear();
+    re = new RegExp(source, flags + 'g');
+    compiled.set(key, re);
+  }
+  return re;
+}
+
+function advance(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? i + 2 : i + 1;
+}
+
+/** matches finds the first match, or all of them as a global replace steps through them. */
+function matches(re: RegExp, text: string, all: boolean): (string | undefined | number)[][] {
+  const out: (string | undefined | number)[][] = [];
+  let pos = 0;
+  while (pos <= text.length) {
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m) break;
+    out.push([m.index, ...m]);
+    if (!all) break;
+    const end = m.index + m[0].length;
+    pos = end === m.index ? advance(text, end) : end;
+  }
+  return out;
+}
+
+port.on('message', (req: BacktrackRequest) => {
+  let reply: BacktrackReply;
+  try {
+    const re = regex(req.source, req.flags);
+    reply = { matches: matches(re, req.text, req.all) };
+  } catch (e) {
+    reply = { error: (e as Error).message };
+  }
+  port.postMessage(reply);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+});
