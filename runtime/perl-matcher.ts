@@ -1,18 +1,17 @@
 import RE2 from 're2';
 import { PERL_WORD } from '../grammar/perl-classes.js';
 import { backtrackMatches, prepareBacktracking } from './regex-backtrack.js';
+import { advance, jsMatches, type RawMatch } from './regex-js-matches.js';
 import { translatePerlRegex, type EngineForm, type PerlRegexOptions, type Re2Form, type RegexNote } from './perl-regex.js';
 
 /** a word character RE2's ASCII `\b` would take for a non-word one */
 const NON_ASCII_WORD = new RegExp(`[[${PERL_WORD}]--[\\x00-\\x7F]]`, 'v');
 
+/** the most paths a match may try in this thread (a few milliseconds at worst) */
+const IN_THREAD_STEPS = 4_000_000;
+
 /** PerlMatch is a match in Perl's terms: [0] the matched text, [k] Perl's group k (undefined when it took no part). */
 export type PerlMatch = (string | undefined)[] & { index: number };
-
-function advance(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? i + 2 : i + 1;
-}
 
 /**
  * PerlRegex is a Perl pattern ready to match, with Perl's meaning. It runs
@@ -28,16 +27,30 @@ export class PerlRegex {
   private readonly re2g?: RE2;
   private readonly re2Form?: Re2Form;
   private readonly js?: EngineForm;
+  /**
+   * JavaScript's engine in this thread, for texts up to `inThreadMax`
+   * characters: a call costs far less than one into RE2, and the pattern's
+   * shape bounds its work on them (RegexShape) to IN_THREAD_STEPS.
+   */
+  private readonly inThread?: RegExp;
+  private readonly inThreadMax: number = -1;
 
+  /** inThread false keeps every text off JavaScript's engine in this thread (for tests of the other engines). */
   constructor(
     readonly pattern: string,
     opts: PerlRegexOptions = {},
+    inThread = true,
   ) {
     const t = translatePerlRegex(pattern, opts);
     if (!t.ok) throw new Error(`regex ${JSON.stringify(pattern)}: ${t.message}`);
     this.groupCount = t.groupCount;
     this.backtrack = t.backtrack;
     this.js = t.js;
+    if (inThread && t.js && !t.shape.nested && !t.shape.backrefs) {
+      this.inThread = new RegExp(t.js.source, t.js.flags + 'g');
+      const perStart = IN_THREAD_STEPS / 2 ** t.shape.alternations;
+      this.inThreadMax = Math.floor(perStart ** (1 / (t.shape.quantifiers + 1))) - 1;
+    }
     if (t.re2) {
       this.re2Form = t.re2;
       this.re2 = new RE2(t.re2.source, t.re2.flags);
@@ -51,12 +64,18 @@ export class PerlRegex {
   }
 
   test(s: string): boolean {
+    if (s.length <= this.inThreadMax) {
+      const re = this.inThread!;
+      re.lastIndex = 0;
+      return re.test(s);
+    }
     if (this.onRe2(s)) return this.re2!.test(s);
     return this.backtracked(s, false).length > 0;
   }
 
   /** exec gives the first match. */
   exec(s: string): PerlMatch | null {
+    if (s.length <= this.inThreadMax) return (jsMatches(this.inThread!, s, false).map((m) => this.fromJs(m))[0] ?? null);
     if (this.onRe2(s)) {
       const m = this.re2!.exec(s);
       return m ? this.fromRe2(m) : null;
@@ -66,6 +85,7 @@ export class PerlRegex {
 
   /** matchAll gives the matches a global replace (`s///g`) replaces, in order. */
   matchAll(s: string): PerlMatch[] {
+    if (s.length <= this.inThreadMax) return jsMatches(this.inThread!, s, true).map((m) => this.fromJs(m));
     if (!this.onRe2(s)) return this.backtracked(s, true);
     const re = this.re2g!;
     const out: PerlMatch[] = [];
@@ -102,13 +122,15 @@ export class PerlRegex {
     return pm;
   }
 
+  private fromJs(m: RawMatch): PerlMatch {
+    const pm = [m[1], ...this.js!.groups.slice(1).map((g) => m[g + 1])] as PerlMatch;
+    pm.index = m[0] as number;
+    return pm;
+  }
+
   private backtracked(s: string, all: boolean): PerlMatch[] {
     const js = this.js!;
-    return backtrackMatches(this.pattern, { source: js.source, flags: js.flags, text: s, all }).map((m) => {
-      const pm = [m[1], ...js.groups.slice(1).map((g) => m[g + 1])] as PerlMatch;
-      pm.index = m[0] as number;
-      return pm;
-    });
+    return backtrackMatches(this.pattern, { source: js.source, flags: js.flags, text: s, all }).map((m) => this.fromJs(m));
   }
 }
 

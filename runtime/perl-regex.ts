@@ -64,7 +64,7 @@ export interface Re2Form extends EngineForm {
  * non-ASCII text), or where and why it failed.
  */
 export type TranslatedRegex =
-  | { ok: true; groupCount: number; js?: EngineForm; re2?: Re2Form; backtrack?: RegexNote }
+  | { ok: true; groupCount: number; js?: EngineForm; re2?: Re2Form; backtrack?: RegexNote; shape: RegexShape }
   | { ok: false; unsupported: boolean; offset: number; length: number; message: string };
 
 class Refused extends Error {
@@ -92,6 +92,22 @@ interface OpenGroup {
   readonly close: readonly [string, string];
   readonly flags: Flags;
   readonly start: AtomStart;
+  readonly quantifiers: number;
+  readonly alternations: number;
+}
+
+/**
+ * RegexShape bounds what a backtracking engine can do with a pattern:
+ * without nested quantifiers (a quantifier on a group holding a quantifier
+ * or an alternation) or backreferences, it tries at most
+ * 2^alternations * (n+1)^quantifiers paths from each of the n+1 starts of a
+ * text of n characters.
+ */
+export interface RegexShape {
+  readonly quantifiers: number;
+  readonly alternations: number;
+  readonly nested: boolean;
+  readonly backrefs: number;
 }
 
 /** where an atom began in both outputs, for quantifiers that wrap it */
@@ -222,8 +238,15 @@ class Translator {
     const re2 = this.re2Why ? undefined : { source: this.re2, flags, groups: this.re2Map, newline: this.newline, asciiWords: this.asciiWords };
     if (!js && (!re2 || re2.asciiWords)) throw new Refused(this.jsWhy!.offset, this.jsWhy!.length, this.jsWhy!.message);
     const backtrack = this.re2Why ?? (this.asciiWords ? this.asciiWordsNote : undefined);
-    return { ok: true, groupCount: this.perlGroups, js, re2, backtrack };
+    const shape = { quantifiers: this.quantifiers, alternations: this.alternations, nested: this.nested, backrefs: this.backrefs };
+    return { ok: true, groupCount: this.perlGroups, js, re2, backtrack, shape };
   }
+
+  private quantifiers = 0;
+  private alternations = 0;
+  private nested = false;
+  /** what the group that closed last held, while it is the last atom */
+  private lastGroup?: { quantifiers: number; alternations: number };
 
   private asciiWordsNote?: RegexNote;
 
@@ -265,6 +288,12 @@ class Translator {
     const start: AtomStart = { js: this.js.length, jsGroups: this.jsGroups, backrefs: this.backrefs };
     const quantifier = '*+?{'.includes(c) && this.isQuantifier();
     this.atomBody(c);
+    if (quantifier) {
+      this.quantifiers++;
+      if (this.lastGroup && (this.lastGroup.quantifiers > 0 || this.lastGroup.alternations > 0)) this.nested = true;
+    }
+    if (c === '|') this.alternations++;
+    if (c !== ')' && !quantifier) this.lastGroup = undefined;
     if (!quantifier && c !== ')' && c !== '|' && c !== '(') this.atomStart = start;
     if (c === '|') this.atomStart = undefined;
     if (c !== ')' && this.js.length !== before && !(c === '\\' && this.src[this.i - 1] === 'b')) {
@@ -438,7 +467,7 @@ class Translator {
     const rest = this.src.slice(this.i);
     const start: AtomStart = { js: this.js.length, jsGroups: this.jsGroups, backrefs: this.backrefs };
     const push = (open: number, capture: boolean, close: readonly [string, string] = [')', ')']): void => {
-      this.groups.push({ open, capture, close, flags: this.flags, start });
+      this.groups.push({ open, capture, close, flags: this.flags, start, quantifiers: this.quantifiers, alternations: this.alternations });
     };
     let m: RegExpExecArray | null;
     if (rest.startsWith('(*')) this.refuse(2, 'backtracking control verbs `(*…)` are not supported');
@@ -514,6 +543,7 @@ class Translator {
     // an unmatched `)` is left for the engines to report
     if (!g) return this.emit(')');
     this.emit(...g.close);
+    this.lastGroup = { quantifiers: this.quantifiers - g.quantifiers, alternations: this.alternations - g.alternations };
     this.flags = g.flags;
     this.atomStart = g.start;
     this.last = g.open >= 0 ? g.open : undefined;
@@ -755,5 +785,5 @@ export function translatePerlRegex(src: string, opts: PerlRegexOptions = {}): Tr
       re2 = undefined;
     }
   }
-  return { ok: true, groupCount: t.groupCount, js, re2, backtrack };
+  return { ok: true, groupCount: t.groupCount, js, re2, backtrack, shape: t.shape };
 }

@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { RawMatch } from './regex-js-matches.js';
 
 /*
  * Patterns only a backtracking engine can run (backreferences, lookaround,
@@ -18,7 +19,7 @@ export interface BacktrackRequest {
 }
 
 /** BacktrackReply holds each match as [index, match, ...groups], in JavaScript's numbering. */
-export type BacktrackReply = { matches: (string | undefined | number)[][] } | { error: string };
+export type BacktrackReply = { matches: RawMatch[] } | { error: string };
 
 /** RegexTimeout says a pattern ran past the time budget and was stopped. */
 export class RegexTimeout extends Error {
@@ -99,7 +100,7 @@ export function withTimeBudget<T>(ms: number, fn: () => T): T {
 }
 
 /** backtrackMatches runs a JavaScript pattern in the worker, within the budget; it throws RegexTimeout past it. */
-export function backtrackMatches(pattern: string, req: BacktrackRequest): (string | undefined | number)[][] {
+export function backtrackMatches(pattern: string, req: BacktrackRequest): RawMatch[] {
   const left = deadline === undefined ? budget : deadline - performance.now();
   const reply = left > 0 ? pool.run(req, left) : undefined;
   if (!reply) throw new RegexTimeout(pattern, budget);

@@ -7,6 +7,7 @@
 
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { BacktrackReply, BacktrackRequest } from './regex-backtrack.js';
+import { jsMatches } from './regex-js-matches.js';
 
 const { port, signal } = workerData as { port: MessagePort; signal: SharedArrayBuffer };
 const flag = new Int32Array(signal);
@@ -23,32 +24,11 @@ function regex(source: string, flags: string): RegExp {
   return re;
 }
 
-function advance(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? i + 2 : i + 1;
-}
-
-/** matches finds the first match, or all of them as a global replace steps through them. */
-function matches(re: RegExp, text: string, all: boolean): (string | undefined | number)[][] {
-  const out: (string | undefined | number)[][] = [];
-  let pos = 0;
-  while (pos <= text.length) {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) break;
-    out.push([m.index, ...m]);
-    if (!all) break;
-    const end = m.index + m[0].length;
-    pos = end === m.index ? advance(text, end) : end;
-  }
-  return out;
-}
-
 port.on('message', (req: BacktrackRequest) => {
   let reply: BacktrackReply;
   try {
     const re = regex(req.source, req.flags);
-    reply = { matches: matches(re, req.text, req.all) };
+    reply = { matches: jsMatches(re, req.text, req.all) };
   } catch (e) {
     reply = { error: (e as Error).message };
   }

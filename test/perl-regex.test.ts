@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { perlRegex } from '../runtime/perl-matcher.js';
+import { PerlRegex, perlRegex } from '../runtime/perl-matcher.js';
 import { translatePerlRegex } from '../runtime/perl-regex.js';
 
 function m(re: string, text: string, opts = {}): boolean {
@@ -145,20 +145,32 @@ describe('Perl regexes on RE2', () => {
 
   it('says why a pattern needs the backtracking engine', () => {
     assert.match(perlRegex('(a)\\1').backtrack!.message, /backreference/);
-    assert.match(perlRegex('a(?=b)').backtrack!.message, /lookaround/);
-    assert.match(perlRegex('a$b').backtrack!.message, /\$/);
-    assert.match(perlRegex('\\bfoo').backtrack!.message, /non-ASCII/);
+    assert.match(perlRegex('a+(?=b)').backtrack!.message, /lookaround/);
+    assert.match(perlRegex('a+$b').backtrack!.message, /\$/);
+    assert.match(perlRegex('\\bfo+').backtrack!.message, /non-ASCII/);
+  });
+
+  it('runs a short text on JavaScript\'s engine in this thread where the pattern\'s shape bounds its work', () => {
+    // (a+)+ nests quantifiers: RE2 however short the text
+    assert.equal(perlRegex('(a+)+$').test('a'.repeat(30) + 'b'), false);
+    assert.equal(perlRegex('(a)\\1').test('aa'), true);
+    assert.equal(m('\\bcaf\\b', 'café'), false);
+    assert.equal(m('\\bcaf\\b', 'x'.repeat(10_000) + ' café'), false);
+    assert.equal(m('\\d+\\.\\d+$', 'x'.repeat(10_000) + ' 1.5\n'), true);
   });
 
   it('takes the line break a final $ consumed off the match, as Perl does not match it', () => {
-    assert.deepEqual([...perlRegex('(o+)$').exec('foo\n')!], ['oo', 'oo']);
-    assert.equal(perlRegex('\\s*$').replace('ab \n', () => '<>'), 'ab<><>');
-    assert.equal(perlRegex('x*$').replace('ab\n', () => 'Z'), 'abZ\nZ');
+    const re2 = (p: string) => new PerlRegex(p, {}, false);
+    assert.deepEqual([...re2('(o+)$').exec('foo\n')!], ['oo', 'oo']);
+    assert.equal(re2('\\s*$').replace('ab \n', () => '<>'), 'ab<><>');
+    assert.equal(re2('x*$').replace('ab\n', () => 'Z'), 'abZ\nZ');
   });
 
   it('matches whole characters beyond the BMP (JavaScript can match an empty text inside one)', () => {
-    assert.equal(perlRegex('(.)').replace('x😀y', (x) => `[${x}]`), '[x][😀][y]');
-    assert.equal(perlRegex('(a|a*?)(?m)$').replace('😀', () => '<>'), '😀<>');
+    for (const inThread of [true, false]) {
+      assert.equal(new PerlRegex('(.)', {}, inThread).replace('x😀y', (x) => `[${x}]`), '[x][😀][y]');
+      assert.equal(new PerlRegex('(a|a*?)(?m)$', {}, inThread).replace('😀', () => '<>'), '😀<>');
+    }
   });
 
   it('repeats a group that matched the empty text as Perl does, not as JavaScript', () => {
@@ -167,9 +179,13 @@ describe('Perl regexes on RE2', () => {
   });
 
   it('uses Perl\'s \\b on text with non-ASCII word characters', () => {
-    assert.equal(m('\\bcaf\\b', 'café'), false);
-    assert.equal(m('\\bcaf\\b', 'caf noir'), true);
-    assert.equal(m('\\Bé', 'café'), true);
+    for (const inThread of [true, false]) {
+      const t = (p: string, text: string) => new PerlRegex(p, {}, inThread).test(text);
+      assert.equal(t('\\bcaf\\b', 'café'), false);
+      assert.equal(t('\\bcaf\\b', 'caf noir'), true);
+      assert.equal(t('\\Bé', 'café'), true);
+      assert.equal(t('o+\\b', 'foo bar'), true);
+    }
   });
 
   it('means what the backtracking form means, on generated patterns and texts', () => {
@@ -187,7 +203,7 @@ describe('Perl regexes on RE2', () => {
       fc.property(pattern, text, fc.boolean(), fc.boolean(), (src, s, icase, dotall) => {
         const t = translatePerlRegex(src, { icase, dotall });
         if (!t.ok || !t.js) return;
-        const re = perlRegex(src, { icase, dotall });
+        const re = new PerlRegex(src, { icase, dotall }, false);
         const js = new RegExp(t.js.source, t.js.flags);
         const groups = (x: RegExpExecArray | null) => (x ? [x.index, ...t.js!.groups.map((g) => x[g])] : null);
         const got = re.exec(s);
