@@ -56,7 +56,8 @@ export class PerlRegex {
       this.re2 = new RE2(t.re2.source, t.re2.flags);
       this.re2g = new RE2(t.re2.source, t.re2.flags + 'g');
     }
-    if (this.backtrack) prepareBacktracking();
+    // a pattern that always needs the worker starts it now, one that may need it on some texts when it does
+    if (!t.re2) prepareBacktracking();
   }
 
   private onRe2(s: string): boolean {

@@ -35,6 +35,7 @@ export class RegexTimeout extends Error {
 export const DEFAULT_BUDGET_MS = 1000;
 
 const workerFile = new URL('./regex-worker.js', import.meta.url);
+const STARTUP_MS = 10_000;
 
 class Pool {
   private worker?: Worker;
@@ -44,7 +45,8 @@ class Pool {
   /** start makes sure a worker is running (or starting), so that the first match does not wait for it long. */
   start(): void {
     if (this.worker) return;
-    const signal = new SharedArrayBuffer(4);
+    // [0]: an answer is there; [1]: the worker is ready
+    const signal = new SharedArrayBuffer(8);
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(workerFile, { workerData: { port: port2, signal }, transferList: [port2] });
     this.worker.unref();
@@ -63,6 +65,8 @@ class Pool {
   run(req: BacktrackRequest, timeoutMs: number): BacktrackReply | undefined {
     this.start();
     const flag = this.flag!;
+    // a worker's start-up is not the pattern's time
+    Atomics.wait(flag, 1, 0, STARTUP_MS);
     Atomics.store(flag, 0, 0);
     this.port!.postMessage(req);
     if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {

@@ -24,6 +24,9 @@ function regex(source: string, flags: string): RegExp {
   return re;
 }
 
+Atomics.store(flag, 1, 1);
+Atomics.notify(flag, 1);
+
 port.on('message', (req: BacktrackRequest) => {
   let reply: BacktrackReply;
   try {
