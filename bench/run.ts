@@ -17,6 +17,7 @@ import { IDLE_MS, xmppFigures } from './xmpp.js';
 import { loopsCheck, loopsTree } from './loops.js';
 import { lspLatency } from './lsp.js';
 import { handWritten, realisticMessages, realisticTree } from './realistic.js';
+import { nestedQuantifier, regexFigures } from './regex.js';
 
 /*
  * Speed figures, printed (never asserted: machines are shared and noisy).
@@ -174,10 +175,22 @@ async function webui(): Promise<void> {
   for (const b of f.browser ?? []) console.log(`  Chromium: ${b.name.padEnd(34)} ${fmt(b.ms).padStart(7)} ms until drawn (median of 3)`);
 }
 
+function regex(): void {
+  console.log('\nregex: condition tests per second on typical subjects: as run, on RE2 alone, on RegExp of the same translation (before)');
+  for (const f of regexFigures()) {
+    console.log(`  ${f.pattern.padEnd(22)} as run ${fmt(f.asRun).padStart(11)}/s  RE2 ${fmt(f.re2).padStart(10)}/s  RegExp ${fmt(f.regexp).padStart(11)}/s  (as run/RegExp ${(f.asRun / f.regexp).toFixed(2)}x)`);
+  }
+  for (const n of [20, 24, 26]) {
+    const q = nestedQuantifier(n);
+    console.log(`  (a+)+$ on ${n} a's and a b: RE2 ${q.re2.toFixed(2)} ms, RegExp ${q.regexp.toFixed(0)} ms`);
+  }
+}
+
 // BENCH_ONLY=webui,loops runs only those sections
 const only = process.env.BENCH_ONLY?.split(',');
 const sections: [string, () => unknown][] = [
   ['inProcess', inProcess],
+  ['regex', regex],
   ['cli', cli],
   ['bigCompile', bigCompile],
   ['loops', loops],

@@ -16,6 +16,7 @@ const { positionals, values } = parseArgs({
     hostname: { type: 'string' },
     port: { type: 'string' },
     listen: { type: 'string' },
+    budget: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });

@@ -1,5 +1,5 @@
 import type { CompareOp, Cond, Operand } from '../grammar/ast.js';
-import { perlRegex } from './perl-regex.js';
+import { perlRegex } from './perl-matcher.js';
 import { isFalse, isTrue, num, str, truthy } from './perl-values.js';
 import type { Message } from './pipeline-api.js';
 

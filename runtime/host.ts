@@ -1,7 +1,9 @@
 import { reactorPlugins } from '../stdlib/index.js';
 import type { PluginDef } from '../stdlib/plugin.js';
 import { createLogger } from './log.js';
+import { perlRegex } from './perl-matcher.js';
 import { isFalse, isTrue, num, str, truthy } from './perl-values.js';
+import { RegexTimeout } from './regex-backtrack.js';
 import type { Logger, Message, PipelineRuntime, PluginContext, PluginInstance } from './pipeline-api.js';
 
 /** HostOptions say where a pipeline runs. */
@@ -72,6 +74,19 @@ export function createRuntime(opts: HostOptions): HostRuntime {
         }
       };
       return instance;
+    },
+    regex(source, icase, rule) {
+      const re = perlRegex(source, { icase });
+      if (!re.backtrack) return re;
+      return {
+        test(s) {
+          try {
+            return re.test(s);
+          } catch (e) {
+            throw e instanceof RegexTimeout ? new PluginError(rule, 'condition', e) : e;
+          }
+        },
+      };
     },
     rulelog,
     flush() {

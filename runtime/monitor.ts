@@ -9,6 +9,7 @@ import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { hostConfig, type InstanceFile } from './config-tree.js';
 import type { HostRuntime } from './host.js';
 import { loadPipeline } from './load-pipeline.js';
+import { DEFAULT_BUDGET_MS, withTimeBudget } from './regex-backtrack.js';
 import { cachePath, readCache, writeCache } from './monitor-cache.js';
 import { truthy } from './perl-values.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
@@ -155,7 +156,7 @@ function prepare(r: Instance, messages: Message[], log: Logger): Message[] {
   for (const m of messages) {
     decorate(m, r.file, config);
     try {
-      r.pipeline(m);
+      withTimeBudget(DEFAULT_BUDGET_MS, () => r.pipeline(m));
     } catch (e) {
       log.error('a react rule failed; the message is queued as it was', { key: r.file.key, error: (e as Error).message });
     }

@@ -1,10 +1,13 @@
 /*
  * Translation of Perl regular expressions (as written in wubot configs) into
- * JavaScript RegExp sources with the same meaning on Unicode text. What
- * JavaScript cannot express identically is refused with the offset of the
- * construct, never approximated.
+ * two forms with the same meaning on Unicode text: one for RE2, the
+ * linear-time engine, and one for JavaScript's backtracking RegExp, for what
+ * only a backtracking engine can run (backreferences, lookaround, atomic
+ * groups). What neither can express identically is refused with the offset
+ * of the construct, never approximated.
  */
 
+import RE2 from 're2';
 import { PERL_SPACE as SPACE, PERL_WORD as WORD } from '../grammar/perl-classes.js';
 
 const HSPACE = '\\t \\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000';
@@ -30,9 +33,38 @@ export interface PerlRegexOptions {
   readonly dotall?: boolean;
 }
 
-/** The result of a translation: a RegExp source and flags, or where and why it failed. */
+/** Where in the pattern a construct is, and what about it. */
+export interface RegexNote {
+  readonly offset: number;
+  readonly length: number;
+  readonly message: string;
+}
+
+/** EngineForm is a pattern for one engine; groups[k] is the engine's number of Perl's group k. */
+export interface EngineForm {
+  readonly source: string;
+  readonly flags: string;
+  readonly groups: readonly number[];
+}
+
+/**
+ * Re2Form is the RE2 form. `newline` lists the groups that hold the line
+ * break a final `$` consumed (RE2 has no lookahead), which is not part of
+ * Perl's match; with `asciiWords`, `\b` or `\B` in it are RE2's ASCII ones,
+ * exact only on text without a non-ASCII word character.
+ */
+export interface Re2Form extends EngineForm {
+  readonly newline: readonly number[];
+  readonly asciiWords: boolean;
+}
+
+/**
+ * The result of a translation: the forms, with `backtrack` saying why the
+ * pattern needs the backtracking engine (always, or with `re2.asciiWords` on
+ * non-ASCII text), or where and why it failed.
+ */
 export type TranslatedRegex =
-  | { ok: true; source: string; flags: string }
+  | { ok: true; groupCount: number; js?: EngineForm; re2?: Re2Form; backtrack?: RegexNote; shape: RegexShape }
   | { ok: false; unsupported: boolean; offset: number; length: number; message: string };
 
 class Refused extends Error {
@@ -45,6 +77,47 @@ class Refused extends Error {
   }
 }
 
+interface Flags {
+  i: boolean;
+  s: boolean;
+  m: boolean;
+  x: boolean;
+}
+
+interface OpenGroup {
+  /** the source offset of a plain or `(?:` group, -1 for others (for `\b` next to it) */
+  readonly open: number;
+  readonly capture: boolean;
+  /** what ends the group in JavaScript and in RE2 */
+  readonly close: readonly [string, string];
+  readonly flags: Flags;
+  readonly start: AtomStart;
+  readonly quantifiers: number;
+  readonly alternations: number;
+}
+
+/**
+ * RegexShape bounds what a backtracking engine can do with a pattern:
+ * without nested quantifiers (a quantifier on a group holding a quantifier
+ * or an alternation) or backreferences, it tries at most
+ * 2^alternations * (n+1)^quantifiers paths from each of the n+1 starts of a
+ * text of n characters.
+ */
+export interface RegexShape {
+  readonly quantifiers: number;
+  readonly alternations: number;
+  readonly nested: boolean;
+  readonly backrefs: number;
+}
+
+/** where an atom began in both outputs, for quantifiers that wrap it */
+interface AtomStart {
+  readonly js: number;
+  readonly jsGroups: number;
+  readonly backrefs: number;
+}
+
+const PATTERN_SPACE = /[\t\n\x0B\f\r \x85\u200E\u200F\u2028\u2029]/;
 function lit(c: string): string {
   if (SYNTAX.has(c)) return '\\' + c;
   const cp = c.codePointAt(0)!;
@@ -57,6 +130,18 @@ function codePoint(cp: number): string {
 }
 
 const WORD_CHAR = /[A-Za-z0-9_]/;
+
+/** classEnd is the offset of the `]` that closes the character class opened at `open`. */
+function classEnd(src: string, open: number): number {
+  let k = open + 1;
+  if (src[k] === '^') k++;
+  if (src[k] === ']') k++;
+  while (k < src.length && src[k] !== ']') {
+    const posix = src.startsWith('[:', k) ? src.indexOf(':]', k) : -1;
+    k = src[k] === '\\' ? k + 2 : posix > 0 ? posix + 2 : k + 1;
+  }
+  return k;
+}
 
 /**
  * groupShape scans a group from its `(` and returns where its alternatives
@@ -74,12 +159,8 @@ function groupShape(src: string, open: number): { alts: [number, number][]; clos
   for (let k = start; k < src.length; k++) {
     const c = src[k];
     if (c === '\\') k++;
-    else if (c === '[') {
-      k++;
-      if (src[k] === '^') k++;
-      if (src[k] === ']') k++;
-      while (k < src.length && src[k] !== ']') k += src[k] === '\\' ? 2 : 1;
-    } else if (c === '(') depth++;
+    else if (c === '[') k = classEnd(src, k);
+    else if (c === '(') depth++;
     else if (c === ')') {
       if (depth === 0) {
         alts.push([altStart, k]);
@@ -114,52 +195,114 @@ function groupEndsWithWord(src: string, open: number): boolean {
 
 class Translator {
   private i = 0;
-  private out = '';
-  /** open groups: the source offset of each `(`, or -1 for lookarounds */
-  private groups: number[] = [];
+  private js = '';
+  private re2 = '';
+  private jsWhy?: RegexNote;
+  private re2Why?: RegexNote;
+  private asciiWords = false;
+  private groups: OpenGroup[] = [];
+  private perlGroups = 0;
+  private jsGroups = 0;
+  private re2Groups = 0;
+  private readonly jsMap = [0];
+  private readonly re2Map = [0];
+  private readonly newline: number[] = [];
+  private backrefs = 0;
+  /** Perl groups a backreference named before they were opened */
+  private readonly forwardRefs: number[] = [];
+  private atomStart?: AtomStart;
   /** what the last atom was, for simplifying a following `\b` */
   private last: 'word' | number | undefined;
-  private icase: boolean;
-  private dotall: boolean;
-  private multiline = false;
+  private flags: Flags;
+  /** the `i` flag of the whole pattern, as both engines take it */
+  private baseIcase: boolean;
 
   constructor(
     private readonly src: string,
     opts: PerlRegexOptions,
   ) {
-    this.icase = !!opts.icase;
-    this.dotall = !!opts.dotall;
+    this.baseIcase = !!opts.icase;
+    this.flags = { i: this.baseIcase, s: !!opts.dotall, m: false, x: false };
   }
 
-  run(): { source: string; flags: string } {
-    this.leadingFlags();
-    while (this.i < this.src.length) this.atom();
-    return { source: this.out, flags: this.icase ? 'iu' : 'u' };
+  run(): TranslatedRegex {
+    while (this.i < this.src.length) {
+      if (this.flags.x && this.skipExtended()) continue;
+      this.atom();
+    }
+    for (const n of this.forwardRefs) {
+      if (this.jsMap[n] !== n) this.noJs(0, 'a backreference to a later group, with an atomic group before it');
+    }
+    const flags = (this.baseIcase ? 'i' : '') + 'u';
+    const js = this.jsWhy ? undefined : { source: this.js, flags, groups: this.jsMap };
+    const re2 = this.re2Why ? undefined : { source: this.re2, flags, groups: this.re2Map, newline: this.newline, asciiWords: this.asciiWords };
+    if (!js && (!re2 || re2.asciiWords)) throw new Refused(this.jsWhy!.offset, this.jsWhy!.length, this.jsWhy!.message);
+    const backtrack = this.re2Why ?? (this.asciiWords ? this.asciiWordsNote : undefined);
+    const shape = { quantifiers: this.quantifiers, alternations: this.alternations, nested: this.nested, backrefs: this.backrefs };
+    return { ok: true, groupCount: this.perlGroups, js, re2, backtrack, shape };
   }
+
+  private quantifiers = 0;
+  private alternations = 0;
+  private nested = false;
+  /** what the group that closed last held, while it is the last atom */
+  private lastGroup?: { quantifiers: number; alternations: number };
+
+  private asciiWordsNote?: RegexNote;
 
   private refuse(length: number, message: string): never {
     throw new Refused(this.i, length, message);
   }
 
-  /** A leading `(?i)`, `(?s)` or `(?m)` applies to the whole pattern and can become flags. */
-  private leadingFlags(): void {
-    const m = /^\(\?([imsx]+)\)/.exec(this.src);
-    if (!m) return;
-    if (m[1].includes('x')) this.refuse(m[0].length, 'the `x` modifier (extended syntax) is not supported');
-    if (m[1].includes('i')) this.icase = true;
-    if (m[1].includes('s')) this.dotall = true;
-    if (m[1].includes('m')) this.multiline = true;
-    this.i = m[0].length;
+  private noRe2(length: number, message: string): void {
+    this.re2Why ??= { offset: this.i, length, message };
+  }
+
+  private noJs(length: number, message: string): void {
+    this.jsWhy ??= { offset: this.i, length, message };
+  }
+
+  private emit(js: string, re2: string = js): void {
+    this.js += js;
+    this.re2 += re2;
+  }
+
+  /** skipExtended skips the white space and `#` comments of `(?x)`; it tells whether it skipped any. */
+  private skipExtended(): boolean {
+    const c = this.src[this.i];
+    if (c === '#') {
+      const nl = this.src.indexOf('\n', this.i);
+      this.i = nl < 0 ? this.src.length : nl + 1;
+      return true;
+    }
+    if (PATTERN_SPACE.test(c)) {
+      this.i++;
+      return true;
+    }
+    return false;
   }
 
   private atom(): void {
     const c = this.src[this.i];
-    const before = this.out.length;
-    const wasGroupClose = c === ')';
+    const before = this.js.length;
+    const start: AtomStart = { js: this.js.length, jsGroups: this.jsGroups, backrefs: this.backrefs };
+    const quantifier = '*+?{'.includes(c) && this.isQuantifier();
     this.atomBody(c);
-    if (!wasGroupClose && this.out.length !== before && !(c === '\\' && this.src[this.i - 1] === 'b')) {
-      this.last = c !== '\\' && WORD_CHAR.test(c) && this.out.length - before === 1 ? 'word' : undefined;
+    if (quantifier) {
+      this.quantifiers++;
+      if (this.lastGroup && (this.lastGroup.quantifiers > 0 || this.lastGroup.alternations > 0)) this.nested = true;
     }
+    if (c === '|') this.alternations++;
+    if (c !== ')' && !quantifier) this.lastGroup = undefined;
+    if (!quantifier && c !== ')' && c !== '|' && c !== '(') this.atomStart = start;
+    if (c === '|') this.atomStart = undefined;
+    if (c !== ')' && this.js.length !== before && !(c === '\\' && this.src[this.i - 1] === 'b')) {
+      this.last = c !== '\\' && WORD_CHAR.test(c) && this.js.length - before === 1 ? 'word' : undefined;
+    }
+  }
+
+  private isQuantifier(): boolean {
+    return this.src[this.i] !== '{' || /^\{(\d+(,\d*)?|,\d+)\}/.test(this.src.slice(this.i));
   }
 
   private atomBody(c: string): void {
@@ -174,91 +317,183 @@ class Translator {
         this.groupOpen();
         return;
       case '.':
-        this.out += this.dotall ? '[\\s\\S]' : '[^\\n]';
+        this.emit(this.flags.s ? '[\\s\\S]' : '[^\\n]');
         this.i++;
         return;
       case '^':
-        this.out += this.multiline ? '(?:(?<![\\s\\S])|(?<=\\n))' : '^';
+        if (this.flags.m) this.emit('(?:(?<![\\s\\S])|(?<=\\n))', '(?m:^)');
+        else this.emit('^');
         this.i++;
         return;
       case '$':
-        this.out += this.multiline ? '(?=\\n|(?![\\s\\S]))' : '(?=\\n?(?![\\s\\S]))';
-        this.i++;
+        this.dollar(1);
         return;
       case '*':
       case '+':
       case '?':
-        this.out += c;
+        this.emit(c);
         this.i++;
         this.quantifierSuffix();
         return;
       case '{': {
         const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+        const upTo = /^\{,(\d+)\}/.exec(this.src.slice(this.i));
         if (m) {
-          this.out += m[0];
+          this.emit(m[0]);
           this.i += m[0].length;
           this.quantifierSuffix();
-        } else if (/^\{,\d+\}/.test(this.src.slice(this.i))) {
-          this.refuse(1, '`{,n}` means different things in different Perl versions; write `{0,n}`');
+        } else if (upTo) {
+          // Perl 5.34 and later, which the original runs on, read `{,n}` as `{0,n}`
+          this.emit(`{0,${upTo[1]}}`);
+          this.i += upTo[0].length;
+          this.quantifierSuffix();
         } else {
-          this.out += '\\{';
+          this.emit('\\{');
           this.i++;
         }
         return;
       }
-      case ')': {
-        const open = this.groups.pop();
-        this.out += c;
-        this.i++;
-        this.last = open !== undefined && open >= 0 ? open : undefined;
+      case ')':
+        this.groupClose();
         return;
-      }
       case '|':
-        this.out += c;
+        this.emit(c);
         this.i++;
         return;
       default: {
         const cp = this.src.codePointAt(this.i)!;
         const ch = String.fromCodePoint(cp);
-        this.out += lit(ch);
+        this.emit(lit(ch));
         this.i += ch.length;
       }
     }
   }
 
+  /**
+   * dollar translates `$` (and `\Z`): before a final line break or at the
+   * end. RE2 has no lookahead, so where nothing follows it in the pattern
+   * and no group captures it, it consumes that line break into a group of
+   * its own, which the matcher takes off Perl's match.
+   */
+  private dollar(length: number): void {
+    if (this.flags.m && length === 1) {
+      this.emit('(?=\\n|(?![\\s\\S]))', '(?m:$)');
+      this.i += length;
+      return;
+    }
+    if (this.groups.some((g) => g.capture) || !this.isFinal(this.i + length)) {
+      this.noRe2(length, '`$` with more pattern after it or inside a capture group needs lookahead');
+      this.emit('(?=\\n?(?![\\s\\S]))', '');
+    } else {
+      this.re2Groups++;
+      this.newline.push(this.re2Groups);
+      this.emit('(?=\\n?(?![\\s\\S]))', '(\\n?)\\z');
+    }
+    this.i += length;
+  }
+
+  /** isFinal tells whether nothing can be matched after `pos`: only group ends (not quantified) and other alternatives follow. */
+  private isFinal(pos: number): boolean {
+    const src = this.src;
+    let k = pos;
+    for (;;) {
+      while (this.flags.x && k < src.length && (PATTERN_SPACE.test(src[k]) || src[k] === '#')) {
+        if (src[k] === '#') {
+          const nl = src.indexOf('\n', k);
+          k = nl < 0 ? src.length : nl + 1;
+        } else k++;
+      }
+      if (src.startsWith('(?#', k)) {
+        const end = src.indexOf(')', k);
+        k = end < 0 ? src.length : end + 1;
+        continue;
+      }
+      if (k >= src.length) return true;
+      if (src[k] === ')') {
+        k++;
+        if (/^[*+?{]/.test(src[k] ?? '')) return false;
+        continue;
+      }
+      if (src[k] === '|') {
+        k = closeOf(src, k);
+        continue;
+      }
+      return false;
+    }
+  }
+
   private quantifierSuffix(): void {
     const n = this.src[this.i];
-    if (n === '+') this.refuse(1, 'possessive quantifiers (`*+`, `++`, `?+`) have no JavaScript equivalent');
+    if (n === '+') {
+      this.possessive();
+      this.i++;
+      return;
+    }
     if (n === '?') {
-      this.out += '?';
+      this.emit('?');
       this.i++;
     }
   }
 
+  /** possessive makes the atom just quantified atomic: `X*+` is `(?>X*)`, in JavaScript `(?=(X*))\N`. */
+  private possessive(): void {
+    this.noRe2(1, 'a possessive quantifier');
+    const a = this.atomStart;
+    if (!a || this.backrefs !== a.backrefs) {
+      this.noJs(1, 'a possessive quantifier here has no JavaScript equivalent');
+      return;
+    }
+    const hidden = a.jsGroups + 1;
+    for (let k = 1; k < this.jsMap.length; k++) if (this.jsMap[k] >= hidden) this.jsMap[k]++;
+    this.jsGroups++;
+    this.js = `${this.js.slice(0, a.js)}(?:(?=(${this.js.slice(a.js)}))\\${hidden})`;
+  }
+
+  private setFlags(on: string, off: string, reset: boolean, length: number): Flags {
+    const f: Flags = reset ? { i: false, s: false, m: false, x: false } : { ...this.flags };
+    for (const [letters, value] of [
+      [on, true],
+      [off, false],
+    ] as const) {
+      for (const l of letters) {
+        if (l === 'i' || l === 's' || l === 'm' || l === 'x') f[l] = value;
+        else this.refuse(length, `the modifier \`${l}\` is not supported`);
+      }
+    }
+    return f;
+  }
+
   private groupOpen(): void {
     const rest = this.src.slice(this.i);
+    const start: AtomStart = { js: this.js.length, jsGroups: this.jsGroups, backrefs: this.backrefs };
+    const push = (open: number, capture: boolean, close: readonly [string, string] = [')', ')']): void => {
+      this.groups.push({ open, capture, close, flags: this.flags, start, quantifiers: this.quantifiers, alternations: this.alternations });
+    };
     let m: RegExpExecArray | null;
     if (rest.startsWith('(*')) this.refuse(2, 'backtracking control verbs `(*…)` are not supported');
     if (!rest.startsWith('(?')) {
-      this.groups.push(this.i);
-      this.out += '(';
+      push(this.i, true);
+      this.capture();
+      this.emit('(');
       this.i++;
       return;
     }
-    if ((m = /^\(\?(:|=|!|<=|<!)/.exec(rest))) {
-      this.groups.push(m[1] === ':' ? this.i : -1);
-      this.out += m[0];
+    if ((m = /^\(\?(=|!|<=|<!)/.exec(rest))) {
+      this.noRe2(m[0].length, 'lookaround');
+      push(-1, false, [')', '']);
+      this.emit(m[0], '');
       this.i += m[0].length;
       return;
     }
     if ((m = /^\(\?(?:P?<|')([A-Za-z_][A-Za-z0-9_]*)[>']/.exec(rest))) {
-      this.groups.push(-1);
-      this.out += `(?<${m[1]}>`;
+      push(-1, true);
+      this.capture();
+      this.emit(`(?<${m[1]}>`);
       this.i += m[0].length;
       return;
     }
     if ((m = /^\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest))) {
-      this.out += `\\k<${m[1]}>`;
+      this.backref(m[0].length, `\\k<${m[1]}>`);
       this.i += m[0].length;
       return;
     }
@@ -266,12 +501,58 @@ class Translator {
       this.i += m[0].length;
       return;
     }
-    if (rest.startsWith('(?>')) this.refuse(3, 'atomic groups `(?>…)` have no JavaScript equivalent');
+    if (rest.startsWith('(?>')) {
+      this.noRe2(3, 'an atomic group');
+      push(-1, false, [`))\\${++this.jsGroups})`, '']);
+      this.emit('(?:(?=(', '');
+      this.i += 3;
+      return;
+    }
     if (rest.startsWith('(?|')) this.refuse(3, 'branch reset groups `(?|…)` are not supported');
-    if (/^\(\?[\^a-z-]*[:)]/.test(rest)) {
-      this.refuse(2, 'inline modifiers are supported only at the very start of the pattern, as `(?i)`');
+    if ((m = /^\(\?(\^?)([a-z]*)(?:-([a-z]*))?([:)])/.exec(rest))) {
+      const f = this.setFlags(m[2], m[3] ?? '', m[1] === '^', m[0].length);
+      const re2Flag = f.i === this.flags.i ? '' : f.i ? 'i' : '-i';
+      const whole = this.js === '' && this.groups.length === 0;
+      if (m[4] === ':') {
+        push(this.i, false);
+        if (re2Flag) this.noJs(m[0].length, 'a case modifier inside the pattern with a construct only JavaScript runs');
+        this.emit('(?:', `(?${re2Flag}:`);
+      } else if (whole) {
+        // at the very start, the modifiers are the whole pattern's flags
+        this.baseIcase = f.i;
+      } else if (re2Flag) {
+        this.noJs(m[0].length, 'a case modifier inside the pattern with a construct only JavaScript runs');
+        this.emit('', `(?${re2Flag})`);
+      }
+      this.flags = f;
+      this.i += m[0].length;
+      return;
     }
     this.refuse(2, 'this group syntax (recursion, conditionals, subroutine calls) is not supported');
+  }
+
+  private capture(): void {
+    this.perlGroups++;
+    this.jsMap[this.perlGroups] = ++this.jsGroups;
+    this.re2Map[this.perlGroups] = ++this.re2Groups;
+  }
+
+  private groupClose(): void {
+    const g = this.groups.pop();
+    this.i++;
+    // an unmatched `)` is left for the engines to report
+    if (!g) return this.emit(')');
+    this.emit(...g.close);
+    this.lastGroup = { quantifiers: this.quantifiers - g.quantifiers, alternations: this.alternations - g.alternations };
+    this.flags = g.flags;
+    this.atomStart = g.start;
+    this.last = g.open >= 0 ? g.open : undefined;
+  }
+
+  private backref(length: number, js: string): void {
+    this.noRe2(length, 'a backreference');
+    this.backrefs++;
+    this.emit(js, '');
   }
 
   /**
@@ -284,6 +565,13 @@ class Translator {
     const last = this.last;
     if (last === 'word' || (typeof last === 'number' && groupEndsWithWord(this.src, last))) return `(?![${WORD}])`;
     return `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
+  }
+
+  private asciiWordBoundary(js: string, re2: string): void {
+    this.asciiWords = true;
+    this.asciiWordsNote ??= { offset: this.i, length: 2, message: `\`${re2}\` on text with non-ASCII letters` };
+    this.emit(js, re2);
+    this.i += 2;
   }
 
   private escapeOutside(): void {
@@ -300,56 +588,51 @@ class Translator {
       H: `[^${HSPACE}]`,
       v: `[${VSPACE}]`,
       V: `[^${VSPACE}]`,
-      B: `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`,
-      A: '(?<![\\s\\S])',
-      z: '(?![\\s\\S])',
-      Z: '(?=\\n?(?![\\s\\S]))',
     };
-    if (n === 'b') {
-      this.out += this.wordBoundary();
+    if (n === 'b') return this.asciiWordBoundary(this.wordBoundary(), '\\b');
+    if (n === 'B') return this.asciiWordBoundary(`(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`, '\\B');
+    if (n === 'A' || n === 'z') {
+      this.emit(n === 'A' ? '(?<![\\s\\S])' : '(?![\\s\\S])', `\\${n}`);
       this.i += 2;
       return;
     }
+    if (n === 'Z') return this.dollar(2);
     if (n in simple) {
-      this.out += simple[n];
+      this.emit(simple[n]);
       this.i += 2;
       return;
     }
     // \Q…\E, \u, \l, \U and \L act only in a regex literal; a config's pattern reaches Perl as a variable's text, where they are letters
     if ('QEulUL'.includes(n)) {
-      this.out += n;
+      this.emit(n);
       this.i += 2;
       return;
     }
-    if (/[1-9]/.test(n)) {
-      const m = /^\\(\d+)/.exec(this.src.slice(this.i))!;
-      this.out += `\\${m[1]}`;
-      this.i += m[0].length;
+    const rest = this.src.slice(this.i);
+    const num = /^\\(\d+)/.exec(rest) && /[1-9]/.test(n) ? /^\\(\d+)/.exec(rest) : /^\\g\{?(\d+)\}?/.exec(rest);
+    if (num) {
+      const k = Number(num[1]);
+      if (this.jsMap[k] === undefined) this.forwardRefs.push(k);
+      this.backref(num[0].length, `\\${this.jsMap[k] ?? k}`);
+      this.i += num[0].length;
       return;
     }
-    const g = /^\\g\{?(\d+)\}?/.exec(this.src.slice(this.i));
-    if (g) {
-      this.out += `\\${g[1]}`;
-      this.i += g[0].length;
-      return;
-    }
-    const k = /^\\k(?:<([A-Za-z_]\w*)>|\{([A-Za-z_]\w*)\}|'([A-Za-z_]\w*)')/.exec(this.src.slice(this.i));
+    const k = /^\\k(?:<([A-Za-z_]\w*)>|\{([A-Za-z_]\w*)\}|'([A-Za-z_]\w*)')/.exec(rest);
     if (k) {
-      this.out += `\\k<${k[1] ?? k[2] ?? k[3]}>`;
+      this.backref(k[0].length, `\\k<${k[1] ?? k[2] ?? k[3]}>`);
       this.i += k[0].length;
       return;
     }
     if ('GKRXCgkN'.includes(n) && !this.src.startsWith('\\N{U+', this.i)) {
       if (n === 'N' && this.src[this.i + 2] !== '{') {
-        this.out += '[^\\n]';
+        this.emit('[^\\n]');
         this.i += 2;
         return;
       }
       this.refuse(2, `\`\\${n}\` has no exact JavaScript equivalent`);
     }
-    this.out += this.charEscape();
+    this.emit(this.charEscape());
   }
-
   /** charEscape reads an escape that stands for one character or a property, the same inside and outside classes. */
   private charEscape(): string {
     const rest = this.src.slice(this.i);
@@ -393,6 +676,8 @@ class Translator {
     const start = this.i;
     this.i++;
     let body = '';
+    /** negated POSIX classes of several properties, which a class can hold only as an alternative */
+    const outside: string[] = [];
     let negated = false;
     if (this.src[this.i] === '^') {
       negated = true;
@@ -414,8 +699,13 @@ class Translator {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(this.src.slice(this.i));
         if (m) {
           const cls = POSIX[m[2]];
-          if (!cls || m[1]) this.refuse(m[0].length, `the POSIX class \`${m[0]}\` is not supported`);
-          body += cls;
+          if (!cls) this.refuse(m[0].length, `the POSIX class \`${m[0]}\` is not supported`);
+          if (!m[1]) body += cls;
+          else if (/^\\p\{\w+\}$/.test(cls)) body += `\\P${cls.slice(2)}`;
+          else {
+            if (negated) this.refuse(m[0].length, `the POSIX class \`${m[0]}\` inside a negated class is not supported`);
+            outside.push(`[^${cls}]`);
+          }
           this.i += m[0].length;
           continue;
         }
@@ -445,39 +735,55 @@ class Translator {
       body += ch === '-' ? '-' : ch === ']' || ch === '^' ? '\\' + ch : lit(ch);
       this.i += ch.length;
     }
-    this.out += `[${negated ? '^' : ''}${body}]`;
+    const cls = `[${negated ? '^' : ''}${body}]`;
+    if (!outside.length) this.emit(cls);
+    else if (!body && outside.length === 1) this.emit(outside[0]);
+    else this.emit(`(?:${[...(body ? [cls] : []), ...outside].join('|')})`);
   }
 }
 
-/** translatePerlRegex turns a Perl pattern into a JavaScript RegExp source and flags with the same meaning. */
+/** closeOf is the end of the group holding `pos` (the offset of its `)`), or the end of the pattern. */
+function closeOf(src: string, pos: number): number {
+  let depth = 0;
+  for (let k = pos; k < src.length; k++) {
+    const c = src[k];
+    if (c === '\\') k++;
+    else if (c === '[') k = classEnd(src, k);
+    else if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) return k;
+      depth--;
+    }
+  }
+  return src.length;
+}
+
+/** translatePerlRegex turns a Perl pattern into RE2 and JavaScript forms with the same meaning. */
 export function translatePerlRegex(src: string, opts: PerlRegexOptions = {}): TranslatedRegex {
-  let result: { source: string; flags: string };
+  let t: Extract<TranslatedRegex, { ok: true }>;
   try {
-    result = new Translator(src, opts).run();
+    t = new Translator(src, opts).run() as Extract<TranslatedRegex, { ok: true }>;
   } catch (e) {
     if (e instanceof Refused) return { ok: false, unsupported: true, offset: e.offset, length: e.length, message: e.message };
     throw e;
   }
-  try {
-    new RegExp(result.source, result.flags);
-  } catch (e) {
-    const msg = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-    return { ok: false, unsupported: false, offset: 0, length: src.length, message: msg };
+  let { js, re2, backtrack } = t;
+  if (js) {
+    try {
+      new RegExp(js.source, js.flags);
+    } catch (e) {
+      const msg = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+      return { ok: false, unsupported: false, offset: 0, length: src.length, message: msg };
+    }
   }
-  return { ok: true, ...result };
-}
-
-const cache = new Map<string, RegExp>();
-
-/** perlRegex compiles a Perl pattern once per pattern and options; it throws if the pattern was not checked. */
-export function perlRegex(src: string, opts: PerlRegexOptions = {}): RegExp {
-  const key = `${opts.icase ? 'i' : ''}${opts.dotall ? 's' : ''}:${src}`;
-  let re = cache.get(key);
-  if (!re) {
-    const t = translatePerlRegex(src, opts);
-    if (!t.ok) throw new Error(`regex ${JSON.stringify(src)}: ${t.message}`);
-    re = new RegExp(t.source, t.flags);
-    cache.set(key, re);
+  if (re2) {
+    try {
+      new RE2(re2.source, re2.flags);
+    } catch (e) {
+      if (!js) return { ok: false, unsupported: false, offset: 0, length: src.length, message: (e as Error).message };
+      backtrack = { offset: 0, length: src.length, message: `RE2 cannot run it (${(e as Error).message})` };
+      re2 = undefined;
+    }
   }
-  return re;
+  return { ok: true, groupCount: t.groupCount, js, re2, backtrack, shape: t.shape };
 }

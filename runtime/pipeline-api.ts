@@ -60,6 +60,11 @@ export interface PipelineRuntime {
    * its react throws reaches the caller as a PluginError naming the rule.
    */
   plugin(name: string, config: unknown, rule: string): PluginInstance;
+  /**
+   * regex compiles a condition's Perl pattern (`imatches` with icase). A
+   * match that runs past the time budget throws a PluginError naming `rule`.
+   */
+  regex(source: string, icase: boolean, rule: string): { test(s: string): boolean };
   /** rulelog appends `host:rule` to the message's wubot_rulelog list. */
   rulelog(m: Message, entry: string): void;
 }

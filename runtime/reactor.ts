@@ -7,6 +7,7 @@ import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueReader, type Claimed } from './queue/queue-reader.js';
 import { QueueWake } from './queue/queue-wake.js';
 import { QueueWriter } from './queue/queue-writer.js';
+import { DEFAULT_BUDGET_MS, RegexTimeout, withTimeBudget } from './regex-backtrack.js';
 
 /** ReactorOptions say which host's reactor runs, from which home. */
 export interface ReactorOptions {
@@ -25,6 +26,12 @@ export interface ReactorOptions {
   readonly monitorMs?: number;
   /** quietMs: after this long without a message, the reactor says so (default 120 s). */
   readonly quietMs?: number;
+  /**
+   * budgetMs: how long the rules may run on one message (default 1000 ms).
+   * Only a regex that needs the backtracking engine can run long, and it is
+   * stopped there: the message goes to the dead-letter table with the rule.
+   */
+  readonly budgetMs?: number;
 }
 
 interface Loaded {
@@ -167,24 +174,33 @@ export class Reactor {
     this.steps++;
     const claimed = reader.claim(this.opts.batch ?? 200);
     const done: Claimed[] = [];
+    const budget = this.opts.budgetMs ?? DEFAULT_BUDGET_MS;
+    const started = performance.now();
+    let taken = 0;
     for (const c of claimed) {
+      // a batch that has taken a budget's time ends here, so that signals (SIGTERM) are seen between batches
+      if (taken > 0 && performance.now() - started >= budget) break;
+      taken++;
       const m = c.message;
       if (m.key === undefined || m.key === null || m.key === '') m.key = 'wubot-reactor';
       try {
-        pipeline(m);
+        withTimeBudget(budget, () => pipeline(m));
         done.push(c);
       } catch (e) {
         const rule = e instanceof PluginError ? e.rule : '';
-        this.opts.log.error('a rule failed; the message went to the dead-letter table', { rule, error: (e as Error).message, id: c.uid });
+        const timeout = (e instanceof PluginError ? e.cause : e) instanceof RegexTimeout;
+        const what = timeout ? 'a rule ran past the time budget' : 'a rule failed';
+        this.opts.log.error(`${what}; the message went to the dead-letter table`, { rule, error: (e as Error).message, id: c.uid });
         reader.deadLetter(c, rule, (e as Error).message);
       }
     }
+    if (taken < claimed.length) reader.unclaim(claimed[taken]);
     runtime.flush();
     reader.ack(done);
     this.handled += done.length;
     if (claimed.length) this.lastMessage = Date.now();
     this.housekeeping();
-    return claimed.length;
+    return taken;
   }
 
   /** run handles batches until stop is called; between them, it waits for the queue to be written. */

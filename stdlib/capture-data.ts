@@ -1,4 +1,4 @@
-import { perlRegex } from '../runtime/perl-regex.js';
+import { perlRegex } from '../runtime/perl-matcher.js';
 import { str, truthy } from '../runtime/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne } from './plugin.js';

@@ -1,4 +1,4 @@
-import { perlRegex } from '../runtime/perl-regex.js';
+import { perlRegex } from '../runtime/perl-matcher.js';
 import { definePlugin } from './plugin.js';
 import { replaceInField } from './replace-in-field.js';
 
@@ -34,6 +34,6 @@ export default definePlugin<Config>({
   ],
   writes: (c) => [c.target_field ?? c.source_field],
   create(c) {
-    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search, { dotall: true }), (text, global) => text.replace(global, ''));
+    return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search, { dotall: true }), (text, re) => re.replace(text, () => ''));
   },
 });

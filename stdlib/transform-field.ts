@@ -1,4 +1,4 @@
-import { perlRegex } from '../runtime/perl-regex.js';
+import { perlRegex, type PerlRegex } from '../runtime/perl-matcher.js';
 import { definePlugin } from './plugin.js';
 import { replaceInField } from './replace-in-field.js';
 
@@ -17,14 +17,14 @@ interface Config {
  * `(\d)` → `<$1>` on `a1b2` gives `a<1>b<1>`, and a `$1` that was in the text
  * is replaced too.
  */
-export function substitution(replacement: string): (text: string, global: RegExp) => string {
-  return (text, global) => {
+export function substitution(replacement: string): (text: string, re: PerlRegex) => string {
+  return (text, re) => {
     const items: (string | undefined)[] = [];
-    for (const m of text.matchAll(global)) {
+    for (const m of re.matchAll(text)) {
       if (m.length > 1) items.push(...m.slice(1));
       else items.push(m[0]);
     }
-    let out = text.replace(global, () => replacement);
+    let out = re.replace(text, () => replacement);
     for (let n = items.length; n >= 1; n--) {
       const v = items[n - 1] ?? '';
       out = out.split(`\\${n}`).join(v).split(`$${n}`).join(v);

@@ -2,7 +2,7 @@ import type { Cond } from '../../grammar/ast.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type ConditionSource, type RuleTree } from '../rule-tree.js';
-import { caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from './regex.js';
+import { backtrackingRegex, caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from './regex.js';
 
 function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
   switch (c.kind) {
@@ -27,9 +27,12 @@ function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
         if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
       }
       const t = translatePerlRegex(c.regex, { icase: c.icase });
-      if (t.ok) return;
-      const start = at(t.offset);
-      const d = regexDiagnostic(t, conditionSpan(src, { start, end: Math.max(start, at(t.offset + t.length)) }), c.regex);
+      const range = (offset: number, length: number) => {
+        const start = at(offset);
+        return conditionSpan(src, { start, end: Math.max(start, at(offset + length)) });
+      };
+      const d = t.ok ? backtrackingRegex(t, range, c.regex) : regexDiagnostic(t, range(t.offset, t.length), c.regex);
+      if (!d) return;
       if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
       return;
     }

@@ -2,6 +2,23 @@ import type { TranslatedRegex } from '../../runtime/perl-regex.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 
+/** TranslatedOk is a pattern that translated. */
+type TranslatedOk = Extract<TranslatedRegex, { ok: true }>;
+
+/**
+ * backtrackingRegex is the warning for a pattern only a backtracking engine
+ * can run (RE2 runs all others in linear time), or undefined. `at` gives the
+ * span of a range of the pattern.
+ */
+export function backtrackingRegex(t: TranslatedOk, at: (offset: number, length: number) => Span, regex: string): Diagnostic | undefined {
+  if (t.re2 || !t.backtrack) return undefined;
+  const b = t.backtrack;
+  return diagnostic('regexBacktracks', at(b.offset, b.length), `regex \`${regex}\` may take unbounded time: ${b.message} needs a backtracking engine`, {
+    notes: ['it runs with the time budget of a message (1 s by default); a message that runs past it goes to the dead-letter table with the rule name'],
+    hint: 'without backreferences, lookaround, atomic groups and possessive quantifiers (and with `$` only at the end) the pattern runs on RE2, in linear time',
+  });
+}
+
 /** regexDiagnostic reports a Perl regex that failed to translate, at the construct that failed. */
 export function regexDiagnostic(t: Extract<TranslatedRegex, { ok: false }>, at: Span, regex: string): Diagnostic {
   if (t.unsupported) {

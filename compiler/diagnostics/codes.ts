@@ -42,6 +42,7 @@ export const codes = {
   conditionConstant: def('WB3005', 'warning', 'condition is always true or always false'),
   ruleNeverRuns: def('WB3006', 'warning', 'rule can never run'),
   ruleWithoutName: def('WB3007', 'warning', 'rule has no name'),
+  regexBacktracks: def('WB3008', 'warning', 'regex needs a backtracking engine: it may take unbounded time'),
   statusCase: def('WB3009', 'warning', 'status spelt in lower case: wubot writes statuses in upper case'),
 
   routingLoop: def('WB4001', 'error', 'routing loop: messages go round forever'),

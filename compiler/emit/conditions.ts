@@ -17,7 +17,9 @@ export interface MemoSlot {
 
 /** CondEmitter turns conditions into TypeScript expressions over the message `m`. */
 export class CondEmitter {
-  readonly regexes = new Map<string, { name: string; source: string; flags: string }>();
+  readonly regexes = new Map<string, { name: string; source: string; icase: boolean; rule: string }>();
+  /** the rule whose condition is being emitted, which a regex that runs past the time budget is reported with */
+  rule = '';
   readonly memo = new Map<string, MemoSlot>();
 
   /** useMemo gives a slot to every test that occurs at least twice among the conditions. */
@@ -51,12 +53,14 @@ export class CondEmitter {
 
   /** regex returns the module-level name of a compiled regex. */
   regex(source: string, icase: boolean): string {
-    const key = `${icase ? 'i' : '-'}${source}`;
+    const t = translatePerlRegex(source, { icase });
+    if (!t.ok) throw new Error(`emit: unchecked regex ${JSON.stringify(source)}`);
+    // only a pattern that may backtrack can run past the time budget, and it says for which rule
+    const rule = t.backtrack ? this.rule : '';
+    const key = `${icase ? 'i' : '-'}${rule}\0${source}`;
     let r = this.regexes.get(key);
     if (!r) {
-      const t = translatePerlRegex(source, { icase });
-      if (!t.ok) throw new Error(`emit: unchecked regex ${JSON.stringify(source)}`);
-      r = { name: ident('re', this.regexes.size), source: t.source, flags: t.flags };
+      r = { name: ident('re', this.regexes.size), source, icase, rule };
       this.regexes.set(key, r);
     }
     return r.name;

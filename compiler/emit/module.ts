@@ -12,7 +12,7 @@ const PRELUDE = [
   'const hasOwn = Object.hasOwn;',
   'const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);',
   'const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;',
-  'const like = (v: unknown, re: RegExp): boolean => truthy(v) && re.test(str(v));',
+  'const like = (v: unknown, re: { test(s: string): boolean }): boolean => truthy(v) && re.test(str(v));',
   'const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;',
   'const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;',
   'const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;',
@@ -63,6 +63,7 @@ class ModuleEmitter {
 
   private rule(w: CodeBlockWriter, s: RuleStep): void {
     const r = s.rule;
+    this.conds.rule = r.name ?? '';
     const tests = [
       ...(s.checkLastRule ? ['!truthy(m["last_rule"])'] : []),
       ...(s.cond ? [`(${this.conds.expr(s.cond)})`] : []),
@@ -133,7 +134,7 @@ export function emitModule(plan: Plan, sourceHash: string): string {
     returnType: 'Pipeline',
     statements: (w) => {
       for (const l of PRELUDE) w.writeLine(l);
-      for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = new RegExp(${lit(r.source)}, ${lit(r.flags)});`);
+      for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = rt.regex(${lit(r.source)}, ${r.icase}, ${lit(r.rule)});`);
       for (const l of [...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]) w.writeLine(l);
       w.write(body.toString().trimEnd()).newLine();
       w.writeLine('return run;');

@@ -209,7 +209,11 @@ class FastReader {
       if (config !== undefined && (!isValid(def.schema, c) || (def.check?.(c) ?? []).length > 0)) return undefined;
       for (const rk of def.regexKeys ?? []) {
         const re = c[rk.key];
-        if (typeof re === 'string' && !translatePerlRegex(re, { dotall: rk.dotall }).ok) return undefined;
+        if (typeof re === 'string') {
+          // a pattern with a warning takes the full load, which reports it
+          const t = translatePerlRegex(re, { dotall: rk.dotall });
+          if (!t.ok || (t.backtrack && !t.re2)) return undefined;
+        }
       }
       use = { name: plugin.name, span: span(this.file, plugin.start, plugin.end), def, config: c };
     } else if (config !== undefined) return undefined;

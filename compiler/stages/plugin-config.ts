@@ -7,7 +7,7 @@ import type { JsonSchema, PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { span, type Span } from '../diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
-import { caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from '../checks/regex.js';
+import { backtrackingRegex, caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from '../checks/regex.js';
 
 /** isStringSchema tells whether a schema asks for a string and nothing else. */
 function isStringSchema(s: unknown): boolean {
@@ -86,9 +86,10 @@ export function checkPluginConfig(def: PluginDef, config: Record<string, unknown
     const offsets = scalarOffsets(file.text, node, text);
     for (const i of caseEscapes(text)) out.push(caseEscapeDiagnostic(text, i, span(file, offsets[i], offsets[Math.min(i + 2, text.length)])));
     const t = translatePerlRegex(text, { dotall: rk.dotall });
-    if (t.ok) continue;
-    const at = span(file, offsets[Math.min(t.offset, text.length)], offsets[Math.min(t.offset + t.length - 1, text.length)] + 1);
-    out.push(regexDiagnostic(t, at, text));
+    if (t.ok && !t.backtrack) continue;
+    const at = (offset: number, length: number) => span(file, offsets[Math.min(offset, text.length)], offsets[Math.min(offset + Math.max(length, 1) - 1, text.length)] + 1);
+    const d = t.ok ? backtrackingRegex(t, at, text) : regexDiagnostic(t, at(t.offset, t.length), text);
+    if (d) out.push(d);
   }
   return out;
 }

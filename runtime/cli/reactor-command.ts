@@ -8,7 +8,12 @@ import { homeOf, hostnameOf, logStrayRejections, type Flags } from './main.js';
 export async function reactorCommand(flags: Flags): Promise<number> {
   const log = createLogger();
   logStrayRejections(log);
-  const options = { home: homeOf(flags), hostname: hostnameOf(flags), log };
+  const budget = flags.budget === undefined ? undefined : Number(flags.budget);
+  if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
+    log.error('--budget must be a whole number of milliseconds above 0', { budget: flags.budget });
+    return 2;
+  }
+  const options = { home: homeOf(flags), hostname: hostnameOf(flags), log, budgetMs: budget };
   let reactor = new Reactor(options);
   let stopping = false;
   let restarted = false;

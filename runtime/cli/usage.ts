@@ -4,9 +4,10 @@ export const usage = `usage: wubot <command> [options]
   monitor [--home DIR] [--hostname H]
       run this host's monitor instances (config/plugins/<Plugin>/<name>.yaml[.<host>])
       on their schedules, queueing their messages for the reactor
-  reactor [--home DIR] [--hostname H]
+  reactor [--home DIR] [--hostname H] [--budget MS]
       run this host's rule tree (config/reactor.yaml.<host>, else config/reactor.yaml)
-      over its reactor queue (<home>/reactor); SIGHUP or a changed config reloads it
+      over its reactor queue (<home>/reactor); SIGHUP or a changed config reloads it;
+      a message whose rules run longer than the budget (default 1000 ms) is dead-lettered
   webui [--port P] [--listen ADDR]
       serve the notifications inbox, graphs and host network in a browser, on
       127.0.0.1:8470 unless config/webui.yaml says otherwise (another address needs its token)

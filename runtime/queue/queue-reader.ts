@@ -150,6 +150,11 @@ export class QueueReader {
     this.bury(c, rule, error);
   }
 
+  /** unclaim makes a claimed message, and every one claimed after it, claimable again. */
+  unclaim(from: Claimed): void {
+    this.cursor = Math.min(this.cursor, from.id - 1);
+  }
+
   /** rewind makes claimed but unacknowledged messages claimable again, as after a restart. */
   rewind(): void {
     this.cursor = 0;

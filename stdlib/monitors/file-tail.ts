@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Message } from '../../runtime/pipeline-api.js';
-import { perlRegex, translatePerlRegex } from '../../runtime/perl-regex.js';
+import { perlRegex, type PerlRegex } from '../../runtime/perl-matcher.js';
+import { translatePerlRegex } from '../../runtime/perl-regex.js';
 import { ID_FIELD } from '../../runtime/queue/message-id.js';
 import { defineMonitor } from '../monitor-plugin.js';
 
@@ -129,7 +130,7 @@ interface Reader {
   readonly path: string;
   readonly hostname: string;
   readonly key: string;
-  readonly ignore?: RegExp;
+  readonly ignore?: PerlRegex;
 }
 
 /** readLines sends the complete lines of an open file from `pos.offset`, at most `room`, and moves `pos` past them. */

@@ -9,7 +9,7 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const hasOwn = Object.hasOwn;
     const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
     const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;
-    const like = (v: unknown, re: RegExp): boolean => truthy(v) && re.test(str(v));
+    const like = (v: unknown, re: { test(s: string): boolean }): boolean => truthy(v) && re.test(str(v));
     const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;
     const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;

@@ -9,12 +9,12 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const hasOwn = Object.hasOwn;
     const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
     const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;
-    const like = (v: unknown, re: RegExp): boolean => truthy(v) && re.test(str(v));
+    const like = (v: unknown, re: { test(s: string): boolean }): boolean => truthy(v) && re.test(str(v));
     const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;
     const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
     const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;
-    const re0 = new RegExp("|\"|`|\\$\\{|\\*\\/", "u");
+    const re0 = rt.regex("|\"|`|\\$\\{|\\*/", false, "");
     const p0 = rt.plugin("SetField", JSON.parse("{\"set\":{\"\\\"]; globalThis.pwned = 1; //\":\"`${globalThis.pwned = 1}`\",\"__proto__\":\"</script>\u2028\"}}"), "'); globalThis.pwned = 1; ('");
     const p1 = rt.plugin("TransformField", JSON.parse("{\"source_field\":\"constructor\",\"regexp_search\":\"\\\"\\\\); globalThis.pwned = 1; //\",\"regexp_replace\":\"${1}`\"}"), "regex \u2028");
     const n0 = rt.hostname + ":" + "quote \" backtick ` dollar ${process.exit(1)} */ /* \u2028 \u2029 end";
