@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Reactor } from '../runtime/reactor.js';
+import type { Message } from '../runtime/pipeline-api.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { join } from 'node:path';
+import { memoryLog, wubotHome } from './helpers.js';
+
+/** Recorded is one request an HTTP test server received. */
+export interface Recorded {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+/** Answer is how a test server answers: a status and body, or `hang` to never answer. */
+export type Answer = { status: number; body?: string; type?: string } | 'hang';
+
+/** HttpRecorder is a local HTTP server that records every request and answers as the test says. */
+export interface HttpRecorder {
+  readonly url: string;
+  readonly requests: Recorded[];
+  answer: (r: Recorded, n: number) => Answer;
+  close(): Promise<void>;
+}
+
+export async function httpRecorder(answer: HttpRecorder['answer'] = () => ({ status: 200, body: '{}' })): Promise<HttpRecorder> {
+  const hanging: ServerResponse[] = [];
+  const rec: HttpRecorder = {
+    url: '',
+    requests: [],
+    answer,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const h of hanging) h.destroy();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      rec.requests.push(r);
+      const a = rec.answer(r, rec.requests.length);
+      if (a === 'hang') {
+        hanging.push(res);
+        return;
+      }
+      res.writeHead(a.status, { 'content-type': a.type ?? 'application/json' });
+      res.end(a.body ?? '');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  (rec as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return rec;
+}
+
+/** RunningReactor is a reactor running in the test's process, with its channels' workers. */
+export interface RunningReactor {
+  readonly reactor: Reactor;
+  readonly home: string;
+  readonly log: ReturnType<typeof memoryLog>;
+  push(messages: Message[]): void;
+  stop(): Promise<void>;
+}
+
+/** runReactor starts a reactor over a home whose config holds `files`. */
+export async function runReactor(host: string, files: Record<string, string>): Promise<RunningReactor> {
+  const home = wubotHome(host, files);
+  const log = memoryLog();
+  const reactor = new Reactor({ home, hostname: host, log, fallbackMs: 200 });
+  if (!(await reactor.start())) throw new Error(`the reactor did not start: ${log.lines.join('\n')}`);
+  const running = reactor.run();
+  const writer = QueueWriter.open(join(home, 'reactor'), { hostname: host });
+  return {
+    reactor,
+    home,
+    log,
+    push: (messages) => void writer.append(messages),
+    async stop() {
+      reactor.stop();
+      await running;
+      await reactor.deliveries.close();
+      reactor.close();
+      writer.close();
+    },
+  };
+}
