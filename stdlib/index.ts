@@ -19,11 +19,12 @@ import SQLite from './sqlite.js';
 import State from './state.js';
 import Status from './status.js';
 // notification channels: queue to an outbox that the reactor daemon delivers
+import Email from './email.js';
 import Webhook from './webhook.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Webhook].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Email, Webhook].map(
     (p) => [p.name, p] as const,
   ),
 );

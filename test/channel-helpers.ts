@@ -4,7 +4,9 @@ import { Reactor } from '../runtime/reactor.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { join } from 'node:path';
-import { memoryLog, wubotHome } from './helpers.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { freePort, memoryLog, repoRoot, stopChild, tempDir, waitFor, wubotHome } from './helpers.js';
 
 /** Recorded is one request an HTTP test server received. */
 export interface Recorded {
@@ -87,5 +89,47 @@ export async function runReactor(host: string, files: Record<string, string>): P
       reactor.close();
       writer.close();
     },
+  };
+}
+
+/** SmtpServer is test/smtp-server.py running: STARTTLS and AUTH required, mails as files in `maildir`. */
+export interface SmtpServer {
+  readonly port: number;
+  /** ca is the server's self-signed certificate, for `tls_ca`. */
+  readonly ca: string;
+  readonly maildir: string;
+  mails(): string[];
+  close(): Promise<void>;
+}
+
+/** selfSignedCert makes a certificate for 127.0.0.1 and localhost in `dir`. */
+export function selfSignedCert(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+export async function smtpServer(user: string, password: string): Promise<SmtpServer> {
+  const dir = tempDir('wubot-smtp-');
+  const maildir = join(dir, 'mail');
+  mkdirSync(maildir);
+  const { cert, key } = selfSignedCert(dir);
+  const port = await freePort();
+  const child = spawn('/usr/bin/python3', [join(repoRoot, 'test', 'smtp-server.py'), String(port), cert, key, user, password, maildir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  if (!(await waitFor(() => out.includes('ready') || child.exitCode !== null, 20_000, 50)) || child.exitCode !== null) throw new Error(`the SMTP server did not start: ${out}`);
+  return {
+    port,
+    ca: cert,
+    maildir,
+    mails: () =>
+      readdirSync(maildir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+        .map((f) => readFileSync(join(maildir, f), 'utf8')),
+    close: () => stopChild(child),
   };
 }
