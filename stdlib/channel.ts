@@ -10,7 +10,7 @@ import { rememberSecrets } from '../runtime/secrets.js';
 import { parseTimeLength } from '../runtime/time-length.js';
 import { writerFor } from './message-queue.js';
 import { definePlugin, type ConfigProblem, type JsonSchema, type PluginDef } from './plugin.js';
-import { templateProblems } from './template.js';
+import { fillTemplate, templateProblems } from './template.js';
 
 /*
  * What every notification channel shares: a rule queues the message's
@@ -74,6 +74,33 @@ export function statusOf(m: Message): string {
 function failedOn(m: Message): string[] {
   const f = m[CHANNEL_FAILED];
   return Array.isArray(f) ? f.map(str) : f === undefined ? [] : [str(f)];
+}
+
+/** Urgency is how pressing a notification is, for the channels that can say so. */
+export type Urgency = 'low' | 'normal' | 'high' | 'critical';
+
+/** urgencyOf: `urgent` or CRITICAL is critical, WARNING and UNKNOWN high, a recovery or OK low, the rest normal. */
+export function urgencyOf(m: Message): Urgency {
+  const status = statusOf(m);
+  if (truthy(m.urgent) || status === 'CRITICAL') return 'critical';
+  if (status === 'WARNING' || status === 'UNKNOWN') return 'high';
+  return truthy(m.status) && status === 'OK' ? 'low' : 'normal';
+}
+
+/** TITLE and TEXT are the default templates of the push channels. */
+export const TITLE = '{$hostname}: {$key}';
+export const TEXT = '{$subject}';
+
+/** pushTemplates are the template keys of the push channels, with their schemas. */
+export const pushTemplates = {
+  title: { type: 'string', description: `the title template (default \`${TITLE}\`)` },
+  message: { type: 'string', description: `the text template (default \`${TEXT}\`)` },
+} as const;
+
+/** pushPayload is what the push channels send: a title, a text, the urgency and the message's link. */
+export function pushPayload(c: { title?: string; message?: string }, m: Message): Record<string, unknown> {
+  const link = str(m.link);
+  return { title: fillTemplate(c.title ?? TITLE, m), text: fillTemplate(c.message ?? TEXT, m), urgency: urgencyOf(m), ...(/^https?:\/\//.test(link) ? { link } : {}) };
 }
 
 /** outboxItem is what a channel queues for a message. */

@@ -20,11 +20,16 @@ import State from './state.js';
 import Status from './status.js';
 // notification channels: queue to an outbox that the reactor daemon delivers
 import Email from './email.js';
+import Gotify from './gotify.js';
+import Matrix from './matrix.js';
+import Ntfy from './ntfy.js';
+import Pushover from './pushover.js';
+import Slack from './slack.js';
 import Webhook from './webhook.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Email, Webhook].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Email, Gotify, Matrix, Ntfy, Pushover, Slack, Webhook].map(
     (p) => [p.name, p] as const,
   ),
 );
