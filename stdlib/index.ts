@@ -19,6 +19,7 @@ import SQLite from './sqlite.js';
 import State from './state.js';
 import Status from './status.js';
 // notification channels: queue to an outbox that the reactor daemon delivers
+import Desktop from './desktop.js';
 import Email from './email.js';
 import Gotify from './gotify.js';
 import Matrix from './matrix.js';
@@ -29,7 +30,7 @@ import Webhook from './webhook.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Email, Gotify, Matrix, Ntfy, Pushover, Slack, Webhook].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, Matrix, Ntfy, Pushover, Slack, Webhook].map(
     (p) => [p.name, p] as const,
   ),
 );
