@@ -104,10 +104,13 @@ export function pushPayload(c: { title?: string; message?: string }, m: Message)
 }
 
 /** outboxItem is what a channel queues for a message. */
-export function outboxItem(m: Message, payload: Record<string, unknown>, now = Date.now()): OutboxItem & { [ID_FIELD]: string } {
+export function outboxItem(m: Message, payload: Record<string, unknown>, now = Date.now()): OutboxItem & { [ID_FIELD]: string; checksum: string } {
   const status = statusOf(m);
+  const id = hasMessageId(m) ? (m[ID_FIELD] as string) : newMessageId(now);
   return {
-    [ID_FIELD]: hasMessageId(m) ? (m[ID_FIELD] as string) : newMessageId(now),
+    [ID_FIELD]: id,
+    // the message's own checksum (or its id): the queue would otherwise compute one of the item, which costs more than the rest
+    checksum: typeof m.checksum === 'string' && m.checksum !== '' ? m.checksum : id,
     key: str(m.key),
     status,
     hostname: str(m.hostname),

@@ -65,7 +65,10 @@ export default defineChannel<Config>({
   render: (c, m) => ({ subject: fillTemplate(c.subject ?? SUBJECT, m), body: fillTemplate(c.body ?? BODY, m) }),
   sender(c, ctx) {
     const direct = c.tls === 'direct';
+    // one connection kept open: a STARTTLS handshake and login per mail would cost more than the mail
     const transport = createTransport({
+      pool: true,
+      maxConnections: 1,
       host: c.host,
       port: c.port ?? (direct ? 465 : 587),
       secure: direct,
