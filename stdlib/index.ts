@@ -6,6 +6,7 @@ import CopyField from './copy-field.js';
 import DeleteField from './delete-field.js';
 import HashLookup from './hash-lookup.js';
 import HTMLStrip from './html-strip.js';
+import Presence from './presence.js';
 import QuietHours from './quiet-hours.js';
 import SetField from './set-field.js';
 import Split from './split.js';
@@ -31,7 +32,7 @@ import Webhook from './webhook.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, QuietHours, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, Matrix, Ntfy, Pushover, Slack, Webhook].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, Presence, QuietHours, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, Matrix, Ntfy, Pushover, Slack, Webhook].map(
     (p) => [p.name, p] as const,
   ),
 );
