@@ -24,6 +24,7 @@ import Status from './status.js';
 import Desktop from './desktop.js';
 import Email from './email.js';
 import Gotify from './gotify.js';
+import IRC from './irc.js';
 import Matrix from './matrix.js';
 import Ntfy from './ntfy.js';
 import Pushover from './pushover.js';
@@ -32,7 +33,7 @@ import Webhook from './webhook.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, Presence, QuietHours, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, Matrix, Ntfy, Pushover, Slack, Webhook].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, Presence, QuietHours, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, IRC, Matrix, Ntfy, Pushover, Slack, Webhook].map(
     (p) => [p.name, p] as const,
   ),
 );

@@ -5,7 +5,8 @@ import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { freePort, memoryLog, repoRoot, stopChild, tempDir, waitFor, wubotHome } from './helpers.js';
 
 /** Recorded is one request an HTTP test server received. */
@@ -132,4 +133,40 @@ export async function smtpServer(user: string, password: string): Promise<SmtpSe
         .map((f) => readFileSync(join(maildir, f), 'utf8')),
     close: () => stopChild(child),
   };
+}
+
+/** IrcServer is Debian's ngircd on 127.0.0.1, with its config in a directory of its own. */
+export interface IrcServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function ircServer(): Promise<IrcServer> {
+  const dir = tempDir('wubot-ircd-');
+  const port = await freePort();
+  const conf = join(dir, 'ngircd.conf');
+  writeFileSync(
+    conf,
+    ['[Global]', 'Name = irc.localhost', 'Info = wubot test server', `Ports = ${port}`, 'Listen = 127.0.0.1', 'MotdPhrase = wubot test', 'ServerUID = 65534', 'ServerGID = 65534', '[Limits]', 'MaxNickLength = 30', '[Options]', 'PAM = no', 'Ident = no', 'DNS = no', 'MorePrivacy = no', '[SSL]', ''].join('\n'),
+  );
+  const child = spawn('/usr/sbin/ngircd', ['--nodaemon', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const listening = async () => {
+    try {
+      await new Promise<void>((res, rej) => {
+        const s = connect(port, '127.0.0.1', () => (s.end(), res()));
+        s.on('error', rej);
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const t0 = Date.now(); !(await listening()); ) {
+    if (child.exitCode !== null || Date.now() - t0 > 20_000) throw new Error(`ngircd did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, close: () => stopChild(child) };
 }
