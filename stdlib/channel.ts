@@ -10,6 +10,7 @@ import { rememberSecrets } from '../runtime/secrets.js';
 import { parseTimeLength } from '../runtime/time-length.js';
 import { writerFor } from './message-queue.js';
 import { definePlugin, type ConfigProblem, type JsonSchema, type PluginDef } from './plugin.js';
+import { InboxAck, type InboxConfig } from './inbox-ack.js';
 import { fillTemplate, templateProblems } from './template.js';
 
 /*
@@ -26,6 +27,7 @@ export interface ChannelConfig {
   retry?: string | number;
   give_up_after?: string | number;
   limit?: { count: number; per: string | number };
+  inbox?: InboxConfig | false;
 }
 
 const TIME = { type: ['string', 'number'] };
@@ -41,6 +43,10 @@ const COMMON: Record<string, JsonSchema> = {
     properties: { count: { type: 'integer', minimum: 1 }, per: TIME },
     required: ['count', 'per'],
     additionalProperties: false,
+  },
+  inbox: {
+    description: 'the web UI inbox whose "mark seen" stops a key\'s repeats until its status changes (default sqlite/notifications.sql, table notifications); false: never',
+    anyOf: [{ const: false }, { type: 'object', properties: { file: { type: 'string' }, table: { type: 'string' } }, additionalProperties: false }],
   },
 };
 
@@ -169,10 +175,12 @@ export function defineChannel<C extends ChannelConfig>(def: ChannelDef<C>): Plug
         ctx.log,
       );
       const pending: Message[] = [];
+      const inbox = c.inbox === false ? undefined : InboxAck.of(c.inbox, ctx.home);
       return {
         react(m: Message) {
           // the channel's own failure report would fail the same way
           if (failedOn(m).includes(name)) return;
+          if (inbox?.acknowledged(m)) return;
           pending.push(outboxItem(m, def.render(c, m)) as unknown as Message);
         },
         flush() {
@@ -180,7 +188,10 @@ export function defineChannel<C extends ChannelConfig>(def: ChannelDef<C>): Plug
           writerFor(dir, ctx.hostname).append(pending);
           pending.length = 0;
         },
-        close: withdraw,
+        close() {
+          withdraw();
+          inbox?.close();
+        },
       };
     },
   });

@@ -116,6 +116,27 @@ describe('channel delivery', () => {
     }
   });
 
+  it('ends failure reports between two dead channels after one round, instead of a loop', async () => {
+    const down = await server();
+    const url = down.url;
+    await down.close();
+    const config = { url, retry: 0.05, give_up_after: 0.3 };
+    const rules = { rules: [{ name: 'a', plugin: 'Webhook', config: { channel: 'a', ...config } }, { name: 'b', plugin: 'Webhook', config: { channel: 'b', ...config } }] };
+    const r = await runReactor('h', { 'reactor.yaml': JSON.stringify(rules) });
+    try {
+      r.push([{ key: 'k', subject: 'first', hostname: 'web1' }]);
+      const dirs = ['reactor', 'outbox/a', 'outbox/b'].map((d) => join(r.home, d));
+      const reports = () => queueMessages(join(r.home, 'reactor'), "WHERE data LIKE '%channel_failed%'");
+      // quiet: nothing pending anywhere, so nothing more can come
+      assert.ok(await waitFor(() => reports().length === 4 && dirs.every((d) => pendingIn(d) === 0), 30_000), JSON.stringify(reports()));
+      assert.deepEqual(reports().map((m) => m.channel_failed).sort(), [['a'], ['a', 'b'], ['b'], ['b', 'a']].sort());
+      assert.equal(deadLetters(join(r.home, 'outbox', 'a')).length, 2);
+      assert.equal(deadLetters(join(r.home, 'outbox', 'b')).length, 2);
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('loses nothing and repeats at most the delivery in flight when the reactor is SIGKILLed mid-delivery', async () => {
     let hangs = 0;
     const hook = await server(() => (hangs < 2 && ++hangs ? 'hang' : { status: 200 }));

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { windowText } from '../runtime/channels/storm.js';
@@ -40,6 +42,33 @@ describe('channel storm control', () => {
       assert.ok(await waitFor(() => queueMessages(outbox, 'WHERE acked_at IS NULL').length === 0), 'every item, digested or not, is acknowledged');
     } finally {
       await r.stop();
+    }
+  });
+});
+
+describe('acknowledgement from the web UI inbox', () => {
+  it('stops a key\'s repeats on a channel once an inbox item of it was marked seen, until its status changes', async () => {
+    const hook = await httpRecorder();
+    const rules = { rules: [{ name: 'hook', plugin: 'Webhook', config: { url: hook.url, body: { text: '{$subject}' } } }] };
+    const r = await runReactor('h', { 'reactor.yaml': JSON.stringify(rules) });
+    try {
+      // the inbox as the web UI keeps it, with one item of `disk` marked seen at 1000
+      mkdirSync(join(r.home, 'sqlite'), { recursive: true });
+      const db = new Database(join(r.home, 'sqlite', 'notifications.sql'));
+      db.exec('CREATE TABLE notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT, subject TEXT, lastupdate INTEGER, seen INTEGER)');
+      db.prepare('INSERT INTO notifications (key, subject, lastupdate, seen) VALUES (?, ?, ?, ?)').run('disk', 'disk full', 900, 1000);
+      db.close();
+      r.push([
+        { key: 'disk', subject: 'repeat, seen', status: 'CRITICAL', status_count: 3, status_since: 900 },
+        { key: 'disk', subject: 'a new status', status: 'WARNING', status_count: 1, status_since: 1100 },
+        { key: 'disk', subject: 'its repeat, not seen since', status: 'WARNING', status_count: 2, status_since: 1100 },
+        { key: 'load', subject: 'another key', status: 'CRITICAL', status_count: 5, status_since: 900 },
+      ]);
+      assert.ok(await waitFor(() => hook.requests.length === 3));
+      assert.deepEqual(hook.requests.map((q) => (JSON.parse(q.body) as { text: string }).text), ['a new status', 'its repeat, not seen since', 'another key']);
+    } finally {
+      await r.stop();
+      await hook.close();
     }
   });
 });
