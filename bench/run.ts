@@ -13,6 +13,7 @@ import { median } from './median.js';
 import { queueThroughput, rawThroughput } from './queue.js';
 import { reactorHome, reactorRss, reactorThroughput } from './reactor.js';
 import { webuiFigures } from './webui.js';
+import { channelFigures } from './channels.js';
 import { IDLE_MS, xmppFigures } from './xmpp.js';
 import { loopsCheck, loopsTree } from './loops.js';
 import { lspLatency } from './lsp.js';
@@ -198,5 +199,6 @@ const sections: [string, () => unknown][] = [
   ['runtime', runtime],
   ['xmpp', xmpp],
   ['webui', webui],
+  ['channels', () => channelFigures(root, work, fmt)],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The seed's network on this machine: a Prosody on 127.0.0.1 and three bots
 # (web1, central, laptop) from examples/seed, each with its own home, talking
-# over XMPP. Shows messages flowing, the laptop away and back, then stops all.
+# over XMPP. Shows messages flowing, the laptop away and back, then the laptop
+# showing an alert on its desktop (a private D-Bus) and mailing it (a local SMTP server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -96,6 +97,47 @@ echo "  inbox:   $(curl -s "$url" | grep -c 'class="item') notifications (web1's
 echo "  graphs:  $(curl -s "${url}graphs" | sed -n 's/.*data-key="\([^"]*\)" data-field="\([^"]*\)" data-hosts="\([^"]*\)".*/\2 of \1 (\3);/p' | tr '\n' ' ')"
 echo "  network: $(curl -s "${url}network" | grep -o 'No routing loops\.\|[0-9]* routing loops*')"
 echo "  (on your machine: npx --no-install wubot webui --home ~/wubot, then open http://127.0.0.1:8470/)"
+
+echo
+echo "== the laptop adds two channels: its desktop (a private D-Bus with a notification daemon) and e-mail (a local SMTP server)"
+bash "$root/test/notify-servers.sh" install
+node "$root/dist/test/notification-daemon.js" >"$work/desktop.out" 2>"$work/desktop.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q '^bus ' "$work/desktop.out" 2>/dev/null && break; sleep 0.1; done
+bus=$(sed -n 's/^bus //p' "$work/desktop.out")
+smtp_port=$((port + 100))
+while (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; do smtp_port=$((smtp_port + 1)); done
+mkdir -p "$work/smtp/mail"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+  -keyout "$work/smtp/key.pem" -out "$work/smtp/cert.pem" >/dev/null 2>&1
+/usr/bin/python3 "$root/test/smtp-server.py" "$smtp_port" "$work/smtp/cert.pem" "$work/smtp/key.pem" laptop laptop-mail-pw "$work/smtp/mail" >"$work/smtp.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q ready "$work/smtp.out" 2>/dev/null && break; sleep 0.1; done
+cat >"$work/laptop/config/notify.yaml" <<YAML
+rules:
+  - name: desktop
+    plugin: Desktop
+    config: { bus: "$bus", expire: 30s }
+  - name: mail
+    plugin: Email
+    config: { host: 127.0.0.1, port: $smtp_port, tls_ca: $work/smtp/cert.pem, user: laptop, password: laptop-mail-pw, from: laptop@localhost, to: me@localhost }
+YAML
+chmod 600 "$work/laptop/config/notify.yaml"
+sed -n '1,20p' "$work/laptop/config/notify.yaml" | sed 's/password: [^,}]*/password: [redacted]/; s/^/  /'
+printf '  - name: channels\n    condition: noforward is true AND status equals CRITICAL\n    rulesfile: notify.yaml\n' >>"$work/laptop/config/reactor.yaml.laptop"
+for _ in $(seq 50); do grep -q 'reloaded the rule tree' "$work/laptop.reactor.log" 2>/dev/null && break; sleep 0.1; done
+echo
+echo "== web1 notices one more problem; central forwards it; the laptop shows it on its desktop and mails it:"
+alerts web1 7 1
+for _ in $(seq 200); do grep -q 'disk 97' "$work/desktop.out" 2>/dev/null && grep -lq 'disk 97' "$work/smtp/mail"/*.eml 2>/dev/null && break; sleep 0.1; done
+grep 'disk 97' "$work/desktop.out" | sed 's/^/  /' || echo "  (no desktop notification arrived)"
+mail=$(grep -l 'disk 97' "$work/smtp/mail"/*.eml 2>/dev/null | head -1)
+if [ -n "$mail" ]; then
+  echo "  e-mail in the local SMTP server ($(basename "$mail")):"
+  grep -E '^(From|To|Subject):' "$mail" | tr -d '\r' | sed 's/^/    /'
+else
+  echo "  (no e-mail arrived)"
+fi
 
 echo
 echo "== stopping; logs were in $work (removed now)"

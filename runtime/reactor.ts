@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { reactorFile } from './config-tree.js';
 import { join } from 'node:path';
 import { PluginError, type HostRuntime } from './host.js';
+import { Deliveries } from './channels/deliveries.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { Logger, Message, Pipeline } from './pipeline-api.js';
 import { QueueReader, type Claimed } from './queue/queue-reader.js';
@@ -73,11 +74,15 @@ export class Reactor {
   private lastMessage = Date.now();
   private lastPurge = Date.now();
   private selfWriter?: QueueWriter;
+  /** deliveries run the channels' outboxes in this process, apart from the rules (runtime/channels/). */
+  readonly deliveries: Deliveries;
   handled = 0;
   /** steps counts batches tried, empty ones included: an idle reactor must not add to it (tests). */
   steps = 0;
 
-  constructor(private readonly opts: ReactorOptions) {}
+  constructor(private readonly opts: ReactorOptions) {
+    this.deliveries = new Deliveries({ home: opts.home, hostname: opts.hostname, log: opts.log });
+  }
 
   private get configPath(): string {
     return reactorFile(join(this.opts.home, 'config'), this.opts.hostname);
@@ -109,6 +114,7 @@ export class Reactor {
     if (!this.wake.watching) this.opts.log.warn('cannot watch the reactor queue; polling it instead', { every_ms: this.opts.idleMs ?? 100 });
     this.selfWriter = QueueWriter.open(join(this.opts.home, 'reactor'), { hostname: this.opts.hostname, log: this.opts.log });
     this.running = !this.stopWanted;
+    this.deliveries.sync();
     this.opts.log.info('reactor started', { host: this.opts.hostname, config: this.configPath });
     return true;
   }
@@ -134,6 +140,7 @@ export class Reactor {
     }
     this.current?.runtime.close();
     this.current = next;
+    this.deliveries.sync();
     this.opts.log.info('reloaded the rule tree', { config: this.configPath });
   }
 
@@ -222,6 +229,7 @@ export class Reactor {
   }
 
   close(): void {
+    void this.deliveries.close();
     this.wake?.close();
     this.current?.runtime.close();
     this.reader?.close();

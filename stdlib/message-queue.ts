@@ -11,7 +11,8 @@ interface Config {
 /** writers are shared by every rule of the process that appends to the same directory. */
 const writers = new Map<string, QueueWriter>();
 
-function writerFor(dir: string, hostname: string): QueueWriter {
+/** writerFor gives the writer of a queue directory shared by this process (channels' outboxes too). */
+export function writerFor(dir: string, hostname: string): QueueWriter {
   let w = writers.get(dir);
   if (!w) {
     w = QueueWriter.open(dir, { hostname });

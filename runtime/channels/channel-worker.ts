@@ -1,0 +1,228 @@
+import { join } from 'node:path';
+import type { Logger, Message } from '../pipeline-api.js';
+import { QueueReader, type Claimed } from '../queue/queue-reader.js';
+import { QueueWake } from '../queue/queue-wake.js';
+import { QueueWriter } from '../queue/queue-writer.js';
+import { redactText } from '../secrets.js';
+import { DeliveryError, type ChannelSpec, type OutboxItem } from './outbox-item.js';
+import { Storm, windowText, type Held } from './storm.js';
+
+/** WorkerOptions: where local warnings go, and how retries are spaced. */
+export interface WorkerOptions {
+  readonly home: string;
+  readonly hostname: string;
+  readonly log: Logger;
+  /** retryMaxMs caps the backoff (default 5 min). */
+  readonly retryMaxMs?: number;
+}
+
+/**
+ * CHANNEL_FAILED lists, on a channel's failure report, the channels that failed
+ * on the way to it; none of them carries it, so reports between two dead
+ * channels end after one round instead of looping.
+ */
+export const CHANNEL_FAILED = 'channel_failed';
+
+const CLAIM = 200;
+const DIGEST_MAX = 100;
+const LISTED = 5;
+
+interface Attempt {
+  readonly claims: readonly Claimed[];
+  readonly items: readonly OutboxItem[];
+  readonly id: string;
+  /** retryKey: the first item's id; a digest that grew while it waited keeps its backoff */
+  readonly retryKey: string;
+  /** storm: the key whose sent count this delivery adds to */
+  readonly stormKey?: string;
+}
+
+/**
+ * ChannelWorker delivers one channel's outbox, apart from the rule tree:
+ * one delivery in flight at a time, in queue order. An item is acknowledged
+ * only once the provider accepted it, so a crash at any moment loses
+ * nothing and sends at most the one delivery that was in flight again.
+ * Failures are retried with backoff and jitter until the provider refuses
+ * for good (a dead letter at once) or `giveUpMs` passed since the item was
+ * queued (a dead letter and one local warning message).
+ */
+export class ChannelWorker {
+  private readonly reader: QueueReader;
+  private readonly wake: QueueWake;
+  private readonly abort = new AbortController();
+  private pending: Claimed[] = [];
+  private storm?: Storm;
+  private failing?: { key: string; attempt: number; nextAt: number };
+  private closed = false;
+  private warnings?: QueueWriter;
+  /** delivered counts deliveries the provider accepted (a digest counts once), for tests and figures. */
+  delivered = 0;
+  readonly done: Promise<void>;
+
+  constructor(
+    private spec: ChannelSpec,
+    private readonly opts: WorkerOptions,
+  ) {
+    this.reader = QueueReader.open(spec.dir, { log: opts.log });
+    this.wake = new QueueWake(spec.dir);
+    this.storm = spec.limit && new Storm(spec.limit.count, spec.limit.windowMs);
+    this.done = this.run().catch((e: unknown) => {
+      if (!this.closed) opts.log.error('a channel stopped delivering', { channel: spec.name, error: redactText((e as Error).message) });
+    });
+  }
+
+  /** update takes a reloaded channel config; held storm items stay held. */
+  update(spec: ChannelSpec): void {
+    const old = this.spec;
+    this.spec = spec;
+    if (old.sender !== spec.sender) old.sender.close?.();
+    const l = spec.limit;
+    if (!l) this.storm = undefined;
+    else if (!this.storm || this.storm.windowMs !== l.windowMs) this.storm = new Storm(l.count, l.windowMs);
+    this.wake.notify();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.closed) {
+        if (this.pending.length < CLAIM) this.pending.push(...this.reader.claim(CLAIM));
+        const now = Date.now();
+        const next = this.next(now);
+        if (typeof next === 'number' || next === undefined) {
+          await this.wake.wait(Math.max(1, Math.min(next === undefined ? 1000 : next - now, 1000)));
+          continue;
+        }
+        if (this.failing?.key === next.retryKey && this.failing.nextAt > now) {
+          await this.wake.wait(Math.min(this.failing.nextAt - now, 1000));
+          continue;
+        }
+        await this.attempt(next);
+      }
+    } finally {
+      this.wake.close();
+      this.reader.close();
+      this.warnings?.close();
+    }
+  }
+
+  /** next picks the delivery to try now, or says when one will be due. */
+  private next(now: number): Attempt | number | undefined {
+    const storm = this.storm;
+    const due = storm?.due(now);
+    if (due !== undefined && typeof due !== 'number') return this.digest(due.key, due.held);
+    let wait = due;
+    while (this.pending.length) {
+      const head = this.pending[0];
+      const item = head.message as unknown as OutboxItem;
+      if (this.spec.digestMs > 0) {
+        const at = item.queued_at + this.spec.digestMs;
+        if (at > now && this.pending.length < DIGEST_MAX) return wait === undefined ? at : Math.min(wait, at);
+        const claims = this.pending.slice(0, DIGEST_MAX);
+        return { claims, items: claims.map((c) => c.message as unknown as OutboxItem), id: `${claims[0].uid}+${claims.length}`, retryKey: claims[0].uid };
+      }
+      if (!storm) return { claims: [head], items: [item], id: head.uid, retryKey: head.uid };
+      const held = storm.held.get(item.key);
+      // a recovery goes out past the limit, after what was held back of its key
+      if (item.recovered && item.status === 'OK') return held ? this.digest(item.key, held) : { claims: [head], items: [item], id: head.uid, retryKey: head.uid };
+      if (!held && storm.allows(item.key, now)) return { claims: [head], items: [item], id: head.uid, retryKey: head.uid, stormKey: item.key };
+      storm.hold(item.key, head, now);
+      this.pending.shift();
+    }
+    return wait;
+  }
+
+  /** digest makes one item of the held items of a key: "17 more from web1 in the last 10 min: …". */
+  private digest(key: string, held: Held): Attempt {
+    const items = held.claims.map((c) => c.message as unknown as OutboxItem);
+    const last = items[items.length - 1];
+    const hosts = [...new Set(items.map((i) => i.hostname))].join(', ');
+    const subjects = items.slice(0, LISTED).map((i) => i.subject);
+    const subject = `${items.length} more from ${hosts} in the last ${windowText(this.storm!.windowMs)}: ${subjects.join('; ')}${items.length > LISTED ? '; …' : ''}`;
+    const m: Message = { key, hostname: last.hostname, status: last.status, subject, digest_count: items.length };
+    const item: OutboxItem = { ...last, subject, recovered: false, payload: this.spec.sender.render(m) };
+    return { claims: held.claims, items: [item], id: `${held.claims[0].uid}+${held.claims.length}`, retryKey: held.claims[0].uid, stormKey: key };
+  }
+
+  private async attempt(a: Attempt): Promise<void> {
+    const spec = this.spec;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, timeout.signal]);
+    let error: unknown;
+    try {
+      await Promise.race([
+        spec.sender.send({ items: a.items, idempotencyKey: a.id, signal }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            timeout.abort();
+            reject(new DeliveryError(`no answer within ${spec.timeoutMs} ms`, false));
+          }, spec.timeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      error = e;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.closed) return;
+    const now = Date.now();
+    if (error === undefined) {
+      this.reader.ack(a.claims);
+      this.settle(a);
+      if (a.stormKey !== undefined) this.storm?.record(a.stormKey, now);
+      this.delivered++;
+      return;
+    }
+    const reason = redactText(error instanceof Error ? error.message : String(error));
+    const permanent = error instanceof DeliveryError && error.permanent;
+    const oldest = Math.min(...a.items.map((i) => i.queued_at));
+    if (permanent || now - oldest >= spec.giveUpMs) {
+      this.bury(a, permanent ? `refused: ${reason}` : `gave up after ${Math.round((now - oldest) / 1000)} s: ${reason}`);
+      return;
+    }
+    const attempt = this.failing?.key === a.retryKey ? this.failing.attempt + 1 : 0;
+    const base = Math.min(this.spec.retryMs * 2 ** attempt, this.opts.retryMaxMs ?? 300_000);
+    const delay = base * (0.5 + Math.random());
+    this.failing = { key: a.retryKey, attempt, nextAt: now + delay };
+    this.opts.log.warn('a channel could not deliver; trying again', { channel: spec.name, error: reason, retry_in_ms: Math.round(delay) });
+  }
+
+  /** settle takes a finished delivery's claims out of the pending list or the storm's held items. */
+  private settle(a: Attempt): void {
+    if (this.failing?.key === a.retryKey) this.failing = undefined;
+    const done = new Set(a.claims);
+    if (a.claims.length && this.storm) {
+      for (const [key, h] of this.storm.held) if (h.claims[0] === a.claims[0]) this.storm.held.delete(key);
+    }
+    while (this.pending.length && done.has(this.pending[0])) this.pending.shift();
+  }
+
+  private bury(a: Attempt, reason: string): void {
+    const spec = this.spec;
+    for (const c of a.claims) this.reader.deadLetter(c, spec.name, reason);
+    this.settle(a);
+    const subject = a.items[0]?.subject ?? '';
+    this.opts.log.error('a channel gave up on a notification; it is a dead letter', { channel: spec.name, error: reason });
+    this.warnings ??= QueueWriter.open(join(this.opts.home, 'reactor'), { hostname: this.opts.hostname, log: this.opts.log });
+    this.warnings.append([
+      {
+        key: `wubot-channel-${spec.name}`,
+        status: 'WARNING',
+        subject: `channel ${spec.name} could not deliver "${subject}"${a.items.length > 1 ? ` and ${a.items.length - 1} more` : ''}: ${reason}`,
+        noforward: 1,
+        [CHANNEL_FAILED]: [...new Set([...a.items.flatMap((i) => i.failed ?? []), spec.name])],
+      },
+    ]);
+  }
+
+  /** close stops delivering: a delivery in flight is abandoned (it stays queued); `done` resolves when the outbox is closed. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.abort.abort();
+      this.wake.close();
+      this.spec.sender.close?.();
+    }
+    return this.done;
+  }
+}

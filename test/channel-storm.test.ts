@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { windowText } from '../runtime/channels/storm.js';
+import { httpRecorder, runReactor, type HttpRecorder } from './channel-helpers.js';
+import { queueMessages, waitFor } from './helpers.js';
+
+/* Storm control: at most `count` per key per window, the rest in one digest per key, a recovery at once. */
+
+describe('channel storm control', () => {
+  const servers: HttpRecorder[] = [];
+  after(async () => Promise.all(servers.map((s) => s.close())));
+
+  it('says windows as people do', () => {
+    assert.equal(windowText(600_000), '10 min');
+    assert.equal(windowText(45_000), '45 s');
+    assert.equal(windowText(7_200_000), '2 h');
+  });
+
+  it('sends `count` per key per window, then one digest of the rest, and a recovery past the limit', async () => {
+    const hook = await httpRecorder();
+    servers.push(hook);
+    const rules = { rules: [{ name: 'hook', plugin: 'Webhook', config: { url: hook.url, body: { text: '{$subject}', key: '{$key}' }, limit: { count: 2, per: 1.5 } } }] };
+    const r = await runReactor('h', { 'reactor.yaml': JSON.stringify(rules) });
+    const texts = () => hook.requests.map((q) => (JSON.parse(q.body) as { text: string }).text);
+    try {
+      r.push(Array.from({ length: 10 }, (_, i) => ({ key: 'web1-load', subject: `m${i}`, hostname: 'web1', status: 'CRITICAL' })));
+      r.push([{ key: 'other', subject: 'another key', hostname: 'web2', status: 'WARNING' }]);
+      assert.ok(await waitFor(() => hook.requests.length === 4, 10_000), JSON.stringify(texts()));
+      assert.deepEqual(texts(), ['m0', 'm1', 'another key', '8 more from web1 in the last 2 s: m2; m3; m4; m5; m6; …']);
+      // a storm again; the recovery goes out at once, after the digest of what its key held back
+      r.push(Array.from({ length: 4 }, (_, i) => ({ key: 'web1-load', subject: `n${i}`, hostname: 'web1', status: 'CRITICAL' })));
+      assert.ok(await waitFor(() => hook.requests.length >= 5));
+      r.push([{ key: 'web1-load', subject: 'load is fine', hostname: 'web1', status: 'OK', status_previous: 'CRITICAL' }]);
+      assert.ok(await waitFor(() => texts().includes('load is fine'), 10_000), JSON.stringify(texts()));
+      const rest = texts().slice(4);
+      assert.equal(rest.at(-1), 'load is fine');
+      assert.ok(rest.some((t) => /^\d more from web1 in the last 2 s: n/.test(t)), JSON.stringify(rest));
+      const outbox = join(r.home, 'outbox', 'webhook');
+      assert.ok(await waitFor(() => queueMessages(outbox, 'WHERE acked_at IS NULL').length === 0), 'every item, digested or not, is acknowledged');
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
+describe('acknowledgement from the web UI inbox', () => {
+  it('stops a key\'s repeats on a channel once an inbox item of it was marked seen, until its status changes', async () => {
+    const hook = await httpRecorder();
+    const rules = { rules: [{ name: 'hook', plugin: 'Webhook', config: { url: hook.url, body: { text: '{$subject}' } } }] };
+    const r = await runReactor('h', { 'reactor.yaml': JSON.stringify(rules) });
+    try {
+      // the inbox as the web UI keeps it, with one item of `disk` marked seen at 1000
+      mkdirSync(join(r.home, 'sqlite'), { recursive: true });
+      const db = new Database(join(r.home, 'sqlite', 'notifications.sql'));
+      db.exec('CREATE TABLE notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT, subject TEXT, lastupdate INTEGER, seen INTEGER)');
+      db.prepare('INSERT INTO notifications (key, subject, lastupdate, seen) VALUES (?, ?, ?, ?)').run('disk', 'disk full', 900, 1000);
+      db.close();
+      r.push([
+        { key: 'disk', subject: 'repeat, seen', status: 'CRITICAL', status_count: 3, status_since: 900 },
+        { key: 'disk', subject: 'a new status', status: 'WARNING', status_count: 1, status_since: 1100 },
+        { key: 'disk', subject: 'its repeat, not seen since', status: 'WARNING', status_count: 2, status_since: 1100 },
+        { key: 'load', subject: 'another key', status: 'CRITICAL', status_count: 5, status_since: 900 },
+      ]);
+      assert.ok(await waitFor(() => hook.requests.length === 3));
+      assert.deepEqual(hook.requests.map((q) => (JSON.parse(q.body) as { text: string }).text), ['a new status', 'its repeat, not seen since', 'another key']);
+    } finally {
+      await r.stop();
+      await hook.close();
+    }
+  });
+});
