@@ -12,7 +12,8 @@ import { editDistance } from '../compiler/diagnostics/suggest.js';
 
 export const REDACTED = '[redacted]';
 
-const SECRET_PART = /pass(?:wo?r?d)?|secret|token|credential/i;
+/** keys whose value is a credential: passwords, tokens, and what channels authenticate with (a webhook URL is its own credential) */
+const SECRET_PART = /pass(?:wo?r?d)?|secret|token|credential|webhook|authori[sz]ation|cookie|api[_-]?key|user_key/i;
 const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token'];
 
 /** isSecretKey tells whether a key's value is a secret: it names one, or a word of it is a near miss of one (`pasword`, `secert`). */

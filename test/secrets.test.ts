@@ -25,8 +25,8 @@ const SECRETS = /S3cret-/;
 
 describe('secrets in every output', () => {
   it('isSecretKey knows secret keys and their likely misspellings, and not the usual keys', () => {
-    for (const k of ['password', 'pasword', 'passwd', 'Password', 'db_pass', 'secert', 'api_token', 'tokn', 'passphrase', 'credentials']) assert.ok(isSecretKey(k), k);
-    for (const k of ['path', 'port', 'account', 'subject', 'status', 'directory', 'key', 'name', 'host', 'delay', 'timeout', 'command', 'user', 'condition', 'rules', 'plugin', 'config', 'link', 'lastupdate', 'max_hops']) {
+    for (const k of ['password', 'pasword', 'passwd', 'Password', 'db_pass', 'secert', 'api_token', 'tokn', 'passphrase', 'credentials', 'webhook', 'Authorization', 'Cookie', 'api_key', 'X-Api-Key', 'user_key', 'access_token']) assert.ok(isSecretKey(k), k);
+    for (const k of ['path', 'port', 'account', 'subject', 'status', 'directory', 'key', 'name', 'host', 'delay', 'timeout', 'command', 'user', 'condition', 'rules', 'plugin', 'config', 'link', 'lastupdate', 'max_hops', 'url', 'server', 'homeserver', 'room', 'topic', 'headers', 'method']) {
       assert.ok(!isSecretKey(k), k);
     }
   });
