@@ -14,6 +14,8 @@ export interface CompileOptions {
   readonly optimize?: boolean;
   /** emit: produce TypeScript (default true); lint stops before it. */
   readonly emit?: boolean;
+  /** language: of the emitted module, TypeScript (default) or JavaScript (for the module cache). */
+  readonly language?: 'ts' | 'js';
   readonly text?: string;
   readonly readFile?: ReadFile;
   /** instanceOf: the file is an instance of this monitor plugin, whose rules are under `react:`. */
@@ -69,7 +71,7 @@ export const stages: readonly Stage[] = [
     stopOnErrors: false,
     run: (c) => {
       c.sourceHash = sourceHash(c.tree!, c.options.optimize ?? true);
-      c.code = emitModule(c.plan!, c.sourceHash);
+      c.code = emitModule(c.plan!, c.sourceHash, c.options.language);
     },
   },
 ];

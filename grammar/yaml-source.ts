@@ -18,36 +18,68 @@ function rangeOf(node: Node): [number, number] {
   return [a, Math.max(b, a + 1)];
 }
 
-/** expansionProblem finds an alias to no anchor, an alias inside its own anchor, or aliases expanding past the bound. */
-function expansionProblem(doc: Document.Parsed): PerlYamlProblem | undefined {
-  const sizes = new Map<Node, number>();
+/**
+ * expansionProblem finds an alias to no anchor, an alias inside its own anchor, or aliases
+ * adding more than the bound of nodes to some collection. Only what aliases add counts: a
+ * large file written out in full is no bomb.
+ */
+/**
+ * aliasTargets maps every alias to the node it names (the last anchor of that name before it),
+ * in one pass: the library's Alias.resolve walks the document for each alias.
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  visit(doc, (_, node) => {
+    if (isAlias(node)) targets.set(node, anchors.get(node.source));
+    else if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.set(node.anchor, node);
+  });
+  return targets;
+}
+
+function expansionProblem(doc: Document.Parsed, targets: Map<Alias, Node | undefined>): PerlYamlProblem | undefined {
+  /** size is a node's expanded count; added, the part of it that aliases put in. */
+  interface Count {
+    readonly size: number;
+    readonly added: number;
+  }
+  const counts = new Map<Node, Count>();
   const open = new Set<Node>();
+  const none: Count = { size: 0, added: 0 };
   let problem: PerlYamlProblem | undefined;
-  const size = (node: unknown): number => {
-    if (problem || !node || typeof node !== 'object') return 0;
-    if (isPair(node)) return size(node.key) + size(node.value);
+  const count = (node: unknown): Count => {
+    if (problem || !node || typeof node !== 'object') return none;
+    if (isPair(node)) {
+      const k = count(node.key);
+      const v = count(node.value);
+      return { size: k.size + v.size, added: k.added + v.added };
+    }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       const [a, b] = rangeOf(node);
       if (!target) {
         problem = { message: `alias \`*${node.source}\` refers to no anchor before it`, start: a, end: b };
-        return 0;
+        return none;
       }
       if (open.has(target)) {
         problem = { message: `alias \`*${node.source}\` lies inside its own anchor`, start: a, end: b };
-        return 0;
+        return none;
       }
-      return size(target);
+      const { size } = count(target);
+      return { size, added: size };
     }
     const n = node as Node;
-    const known = sizes.get(n);
+    const known = counts.get(n);
     if (known !== undefined) return known;
     open.add(n);
-    let total = 1;
+    let size = 1;
+    let added = 0;
     if (isCollection(n)) {
       for (const item of n.items) {
-        total += size(item);
-        if (total > MAX_EXPANDED_NODES && !problem) {
+        const c = count(item);
+        size += c.size;
+        added += c.added;
+        if (added > MAX_EXPANDED_NODES && !problem) {
           const at = isAlias(item) ? item : isPair(item) && isAlias(item.value) ? item.value : n;
           const [a, b] = rangeOf(at as Node);
           problem = { message: `aliases expand this document past ${MAX_EXPANDED_NODES} nodes (an alias bomb?)`, start: a, end: b };
@@ -56,10 +88,11 @@ function expansionProblem(doc: Document.Parsed): PerlYamlProblem | undefined {
       }
     }
     open.delete(n);
-    sizes.set(n, total);
-    return total;
+    const c = { size, added };
+    counts.set(n, c);
+    return c;
   };
-  size(doc.contents);
+  count(doc.contents);
   return problem;
 }
 
@@ -71,7 +104,8 @@ function expansionProblem(doc: Document.Parsed): PerlYamlProblem | undefined {
  * condition. Gives the first problem, or undefined.
  */
 function readAsPerl(doc: Document.Parsed): PerlYamlProblem | undefined {
-  const expansion = expansionProblem(doc);
+  const targets = aliasTargets(doc);
+  const expansion = expansionProblem(doc, targets);
   if (expansion) return expansion;
   let problem: PerlYamlProblem | undefined;
   const done = new WeakSet<Node>();
@@ -89,7 +123,7 @@ function readAsPerl(doc: Document.Parsed): PerlYamlProblem | undefined {
       node.value = key === 'key' ? perlText(v) : v;
     },
     Alias(_, node: Alias) {
-      return node.resolve(doc);
+      return targets.get(node);
     },
   });
   return problem;

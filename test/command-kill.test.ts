@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { queueMessages, startDaemon, waitFor, wubotHome } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { queueMessages, repoRoot, startDaemon, waitFor, wubotHome } from './helpers.js';
 
 /** running lists the processes whose command line holds `marker`, with their process group. */
 function running(marker: string): { pid: number; pgrp: number }[] {
@@ -65,4 +66,25 @@ describe('Command checks and their children', () => {
     assert.equal(child.exitCode, 0, child.log);
     assert.ok(await waitFor(() => running(m).length === 0, 5000), JSON.stringify(running(m)));
   });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`\`wubot check\` interrupted by ${sig} kills the check's whole process group`, async () => {
+      const m = marker();
+      const home = wubotHome('h1', { 'plugins/Command/long.yaml': `command: sleep ${m} & sleep ${m}\ntimeout: 600\n` });
+      const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', 'wubot.js'), 'check', 'Command', 'long', '--home', home, '--hostname', 'h1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      try {
+        assert.ok(await waitFor(() => running(m).length >= 2, 20_000), stderr);
+        // as Ctrl-C does: the signal goes to wubot's process group, which the command's is not
+        child.kill(sig);
+        assert.equal(await exited, sig === 'SIGINT' ? 130 : 143, stderr);
+        assert.match(stderr, new RegExp(`check interrupted by ${sig}`));
+        assert.ok(await waitFor(() => running(m).length === 0, 5000), JSON.stringify(running(m)));
+      } finally {
+        child.kill('SIGKILL');
+      }
+    });
+  }
 });

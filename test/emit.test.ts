@@ -5,7 +5,10 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { lit } from '../compiler/emit/lit.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { compileText, pipelinesFor, repoRoot, runOn, tempDir } from './helpers.js';
+import { realisticMessages, realisticTree } from '../bench/realistic.js';
+import { createRuntime } from '../runtime/host.js';
+import type { CompiledModule } from '../runtime/pipeline-api.js';
+import { compileText, importCompiled, pipelinesFor, repoRoot, runOn, tempDir } from './helpers.js';
 
 /** typeErrors type-checks emitted modules as `tsc --strict --noEmit` would. */
 function typeErrors(codes: string[]): string[] {
@@ -68,6 +71,25 @@ describe('emitted modules', () => {
     const third = runOn(p.optimized, messages[2]) as { message: Record<string, unknown> };
     // the original puts the replacement text in as it is; only `$1` and `\\1` are replaced afterwards
     assert.equal(third.message.constructor, 'a${1}`b');
+  });
+});
+
+describe('the JavaScript module the cache keeps', () => {
+  it('is the TypeScript module without its types: it does what the transpiled one does', async () => {
+    const rt = createRuntime({ hostname: 'h' });
+    for (const optimize of [true, false]) {
+      const typed = compileText(realisticTree(), { optimize });
+      const plain = compileText(realisticTree(), { optimize, language: 'js' });
+      assert.ok(!/: (Message|PipelineRuntime|string|unknown)\b|import type/.test(plain.code!), 'types left in the JavaScript');
+      const a = (await importCompiled(typed.code!)).default(rt);
+      const b = ((await import(`data:text/javascript;base64,${Buffer.from(plain.code!).toString('base64')}`)) as CompiledModule).default(rt);
+      for (const m of realisticMessages(3000)) {
+        const [x, y] = [structuredClone(m), structuredClone(m)];
+        a(x);
+        b(y);
+        assert.deepEqual(y, x);
+      }
+    }
   });
 });
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { queueMessages, repoRoot, startDaemon, stopChild, tempDir, waitFor, wubotHome } from './helpers.js';
+import { queueMessages, repoRoot, sleep, startDaemon, stopChild, tempDir, waitFor, wubotHome } from './helpers.js';
 
 const ROWS = 3000;
 const PAGE = 4096;
@@ -81,6 +81,54 @@ describe('damaged queue files', () => {
         assert.match(r.stderr, /^wubot: (cannot read the queue in|the queue in \S+ is damaged:) .*(malformed|not a database|[Pp]age|tree).*\n$/, `${what} ${verb}: ${r.stderr}`);
         assert.equal(r.stderr.split('\n').length, 2, r.stderr);
       }
+    }
+  });
+
+  it('a damaged file that other processes are writing to is not salvaged from under them: no stored message is lost', async () => {
+    const { home, file } = filledHome();
+    const dir = join(home, 'reactor');
+    // two writers that each print a line once a message is stored
+    const script = (name: string) => `
+      import { QueueWriter } from ${JSON.stringify(join(repoRoot, 'dist', 'runtime', 'queue', 'queue-writer.js'))};
+      const w = QueueWriter.open(${JSON.stringify(dir)}, { hostname: 'h1', durability: 'normal' });
+      for (let n = 0; n < 300; n++) {
+        w.append([{ key: 'k', subject: '${name}-' + n }]);
+        process.stdout.write(n + '\\n');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      w.close();`;
+    const writers = ['a', 'b'].map((name) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script(name)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const w = { name, child, stored: -1, err: '', exited: false };
+      child.stdout.on('data', (d: Buffer) => (w.stored = Number(d.toString().trim().split('\n').pop())));
+      child.stderr.on('data', (d: Buffer) => (w.err += d.toString()));
+      child.on('exit', () => (w.exited = true));
+      return w;
+    });
+    try {
+      assert.ok(await waitFor(() => writers.every((w) => w.stored >= 10)), writers.map((w) => w.err).join('\n'));
+      garble(file, 2);
+      const from = writers.map((w) => w.stored + 1);
+      // a salvage tried again and again while they write
+      const refusals: string[] = [];
+      while (!writers.every((w) => w.exited)) {
+        try {
+          QueueWriter.open(dir, { hostname: 'h1' }).close();
+        } catch (e) {
+          refusals.push((e as Error).message);
+        }
+        await sleep(50);
+      }
+      // once they are gone the salvage goes ahead, and every message they stored after the damage is in the queue
+      QueueWriter.open(dir, { hostname: 'h1' }).close();
+      const subjects = new Set(queueMessages(dir).map((m) => m.subject));
+      writers.forEach((w, i) => {
+        for (let n = from[i]; n <= w.stored; n++) assert.ok(subjects.has(`${w.name}-${n}`), `${w.name}-${n} (stored) is lost; ${w.err}`);
+      });
+      assert.ok(refusals.length > 0, 'the salvage was never refused');
+      assert.match(refusals[0], /^queue file \S+ is damaged \(.*\) but another process has it open; stop the other wubot processes/);
+    } finally {
+      for (const w of writers) w.child.kill('SIGKILL');
     }
   });
 });

@@ -5,7 +5,8 @@ import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
 import { XmppLink, type Incoming, type LinkEvent, type TlsMode } from '../runtime/xmpp/link.js';
 import { trustCaFor } from '../runtime/xmpp/tls-trust.js';
 import { join } from 'node:path';
-import { memoryLog, sleep, startXmppServer, xmppServerKinds, type XmppServer } from './helpers.js';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { daemonPool, memoryLog, queueMessages, sleep, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
 
 /* A real server on 127.0.0.1, one of each kind for this file. */
 for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () => {
@@ -136,5 +137,42 @@ for (const kind of xmppServerKinds()) describe(`XMPP link over TLS with ${kind}`
     assert.match(frank.started, /offers no TLS/);
     assert.ok(frank.events.some((e) => e.kind === 'error' && /tls: required/.test(e.message)));
     assert.ok(!frank.events.some((e) => e.kind === 'online'));
+  });
+
+  it('a `wubot monitor` with tls: required against a plain server says why once, and tries again less and less often', async () => {
+    // a proxy in front of the server counts the monitor's connections
+    const tries: number[] = [];
+    const open = new Set<Socket>();
+    const proxy = createServer((sock) => {
+      tries.push(Date.now());
+      open.add(sock);
+      sock.on('close', () => open.delete(sock));
+      const up = connect(plainServer.port, '127.0.0.1');
+      sock.pipe(up).pipe(sock);
+      up.on('error', () => sock.destroy());
+      sock.on('error', () => up.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    const home = wubotHome('frank', { 'plugins/XMPP/link.yaml': xmppConfig(proxyPort, 'frank', 'erin', { tls: 'required', delay: 0.1 }) });
+    const daemons = daemonPool();
+    try {
+      const monitor = await daemons.start('monitor', home, 'frank');
+      assert.ok(await waitFor(() => tries.length >= 3, 30_000), `only ${tries.length} connections`);
+      // checks run every 0.1 s; sessions are tried after 1 s, then 2 s, …
+      assert.ok(tries[1] - tries[0] >= 900 && tries[2] - tries[1] >= 1900, `tries ${tries.map((t) => t - tries[0]).join(', ')} ms apart`);
+      // what it logged while it ran (a check cut short by the stop says so as it stops)
+      const log = monitor.log;
+      await daemons.stop(monitor);
+      const lines = log.split('\n').filter((l) => l.includes('"level":"warn"') || l.includes('"level":"error"'));
+      assert.equal(lines.length, 1, log);
+      assert.match(lines[0], /cannot start a session.*offers no TLS and this bot's config says tls: required/);
+      const errors = queueMessages(join(home, 'reactor')).filter((m) => /^XMPP: ERROR/.test(String(m.subject)));
+      assert.deepEqual(errors.map((m) => m.subject), ["XMPP: ERROR: 127.0.0.1 offers no TLS and this bot's config says tls: required"]);
+    } finally {
+      await daemons.stopAll();
+      for (const sock of open) sock.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });

@@ -186,6 +186,9 @@ describe('anchors and aliases are plain YAML', () => {
     assert.ok(hasErrors(c.diagnostics));
     assert.match(renderText(c.diagnostics), /^rules\.yaml:10:52: error WB1001: aliases expand this document past 100000 nodes/m);
     assert.equal(fastRuleTree('rules.yaml', bomb), undefined);
+    // only what aliases add counts: a big file written out, with an anchor in it, is no bomb
+    const big = `rules:\n  - name: a\n    condition: &c x is true\n${'  - { name: b, condition: *c, plugin: SetField, config: { set: { a: 1, b: 2 } } }\n'.repeat(20_000)}`;
+    assert.deepEqual(compileText(big).diagnostics.map((d) => d.message), []);
     const loop = compileText('rules: &x [*x]\n');
     assert.match(renderText(loop.diagnostics), /^rules\.yaml:1:12: error WB1001: alias `\*x` lies inside its own anchor/m);
     const nowhere = compileText('rules: *nope\n');

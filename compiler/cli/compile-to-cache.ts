@@ -1,7 +1,6 @@
 import { compile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderText } from '../diagnostics/render.js';
-import { toJavaScript } from '../emit/transpile.js';
 import { cacheEntry, writeCached } from '../../runtime/module-cache.js';
 
 /*
@@ -11,11 +10,11 @@ import { cacheEntry, writeCached } from '../../runtime/module-cache.js';
  */
 const [path, cacheDir, optimizeFlag, instanceOf] = process.argv.slice(2);
 const optimize = optimizeFlag !== 'false';
-const c = compile(path, { optimize, instanceOf: instanceOf || undefined });
+const c = compile(path, { optimize, instanceOf: instanceOf || undefined, language: 'js' });
 const report = c.diagnostics.length ? renderText(c.diagnostics) : '';
 if (hasErrors(c.diagnostics) || !c.code) {
   process.stdout.write(JSON.stringify({ ok: false, report }) + '\n');
 } else {
-  writeCached(cacheEntry(path, optimize, cacheDir, instanceOf), toJavaScript(c.code), c.sourceHash!, c.tree!.files, optimize);
+  writeCached(cacheEntry(path, optimize, cacheDir, instanceOf), c.code, c.sourceHash!, c.tree!.files, optimize);
   process.stdout.write(JSON.stringify({ ok: true, report }) + '\n');
 }

@@ -1,23 +1,31 @@
-import { CodeBlockWriter, Project, VariableDeclarationKind } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type { CodeBlockWriter } from 'ts-morph';
 import type { Cond } from '../../grammar/ast.js';
 import type { Plan, RuleStep, Step } from '../optimize/plan.js';
 import { pluginWrites } from '../optimize/writes.js';
 import { CondEmitter } from './conditions.js';
 import { ident, lit } from './lit.js';
 
-/** The helpers every module defines from rt.values; fixed code, no user text. */
-const PRELUDE = [
-  'const { truthy, str, num, isTrue, isFalse } = rt.values;',
-  'const rulelog = rt.rulelog;',
-  'const hasOwn = Object.hasOwn;',
-  'const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);',
-  'const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;',
-  'const like = (v: unknown, re: { test(s: string): boolean }): boolean => truthy(v) && re.test(str(v));',
-  'const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;',
-  'const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;',
-  'const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;',
-  'const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;',
-];
+/** Types writes TypeScript annotations, or nothing where the module is emitted as JavaScript. */
+type Types = (annotation: string) => string;
+
+/** prelude is the helpers every module defines from rt.values; fixed code, no user text. */
+function prelude(ty: Types): string[] {
+  const n = ty(': number | undefined');
+  const compare = (name: string, op: string) => `const ${name} = (a${n}, b${n})${ty(': boolean')} => a !== undefined && b !== undefined && a ${op} b;`;
+  return [
+    'const { truthy, str, num, isTrue, isFalse } = rt.values;',
+    'const rulelog = rt.rulelog;',
+    'const hasOwn = Object.hasOwn;',
+    `const own = (m${ty(': Message')}, k${ty(': string')})${ty(': unknown')} => (hasOwn(m, k) ? m[k] : undefined);`,
+    `const eq = (v${ty(': unknown')}, s${ty(': string')})${ty(': boolean')} => truthy(v) && str(v) === s;`,
+    `const like = (v${ty(': unknown')}, re${ty(': { test(s: string): boolean }')})${ty(': boolean')} => truthy(v) && re.test(str(v));`,
+    compare('lt', '<'),
+    compare('le', '<='),
+    compare('gt', '>'),
+    compare('ge', '>='),
+  ];
+}
 
 interface Emitted {
   plugins: string[];
@@ -39,7 +47,10 @@ class ModuleEmitter {
   readonly conds = new CondEmitter();
   readonly decls: Emitted = { plugins: [], entries: [], dispatch: [] };
 
-  constructor(private readonly plan: Plan) {
+  constructor(
+    private readonly plan: Plan,
+    private readonly ty: Types,
+  ) {
     if (plan.optimized) this.conds.useMemo(collectConds(plan.steps));
   }
 
@@ -92,7 +103,7 @@ class ModuleEmitter {
   private dispatchStep(w: CodeBlockWriter, s: Extract<Step, { kind: 'dispatch' }>): void {
     const map = ident('d', this.decls.dispatch.length);
     const pairs = s.cases.map((c, i) => `[${lit(c.value)}, ${i}]`).join(', ');
-    this.decls.dispatch.push(`const ${map} = new Map<string, number>([${pairs}]);`);
+    this.decls.dispatch.push(`const ${map} = new Map${this.ty('<string, number>')}([${pairs}]);`);
     const emit = (): void => {
       w.writeLine(`const v = ${this.conds.read(s.field)};`);
       w.write(`switch (truthy(v) ? ${map}.get(str(v)) : undefined) `).block(() => {
@@ -107,41 +118,36 @@ class ModuleEmitter {
   }
 }
 
-let project: Project | undefined;
+/** Writer is ts-morph's CodeBlockWriter, loaded when a module is emitted (lint never pays for loading ts-morph). */
+let Writer: typeof CodeBlockWriter | undefined;
 
 /**
- * emitModule is the emit stage: one TypeScript module for a plan. Its default
- * export builds the pipeline for a runtime; every string from the config
- * enters through lit().
+ * emitModule is the emit stage: one TypeScript module for a plan (or the same
+ * as JavaScript, for the module cache: TypeScript's transpiler takes 25 s and
+ * 2 GB for the module of 80,000 rules). Its default export builds the
+ * pipeline for a runtime; every string from the config enters through lit().
+ * The text is written straight out: a ts-morph source file would parse it
+ * again after each addition, which for 80,000 rules took most of a minute and
+ * gigabytes.
  */
-export function emitModule(plan: Plan, sourceHash: string): string {
-  project ??= new Project({ useInMemoryFileSystem: true });
-  const e = new ModuleEmitter(plan);
+export function emitModule(plan: Plan, sourceHash: string, language: 'ts' | 'js' = 'ts'): string {
+  const ty: Types = language === 'ts' ? (annotation) => annotation : () => '';
+  Writer ??= (createRequire(import.meta.url)('ts-morph') as { CodeBlockWriter: typeof CodeBlockWriter }).CodeBlockWriter;
+  const e = new ModuleEmitter(plan, ty);
   // the body is written first, because writing it declares the regexes, plugins and maps it uses
-  const body = new CodeBlockWriter({ indentNumberOfSpaces: 4 });
-  body.write('function run(m: Message): void ').block(() => e.body(body));
-  const sf = project.createSourceFile('pipeline.ts', '', { overwrite: true });
-  sf.addImportDeclaration({ isTypeOnly: true, namedImports: ['Message', 'Pipeline', 'PipelineRuntime'], moduleSpecifier: 'wubot/pipeline' });
-  sf.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: 'sourceHash', initializer: lit(sourceHash) }],
+  const body = new Writer({ indentNumberOfSpaces: 4 });
+  body.write(`function run(m${ty(': Message')})${ty(': void')} `).block(() => e.body(body));
+  const w = new Writer({ indentNumberOfSpaces: 4 });
+  w.writeLine('// Generated by wubotc from a rule file. Do not edit.');
+  if (language === 'ts') w.writeLine('import type { Message, Pipeline, PipelineRuntime } from "wubot/pipeline";').blankLine();
+  w.writeLine(`export const sourceHash = ${lit(sourceHash)};`);
+  w.blankLine();
+  w.write(`export default function createPipeline(rt${ty(': PipelineRuntime')})${ty(': Pipeline')} `).block(() => {
+    for (const l of prelude(ty)) w.writeLine(l);
+    for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = rt.regex(${lit(r.source)}, ${r.icase}, ${lit(r.rule)});`);
+    for (const l of [...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]) w.writeLine(l);
+    w.write(body.toString().trimEnd()).newLine();
+    w.writeLine('return run;');
   });
-  sf.addFunction({
-    isDefaultExport: true,
-    name: 'createPipeline',
-    parameters: [{ name: 'rt', type: 'PipelineRuntime' }],
-    returnType: 'Pipeline',
-    statements: (w) => {
-      for (const l of PRELUDE) w.writeLine(l);
-      for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = rt.regex(${lit(r.source)}, ${r.icase}, ${lit(r.rule)});`);
-      for (const l of [...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]) w.writeLine(l);
-      w.write(body.toString().trimEnd()).newLine();
-      w.writeLine('return run;');
-    },
-  });
-  sf.insertStatements(0, '// Generated by wubotc from a rule file. Do not edit.');
-  const text = sf.getFullText();
-  project.removeSourceFile(sf);
-  return text;
+  return w.newLine().toString();
 }

@@ -1,20 +1,26 @@
+import type { Scalar as YamlScalar } from 'yaml';
 import { perlPlainScalar, reservedWord } from '../../grammar/plain-scalar.js';
+import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { caseEscapes } from '../checks/regex.js';
 import { truthy } from '../../runtime/perl-values.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { SourceFile, span } from '../diagnostics/source.js';
 import type { ConditionSource, RuleNode, RuleTree } from '../rule-tree.js';
 import { isValid } from '../schema/validate.js';
+import { asPerlConfig } from './plugin-config.js';
 
 /*
  * A fast reader for rule files written the usual way: `rules:` and a block
- * list of rules whose keys are name, condition, plugin, config (a flow or
- * block mapping of plain words, integers and quoted one-line strings),
- * last_rule and rules. It gives the same rule tree the load stage gives,
- * spans and condition offsets included, or undefined for anything it does
- * not know or that the load stage would report (the caller then loads the
- * file the full way). The YAML library costs about 7 ms a 100-rule file;
- * check-loops reads hundreds. A differential test keeps the two in step.
+ * list of rules (each a block mapping, or a one-line flow mapping) whose keys
+ * are name, condition, plugin, config (a flow or block mapping of plain
+ * words, numbers, quoted one-line strings and nested one-line flow
+ * mappings), last_rule and rules. It gives the same rule tree the load stage
+ * gives, spans and condition offsets included, or undefined for anything it
+ * does not know or that the load stage would report (the caller then loads
+ * the file the full way). The YAML library costs about 7 ms a 100-rule file,
+ * and 10 s and a gigabyte for a 10 MB one; check-loops reads hundreds, lint
+ * and compile read the big ones. A differential test keeps the two in step.
  */
 
 interface Line {
@@ -88,25 +94,171 @@ function scalar(text: string, at: number): Scalar | undefined {
   return { value, start: at, end: at + plain.length, offsets: () => Array.from({ length: plain.length + 1 }, (_, k) => at + k) };
 }
 
-/** flowMap reads `{ k: v, … }` of plain keys and one-line scalars. */
-function flowMap(text: string, at: number): Record<string, unknown> | undefined {
-  const m = /^\{(.*)\}\s*(?:#.*)?$/.exec(text);
-  if (!m || /[{}[\]"'#]/.test(m[1])) return undefined;
-  const out: Record<string, unknown> = {};
-  let offset = at + 1;
-  for (const part of m[1].split(',')) {
-    const lead = part.length - part.trimStart().length;
-    const kv = /^([A-Za-z_][A-Za-z0-9_]*): +(.+)$/.exec(part.trim());
-    if (!kv || kv[1] in out || reservedWord(kv[1])) {
-      if (part.trim() === '' && m[1].trim() === '') break;
-      return undefined;
+/** FlowMap is a one-line flow mapping: its keys in order, each with where it starts and its value. */
+interface FlowMap {
+  readonly entries: readonly { readonly key: string; readonly at: number; readonly value: Scalar | FlowMap }[];
+}
+
+const FLOW_KEY = /([A-Za-z_][A-Za-z0-9_]*): +/y;
+const FLOW_PLAIN_END = /[,{}[\]:#\t]/;
+const REST = /^\s*(?:\s#.*)?$/;
+
+function isFlowMap(v: Scalar | FlowMap): v is FlowMap {
+  return 'entries' in v;
+}
+
+/** flowScalar reads a quoted or plain scalar inside a flow mapping at s[i]; `text` is the file, `base` the file offset of s[0]. */
+function flowScalar(text: string, s: string, i: number, base: number): { scalar: Scalar; next: number } | undefined {
+  const q = s[i];
+  let value: string | number | boolean | null;
+  let next: number;
+  let type: YamlScalar['type'];
+  if (q === "'") {
+    let v = '';
+    let j = i + 1;
+    for (; j < s.length; j++) {
+      if (s[j] !== "'") v += s[j];
+      else if (s[j + 1] === "'") v += s[j++];
+      else break;
     }
-    const v = scalar(kv[2], offset + lead + kv[0].length - kv[2].length);
-    if (!v) return undefined;
-    out[kv[1]] = v.value;
-    offset += part.length + 1;
+    if (j >= s.length) return undefined;
+    [value, next, type] = [v, j + 1, 'QUOTE_SINGLE'];
+  } else if (q === '"') {
+    let v = '';
+    let j = i + 1;
+    for (; j < s.length && s[j] !== '"'; j++) {
+      if (s[j] !== '\\') v += s[j];
+      else if (s[j + 1] === '\\' || s[j + 1] === '"') v += s[++j];
+      else return undefined;
+    }
+    if (j >= s.length) return undefined;
+    [value, next, type] = [v, j + 1, 'QUOTE_DOUBLE'];
+  } else {
+    const rest = s.slice(i);
+    const stop = rest.search(FLOW_PLAIN_END);
+    if (stop < 0 || (rest[stop] !== ',' && rest[stop] !== '}')) return undefined;
+    const plain = rest.slice(0, stop).trimEnd();
+    if (plain === '' || !PLAIN.test(plain)) return undefined;
+    [value, next, type] = [perlPlainScalar(plain), i + plain.length, 'PLAIN'];
   }
+  const start = base + i;
+  const end = base + next;
+  const str = typeof value === 'string' ? value : String(value);
+  const offsets = () => scalarOffsets(text, { range: [start, end, end], type } as YamlScalar, str);
+  return { scalar: { value, start, end, offsets }, next };
+}
+
+/** flowMapping reads `{ k: v, … }` at s[i] on one line: plain keys, scalars and nested mappings as values. */
+function flowMapping(text: string, s: string, i: number, base: number): { map: FlowMap; next: number } | undefined {
+  const entries: { key: string; at: number; value: Scalar | FlowMap }[] = [];
+  i++;
+  for (;;) {
+    while (s[i] === ' ') i++;
+    if (s[i] === '}' && entries.length === 0) return { map: { entries }, next: i + 1 };
+    FLOW_KEY.lastIndex = i;
+    const k = FLOW_KEY.exec(s);
+    if (!k || reservedWord(k[1]) || k[1] === '__proto__' || entries.some((e) => e.key === k[1])) return undefined;
+    const at = base + i;
+    i = FLOW_KEY.lastIndex;
+    const v = s[i] === '{' ? flowMapping(text, s, i, base) : flowScalar(text, s, i, base);
+    if (!v) return undefined;
+    entries.push({ key: k[1], at, value: 'map' in v ? v.map : v.scalar });
+    i = v.next;
+    while (s[i] === ' ') i++;
+    if (s[i] === '}') return { map: { entries }, next: i + 1 };
+    if (s[i] !== ',') return undefined;
+    i++;
+  }
+}
+
+/** flowLine reads a line that is exactly one flow mapping, with a comment allowed after it. */
+function flowLine(text: string, line: string, at: number): FlowMap | undefined {
+  if (!line.startsWith('{')) return undefined;
+  const m = flowMapping(text, line, 0, at);
+  return m && REST.test(line.slice(m.next)) ? m.map : undefined;
+}
+
+/** flowData is a flow mapping as the data the load stage makes of it. */
+function flowData(map: FlowMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of map.entries) out[e.key] = isFlowMap(e.value) ? flowData(e.value) : e.value.value;
   return out;
+}
+
+/** RuleParts collects one rule's keys as the fast reader meets them, and checks what the load stage would. */
+class RuleParts {
+  private readonly seen = new Set<string>();
+  private ruleStart = -1;
+  private name: string | undefined;
+  private condition: ConditionSource | undefined;
+  private plugin: { name: string; start: number; end: number } | undefined;
+  private configData: Record<string, unknown> | undefined;
+  private lastRule = false;
+  private kids: RuleNode[] = [];
+
+  constructor(private readonly file: SourceFile) {}
+
+  private key(key: string, at: number): boolean {
+    if (!RULE_KEYS.has(key) || this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.ruleStart < 0) this.ruleStart = at;
+    return true;
+  }
+
+  children(at: number, list: RuleNode[]): boolean {
+    if (!this.key('rules', at)) return false;
+    this.kids = list;
+    return true;
+  }
+
+  config(at: number, data: Record<string, unknown>): boolean {
+    if (!this.key('config', at)) return false;
+    this.configData = data;
+    return true;
+  }
+
+  /** take is one `key: value` with the value on the key's line. */
+  take(key: string, at: number, value: Scalar | FlowMap): boolean {
+    if (key === 'config') return isFlowMap(value) && this.config(at, flowData(value));
+    if (isFlowMap(value) || !this.key(key, at)) return false;
+    const v = value.value;
+    if (key === 'name') {
+      if (typeof v !== 'string') return false;
+      this.name = v;
+    } else if (key === 'condition') {
+      // a Perl-false condition is no condition, which the full load reports
+      if (typeof v !== 'string' || !truthy(v)) return false;
+      this.condition = { text: v, file: this.file, offsets: value.offsets() };
+    } else if (key === 'plugin') {
+      if (typeof v !== 'string') return false;
+      this.plugin = { name: v, start: value.start, end: value.end };
+    } else if (key === 'last_rule') this.lastRule = truthy(v);
+    else return false;
+    return true;
+  }
+
+  rule(id: number): RuleNode | undefined {
+    let use: RuleNode['plugin'];
+    const { plugin, configData: config } = this;
+    if (plugin) {
+      const def = reactorPlugins.get(plugin.name);
+      // an unknown plugin or a config the plugin refuses: the full load reports it
+      if (!def || (config === undefined && (((def.schema.required as string[] | undefined) ?? []).length > 0 || (def.check?.({}) ?? []).length > 0))) return undefined;
+      const c = config === undefined ? {} : asPerlConfig(def, config);
+      if (config !== undefined && (!isValid(def.schema, c) || (def.check?.(c) ?? []).length > 0)) return undefined;
+      for (const rk of def.regexKeys ?? []) {
+        const re = c[rk.key];
+        if (typeof re !== 'string') continue;
+        // a pattern with a diagnostic (an error, WB3008, WB2006) takes the full load, which reports it
+        const t = translatePerlRegex(re, { dotall: rk.dotall });
+        if (!t.ok || t.backtrack || caseEscapes(re).length > 0) return undefined;
+      }
+      use = { name: plugin.name, span: span(this.file, plugin.start, plugin.end), def, config: c };
+    } else if (config !== undefined) return undefined;
+    const start = this.ruleStart;
+    const nameEnd = start + (/^[A-Za-z_]+/.exec(this.file.text.slice(start, start + 40))?.[0].length ?? 0);
+    return { id, name: this.name, file: this.file, span: span(this.file, start, nameEnd), condition: this.condition, plugin: use, lastRule: this.lastRule, children: this.kids };
+  }
 }
 
 class FastReader {
@@ -144,81 +296,47 @@ class FastReader {
     const id = this.nextId++;
     const head = this.ls[this.i];
     const keyIndent = itemIndent + 2;
-    // the item's first key sits on the dash's line
-    let line: Line = { indent: keyIndent, at: head.at + 2, text: head.text.slice(2).trimStart() };
     if (head.text.slice(2).startsWith(' ')) return undefined;
-    const seen = new Set<string>();
-    let name: string | undefined;
-    let condition: ConditionSource | undefined;
-    let plugin: { name: string; start: number; end: number } | undefined;
-    let config: Record<string, unknown> | undefined;
-    let lastRule = false;
-    let children: RuleNode[] = [];
-    let ruleStart = -1;
-    for (;;) {
-      const kv = KEY.exec(line.text);
-      if (!kv || !RULE_KEYS.has(kv[1]) || seen.has(kv[1])) return undefined;
-      seen.add(kv[1]);
-      if (ruleStart < 0) ruleStart = line.at;
-      const valueAt = line.at + kv[0].length - (kv[2]?.length ?? 0);
+    const parts = new RuleParts(this.file);
+    if (head.text.startsWith('- {')) {
+      // the whole rule as a flow mapping on the dash's line
+      const map = flowLine(this.file.text, head.text.slice(2), head.at + 2);
+      if (!map) return undefined;
       this.i++;
-      const key = kv[1];
-      const raw = kv[2];
-      if (raw === undefined || raw.startsWith('#')) {
-        if (key === 'rules') {
-          const list = this.list(keyIndent);
-          if (!list) return undefined;
-          children = list;
-        } else if (key === 'config') {
-          const block = this.block(keyIndent + 1);
-          if (!block) return undefined;
-          config = block;
-        } else return undefined;
-      } else if (key === 'config') {
-        config = flowMap(raw, valueAt);
-        if (!config) return undefined;
-      } else {
-        const s = scalar(raw, valueAt);
-        if (!s) return undefined;
-        if (key === 'name') {
-          if (typeof s.value !== 'string') return undefined;
-          name = s.value;
-        } else if (key === 'condition') {
-          // a Perl-false condition is no condition, which the full load reports
-          if (typeof s.value !== 'string' || !truthy(s.value)) return undefined;
-          condition = { text: s.value, file: this.file, offsets: s.offsets() };
-        } else if (key === 'plugin') {
-          if (typeof s.value !== 'string') return undefined;
-          plugin = { name: s.value, start: s.start, end: s.end };
-        } else if (key === 'last_rule') lastRule = truthy(s.value);
-        else return undefined;
+      for (const e of map.entries) if (!parts.take(e.key, e.at, e.value)) return undefined;
+    } else {
+      // the item's first key sits on the dash's line
+      let line: Line = { indent: keyIndent, at: head.at + 2, text: head.text.slice(2) };
+      for (;;) {
+        const kv = KEY.exec(line.text);
+        if (!kv) return undefined;
+        const valueAt = line.at + kv[0].length - (kv[2]?.length ?? 0);
+        this.i++;
+        const key = kv[1];
+        const raw = kv[2];
+        let ok: boolean;
+        if (raw === undefined || raw.startsWith('#')) {
+          if (key === 'rules') {
+            const list = this.list(keyIndent);
+            ok = list !== undefined && parts.children(line.at, list);
+          } else if (key === 'config') {
+            const block = this.block(keyIndent + 1);
+            ok = block !== undefined && parts.config(line.at, block);
+          } else ok = false;
+        } else {
+          const value = raw.startsWith('{') ? flowLine(this.file.text, raw, valueAt) : scalar(raw, valueAt);
+          ok = value !== undefined && parts.take(key, line.at, value);
+        }
+        if (!ok) return undefined;
+        const next = this.ls[this.i];
+        if (!next || next.indent !== keyIndent || next.text.startsWith('- ')) break;
+        line = next;
       }
-      const next = this.ls[this.i];
-      if (!next || next.indent !== keyIndent || next.text.startsWith('- ')) break;
-      line = next;
     }
     // what follows is the next rule of this list, or belongs to an enclosing one
     const next = this.ls[this.i];
     if (next && next.indent > itemIndent) return undefined;
-    let use: RuleNode['plugin'];
-    if (plugin) {
-      const def = reactorPlugins.get(plugin.name);
-      const c = config ?? {};
-      // an unknown plugin or a config the plugin refuses: the full load reports it
-      if (!def || (config === undefined && (((def.schema.required as string[] | undefined) ?? []).length > 0 || (def.check?.({}) ?? []).length > 0))) return undefined;
-      if (config !== undefined && (!isValid(def.schema, c) || (def.check?.(c) ?? []).length > 0)) return undefined;
-      for (const rk of def.regexKeys ?? []) {
-        const re = c[rk.key];
-        if (typeof re === 'string') {
-          // a pattern with a warning takes the full load, which reports it
-          const t = translatePerlRegex(re, { dotall: rk.dotall });
-          if (!t.ok || (t.backtrack && !t.re2)) return undefined;
-        }
-      }
-      use = { name: plugin.name, span: span(this.file, plugin.start, plugin.end), def, config: c };
-    } else if (config !== undefined) return undefined;
-    const nameEnd = ruleStart + (/^[A-Za-z_]+/.exec(this.file.text.slice(ruleStart))?.[0].length ?? 0);
-    return { id, name, file: this.file, span: span(this.file, ruleStart, nameEnd), condition, plugin: use, lastRule, children };
+    return parts.rule(id);
   }
 
   /** block reads a block mapping of `k: v` lines at one indentation of at least `min`. */
@@ -230,9 +348,10 @@ class FastReader {
       const l = this.ls[this.i];
       const kv = KEY.exec(l.text);
       if (!kv || kv[2] === undefined || kv[1] in out || reservedWord(kv[1])) return undefined;
-      const s = kv[2].startsWith('{') ? undefined : scalar(kv[2], l.at + kv[0].length - kv[2].length);
-      if (!s) return undefined;
-      out[kv[1]] = s.value;
+      const at = l.at + kv[0].length - kv[2].length;
+      const v = kv[2].startsWith('{') ? flowLine(this.file.text, kv[2], at) : scalar(kv[2], at);
+      if (!v || kv[1] === '__proto__') return undefined;
+      out[kv[1]] = isFlowMap(v) ? flowData(v) : v.value;
       this.i++;
     }
     return out;

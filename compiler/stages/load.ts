@@ -16,6 +16,7 @@ import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tre
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';
 import { asPerlConfig, checkPluginConfig, perlScalars } from './plugin-config.js';
+import { fastRuleTree } from './fast-load.js';
 
 /** FileShape says what a file's top level holds and where its rules are. */
 export interface FileShape {
@@ -182,26 +183,34 @@ class Loader {
 export interface LoadResult {
   readonly tree: RuleTree;
   readonly diagnostics: Diagnostic[];
-  /** root is the file's top-level mapping as plain data (an instance's configuration). */
+  /** root is the file's top-level mapping as plain data (an instance's configuration; not given for a rule file read the fast way). */
   readonly root?: Record<string, unknown>;
 }
 
 /**
  * loadRuleTree is the load stage: YAML with positions, the rule-file schema,
- * plugin lookup and plugin config schemas, and included rule files.
+ * plugin lookup and plugin config schemas, and included rule files. A rule
+ * file in the usual style is read by the fast reader (the YAML library takes
+ * seconds and a gigabyte for a 10 MB file), anything else in full.
  */
 export function loadRuleTree(path: string, text?: string, readFile: ReadFile = readConfigFile, shape: FileShape = ruleFileShape): LoadResult {
-  const loader = new Loader(readFile);
-  const abs = resolve(path);
   if (text === undefined) {
     try {
-      text = readFile(abs);
+      text = readFile(resolve(path));
     } catch (e) {
       const at = span(new SourceFile(path, ''), 0, 0);
       const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      return { tree: { path, files: [at.file], rules: [] }, diagnostics: [diagnostic('rulesfileMissing', at, `cannot read \`${displayPath(abs)}\`: ${why}`)] };
+      return { tree: { path, files: [at.file], rules: [] }, diagnostics: [diagnostic('rulesfileMissing', at, `cannot read \`${displayPath(resolve(path))}\`: ${why}`)] };
     }
   }
+  const fast = shape === ruleFileShape ? fastRuleTree(path, text) : undefined;
+  if (fast) return { tree: fast, diagnostics: [] };
+  return loadRuleTreeFully(path, text, readFile, shape);
+}
+
+/** loadRuleTreeFully is the load stage through the YAML library, for any file (the fast reader's differential test compares against it). */
+export function loadRuleTreeFully(path: string, text: string, readFile: ReadFile = readConfigFile, shape: FileShape = ruleFileShape): LoadResult {
+  const loader = new Loader(readFile);
   const rules = loader.file(path, text, [], shape);
   return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics, root: loader.root };
 }

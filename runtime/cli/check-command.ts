@@ -34,9 +34,24 @@ export async function checkCommand(args: string[], flags: Flags): Promise<number
   const print = (messages: Record<string, unknown>[]) => {
     for (const m of messages) process.stdout.write(JSON.stringify(m) + '\n');
   };
+  // Ctrl-C or SIGTERM aborts the check, which kills what it started (a Command's whole process group)
+  const stop = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      interrupted = sig;
+      stop.abort();
+    });
+  }
   const r = await loadInstance({ plugin, name: instance, key, path }, { home, hostname, log }, print);
   if (!r) return 1;
-  const { messages, cache } = await produce(r, log);
+  const { messages, cache } = await produce(r, log, stop.signal);
+  if (interrupted) {
+    process.stderr.write(`wubot: check interrupted by ${interrupted}\n`);
+    await r.instance.close?.();
+    r.runtime.close();
+    return interrupted === 'SIGINT' ? 130 : 143;
+  }
   print(messages);
   if (cache) writeCache(cachePath(home, key), cache);
   await r.instance.close?.();

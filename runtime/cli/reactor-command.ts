@@ -1,5 +1,5 @@
 import { createLogger } from '../log.js';
-import { isCorruption } from '../queue/queue-db.js';
+import { isCorruption, QueueInUseError } from '../queue/queue-db.js';
 import { QueueBusyError } from '../queue/queue-reader.js';
 import { Reactor } from '../reactor.js';
 import { homeOf, hostnameOf, logStrayRejections, type Flags } from './main.js';
@@ -26,7 +26,7 @@ export async function reactorCommand(flags: Flags): Promise<number> {
       await reactor.run();
       break;
     } catch (e) {
-      if (e instanceof QueueBusyError) {
+      if (e instanceof QueueBusyError || e instanceof QueueInUseError) {
         log.error(e.message);
         return 1;
       }

@@ -149,31 +149,90 @@ function salvage(file: string, reason: string, durability: Durability, log: Logg
   });
 }
 
+/** USE_LOCK is the file of a queue directory that every opener holds a shared lock on, and a salvage an exclusive one. */
+export const USE_LOCK = 'queue.inuse';
+
+/** QueueInUseError says a damaged queue file was not salvaged because another process has it open (it would go on writing to the damaged file). */
+export class QueueInUseError extends Error {
+  constructor(file: string, problem: string) {
+    super(`queue file ${file} is damaged (${problem}) but another process has it open; stop the other wubot processes that use this queue, then start again to salvage it`);
+  }
+}
+
+/**
+ * lockUse takes the shared lock of a queue directory, held until the returned
+ * connection closes (SQLite's lock on an empty file; the system drops it when
+ * the process ends). It waits while a salvage holds the lock exclusively, so
+ * no process opens a queue file while it is being replaced.
+ */
+function lockUse(dir: string): Database.Database {
+  const lock = new Database(join(dir, USE_LOCK));
+  try {
+    lock.pragma('busy_timeout = 60000');
+    lock.pragma('locking_mode = EXCLUSIVE');
+    // in EXCLUSIVE locking mode the first read takes the shared lock and keeps it
+    lock.prepare('SELECT count(*) FROM sqlite_master').get();
+    return lock;
+  } catch (e) {
+    lock.close();
+    throw e;
+  }
+}
+
+/** holding ties a lock to a queue connection: closing the queue releases it. */
+function holding(db: Database.Database, lock: Database.Database): Database.Database {
+  const close = db.close.bind(db);
+  db.close = () => {
+    close();
+    lock.close();
+    return db;
+  };
+  return db;
+}
+
 /**
  * openQueueDb opens (creating when needed) the SQLite file of a queue
  * directory. A file SQLite finds damaged (not a database, corrupt pages,
- * truncated) is salvaged first: see salvage.
+ * truncated) is salvaged first (see salvage), but only when no other
+ * connection has the queue open: a process that has would go on writing to
+ * the file set aside, and what it stored there would be lost to the queue.
+ * Then QueueInUseError says so.
  */
 export function openQueueDb(dir: string, opts: QueueOptions = {}): Database.Database {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, QUEUE_FILE);
   const durability = opts.durability ?? 'full';
-  let db = new Database(file);
-  let problem: string | undefined;
+  let lock = lockUse(dir);
   try {
-    configure(db, durability);
-    problem = damage(db);
-    if (!problem) return db;
-  } catch (e) {
-    if (!isCorruption(e)) {
-      db.close();
+    let db = new Database(file);
+    let problem: string | undefined;
+    try {
+      configure(db, durability);
+      problem = damage(db);
+      if (!problem) return holding(db, lock);
+    } catch (e) {
+      if (!isCorruption(e)) {
+        db.close();
+        throw e;
+      }
+      problem = (e as Error).message;
+    }
+    db.close();
+    try {
+      lock.pragma('busy_timeout = 0');
+      lock.exec('BEGIN EXCLUSIVE');
+    } catch (e) {
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new QueueInUseError(file, problem);
       throw e;
     }
-    problem = (e as Error).message;
+    salvage(file, problem, durability, opts.log);
+    lock.close();
+    lock = lockUse(dir);
+    db = new Database(file);
+    configure(db, durability);
+    return holding(db, lock);
+  } catch (e) {
+    lock.close();
+    throw e;
   }
-  db.close();
-  salvage(file, problem, durability, opts.log);
-  db = new Database(file);
-  configure(db, durability);
-  return db;
 }

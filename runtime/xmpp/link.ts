@@ -118,6 +118,8 @@ export class XmppLink {
   private lastHeard = 0;
   private lastStatus = { status: 'offline', at: 0 };
   private pinging = false;
+  /** refusedTls: this start found a server without TLS where it is required (what fails after that is its consequence) */
+  private refusedTls = false;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(
@@ -153,6 +155,8 @@ export class XmppLink {
       this.xmpp.prependListener('element', (el) => {
         if (el.is('features', 'http://etherx.jabber.org/streams') && !this.xmpp.isSecure() && !el.getChild('starttls')) {
           const message = `${opts.host} offers no TLS and this bot's config says tls: required`;
+          // the client's own handlers still see these features and fail writing to the closed socket: that is no news
+          this.refusedTls = true;
           void this.xmpp.disconnect().catch(() => {});
           this.failStart?.(new Error(message));
           onEvent({ kind: 'error', message });
@@ -183,6 +187,7 @@ export class XmppLink {
     // small stanzas go out at once: Nagle's algorithm would hold them back for the server's delayed ACK
     this.xmpp.on('connect', () => (this.xmpp.socket as unknown as { setNoDelay?: (on: boolean) => void } | null)?.setNoDelay?.(true));
     this.xmpp.on('error', (e: Error) => {
+      if (this.refusedTls) return;
       this.failStart?.(e);
       opts.log.warn('xmpp error', { error: e.message });
       onEvent({ kind: 'error', message: e.message });
@@ -317,6 +322,7 @@ export class XmppLink {
    * `timeoutMs`) and leaves the link stopped, ready for another start.
    */
   async start(timeoutMs = 30_000): Promise<void> {
+    this.refusedTls = false;
     let timer: NodeJS.Timeout | undefined;
     const failure = new Promise<never>((_, reject) => {
       this.failStart = reject;

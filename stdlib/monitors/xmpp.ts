@@ -42,6 +42,9 @@ const AWAY_RETRY_MS = 5 * 60_000;
 /** PRESENT_RETRY_MS: after a bounce for a recipient whose presence says it is there, the queue is sent again this soon. */
 const PRESENT_RETRY_MS = 2000;
 
+/** MAX_START_DELAY_MS: a session that cannot start is tried again at least this often. */
+const MAX_START_DELAY_MS = 60_000;
+
 /**
  * loopStop says why a message must not go to `to`: the recipient is already
  * on its path, or the path is as long as `maxHops`. Undefined means it may go.
@@ -215,6 +218,30 @@ export default defineMonitor<Config>({
       return sent;
     }
 
+    // a session that cannot start (no TLS where it is required, a wrong password, no server) is tried again
+    // after 1 s, doubling to a minute, and said once, not at every try
+    let failedStarts = 0;
+    let nextStart = 0;
+    let startProblem = '';
+    async function startLink(): Promise<boolean> {
+      try {
+        await link.start();
+      } catch (e) {
+        const message = (e as Error).message;
+        const waitMs = Math.min(MAX_START_DELAY_MS, 1000 * 2 ** failedStarts++);
+        nextStart = Date.now() + waitMs;
+        if (message !== startProblem) {
+          startProblem = message;
+          ctx.log.error('XMPP: cannot start a session; trying again, less and less often', { error: message });
+          onEvent({ kind: 'error', message });
+        }
+        return false;
+      }
+      if (startProblem) ctx.log.info('XMPP: session started', { after: `${failedStarts} failed tries` });
+      [failedStarts, startProblem] = [0, ''];
+      return true;
+    }
+
     let draining: Promise<unknown> | undefined;
     return {
       // a write to the queue starts a check at once: sending does not wait for the delay
@@ -228,7 +255,8 @@ export default defineMonitor<Config>({
         if (Date.now() < awayUntil) return {};
         try {
           if (!started) {
-            await link.start();
+            if (Date.now() < nextStart) return {};
+            if (!(await startLink())) return {};
             started = true;
           }
           draining = drain();
