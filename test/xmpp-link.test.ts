@@ -5,7 +5,7 @@ import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
 import { XmppLink, type Incoming, type LinkEvent, type TlsMode } from '../runtime/xmpp/link.js';
 import { trustCaFor } from '../runtime/xmpp/tls-trust.js';
 import { join } from 'node:path';
-import { memoryLog, sleep, startXmppServer, xmppServerKinds, type XmppServer } from './helpers.js';
+import { memoryLog, sleep, startXmppServer, waitFor, xmppServerKinds, type XmppServer } from './helpers.js';
 
 /* A real server on 127.0.0.1, one of each kind for this file. */
 for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () => {
@@ -78,6 +78,24 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     assert.deepEqual([...bounced.keys()], ['c50', 'c51', 'c52', 'c53', 'c54']);
     // Prosody refuses a full offline store as unavailable, ejabberd as a constraint to wait on
     assert.match([...bounced.values()][0], kind === 'prosody' ? /service-unavailable/ : /resource-constraint/);
+  });
+
+  it('comes back once after a server restart, and keeps that session', async () => {
+    const events: LinkEvent['kind'][] = [];
+    const alice = new XmppLink(
+      { host: '127.0.0.1', port, domain: 'localhost', username: 'alice', password: 'alice-pw', resource: 'wubot', log: memoryLog() },
+      () => {},
+      (e) => events.push(e.kind),
+    );
+    await alice.start();
+    // ejabberd ends with a stream error and no stream footer: the client's close after it once ended the next session
+    server.restart();
+    assert.ok(await waitFor(() => events.includes('offline') && alice.isOnline, 60_000), 'the link did not come back');
+    const offline = () => events.filter((k) => k === 'offline').length;
+    // that close came 2 s after the stream error, about a second into the new session
+    assert.equal(await waitFor(() => offline() > 1, 5000), false, 'the link dropped the session it came back with');
+    assert.equal((await alice.sendBatch([{ id: 'r0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }])).size, 0);
+    await alice.stop();
   });
 });
 
