@@ -27,6 +27,9 @@ export interface XmppFigures {
   readonly ratio: number;
   readonly rawLatency: readonly [number, number];
   readonly oursLatency: readonly [number, number];
+  /** CPU microseconds per message of the burst: raw's two clients, and ours' two monitors (the server's not counted) */
+  readonly rawCpuUs: number;
+  readonly oursCpuUs: number;
   /** CPU milliseconds over IDLE_MS of an idle sending monitor, receiving monitor and reactor */
   readonly idleCpu: { readonly sender: number; readonly receiver: number; readonly reactor: number };
 }
@@ -58,7 +61,7 @@ async function online(port: number, user: string): Promise<Client> {
 }
 
 /** raw sends `bodies` from one client to another and times the burst; then `steady` more, one every 2 ms, for latency. */
-async function raw(port: number, bodies: readonly string[], steady: number): Promise<{ rate: number; latency: [number, number] }> {
+async function raw(port: number, bodies: readonly string[], steady: number): Promise<Run> {
   const rx = await online(port, 'rawb');
   const tx = await online(port, 'rawa');
   const sentAt = new Map<string, number>();
@@ -70,10 +73,13 @@ async function raw(port: number, bodies: readonly string[], steady: number): Pro
     const t = sentAt.get(String(s.attrs.id));
     if (t !== undefined) latencies.push(performance.now() - t);
   });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < bodies.length; i++) await tx.send(xml('message', { type: 'chat', to: 'rawb@localhost', id: `b${i}` }, xml('body', {}, bodies[i])));
   while (got < bodies.length) await sleep(1);
   const rate = bodies.length / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuUs = (cpu.user + cpu.system) / bodies.length;
   for (let i = 0; i < steady; i++) {
     sentAt.set(`s${i}`, performance.now());
     await tx.send(xml('message', { type: 'chat', to: 'rawb@localhost', id: `s${i}` }, xml('body', {}, bodies[i])));
@@ -81,7 +87,14 @@ async function raw(port: number, bodies: readonly string[], steady: number): Pro
   }
   while (latencies.length < steady) await sleep(1);
   await Promise.all([tx.stop(), rx.stop()]);
-  return { rate, latency: percentiles(latencies) };
+  return { rate, latency: percentiles(latencies), cpuUs };
+}
+
+/** Run is one side's figures: the burst's rate and CPU time per message, the steady rate's latency percentiles. */
+interface Run {
+  rate: number;
+  latency: [number, number];
+  cpuUs: number;
 }
 
 /** botHome: a bot whose link sends its monitor queue to `to`, or (without `to`) only receives, from `allow`. */
@@ -148,7 +161,7 @@ async function linkedBots(wubot: string, work: string, port: number): Promise<{ 
 }
 
 /** ours sends `messages` from a wubot monitor's queue to another's, burst then steady, as raw does. */
-async function ours(wubot: string, work: string, port: number, messages: readonly Message[], steady: number): Promise<{ rate: number; latency: [number, number] }> {
+async function ours(wubot: string, work: string, port: number, messages: readonly Message[], steady: number): Promise<Run> {
   const { a, b, procs } = await linkedBots(wubot, work, port);
   // b's queue is read when b's writes wake this process (at most 50 ms apart regardless)
   const arrival = new QueueWake(join(b, 'reactor'));
@@ -157,6 +170,7 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
   const w = QueueWriter.open(join(a, 'reactor'), { hostname: 'a', durability: 'normal' });
   procs[1].kill('SIGSTOP');
   w.append(messages.map((m) => ({ ...m, key: 'Bench-xmpp' })));
+  const cpu0 = procs.map((p) => cpuMs(p.pid!));
   const t0 = performance.now();
   procs[1].kill('SIGCONT');
   const db = new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
@@ -168,6 +182,7 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
   const arrived = db.prepare("SELECT count(*) FROM message_queue WHERE id > ? AND json_extract(data, '$.key') = 'Bench-xmpp'").pluck();
   while ((arrived.get(base) as number) < messages.length) await arrival.wait(50);
   const rate = messages.length / ((performance.now() - t0) / 1000);
+  const cpuUs = (procs.reduce((sum, p, i) => sum + cpuMs(p.pid!) - cpu0[i], 0) * 1000) / messages.length;
   // steady: one message every 2 ms, as raw sends, each timed from when its append returned (it is in a's queue then);
   // an append that took longer than 2 ms is followed by one of all the messages due meanwhile
   const latencies: number[] = [];
@@ -195,7 +210,7 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
   db.close();
   w.close();
   await stopAll(procs);
-  return { rate, latency: percentiles(latencies) };
+  return { rate, latency: percentiles(latencies), cpuUs };
 }
 
 /** idleCpu measures, over IDLE_MS, the CPU time of linked sending and receiving monitors and of a reactor, none of them getting messages. */
@@ -246,7 +261,7 @@ export async function xmppFigures(root: string, work: string, messages: readonly
     const ratios = pairs.map((p) => p.o.rate / p.r.rate);
     const mid = pairs[[0, 1, 2].sort((a, b) => ratios[a] - ratios[b])[1]];
     const idle = await idleCpu(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-idle-')), port);
-    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
+    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, rawCpuUs: mid.r.cpuUs, oursCpuUs: mid.o.cpuUs, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
   } finally {
     execFileSync(script, ['stop', dir]);
   }

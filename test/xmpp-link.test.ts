@@ -80,6 +80,24 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     // Prosody refuses a full offline store as unavailable, ejabberd as a constraint to wait on
     assert.match([...bounced.values()][0], kind === 'prosody' ? /service-unavailable/ : /resource-constraint/);
   });
+
+  it('comes back once after a server restart, and keeps that session', async () => {
+    const events: LinkEvent['kind'][] = [];
+    const alice = new XmppLink(
+      { host: '127.0.0.1', port, domain: 'localhost', username: 'alice', password: 'alice-pw', resource: 'wubot', log: memoryLog() },
+      () => {},
+      (e) => events.push(e.kind),
+    );
+    await alice.start();
+    // ejabberd ends with a stream error and no stream footer: the client's close after it once ended the next session
+    server.restart();
+    assert.ok(await waitFor(() => events.includes('offline') && alice.isOnline, 60_000), 'the link did not come back');
+    const offline = () => events.filter((k) => k === 'offline').length;
+    // that close came 2 s after the stream error, about a second into the new session
+    assert.equal(await waitFor(() => offline() > 1, 5000), false, 'the link dropped the session it came back with');
+    assert.equal((await alice.sendBatch([{ id: 'r0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }])).size, 0);
+    await alice.stop();
+  });
 });
 
 /* TLS: a server with a certificate of its own making, which requires encryption. */

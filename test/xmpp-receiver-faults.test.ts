@@ -15,8 +15,8 @@ import { daemonPool, queueMessages, startXmppServer, waitFor, wubotHome, xmppCon
 const KILLS = 6;
 
 for (const kind of xmppServerKinds()) describe(`XMPP receiver killed mid-stream, through ${kind}`, () => {
-  // ejabberd's archive takes fewer messages a second
-  const N = kind === 'prosody' ? 3000 : 1500;
+  // ejabberd's archive takes fewer messages a second, but as many are needed: the kills must come before the burst ends
+  const N = 3000;
   let server: XmppServer;
   const daemons = daemonPool();
 
@@ -38,10 +38,11 @@ for (const kind of xmppServerKinds()) describe(`XMPP receiver killed mid-stream,
     w.close();
   };
 
-  // ejabberd 23.01 archives a message in the recipient's session as it delivers it, so what was still on its way
-  // to a receiver killed mid-stream is neither delivered nor archived: some are lost (a known gap, in the README)
-  const gap = kind === 'ejabberd' ? 'ejabberd archives at delivery: messages on their way to a killed receiver are lost' : false;
-  it(`gets all in order, exactly once, though killed ${KILLS} times, the server restarted and the sender killed`, { skip: gap }, async () => {
+  // ejabberd 23.01 (the known gaps in the README): a restart loses what it accepted and had not yet handed to the
+  // recipient's session, and after a kill what the old session still handed over may come after newer messages
+  const prosody = kind === 'prosody';
+  const what = prosody ? `all in order, exactly once, though killed ${KILLS} times, the server restarted` : `all exactly once, though killed ${KILLS} times`;
+  it(`gets ${what} and the sender killed`, async () => {
     const sender = wubotHome('ra', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'ra', 'rb', { directory: 'outbox', batch: 50 }) });
     const receiver = wubotHome('rb', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'rb', 'ra') });
     let b = await monitor(receiver, 'rb');
@@ -56,7 +57,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP receiver killed mid-stream,
     for (let k = 0; k < KILLS; k++) {
       last = await growing();
       await kill(b);
-      if (k === 2) server.restart();
+      if (k === 2 && prosody) server.restart();
       if (k === 4) {
         await kill(a);
         a = await monitor(sender, 'ra');
@@ -65,9 +66,10 @@ for (const kind of xmppServerKinds()) describe(`XMPP receiver killed mid-stream,
     }
     assert.ok(last < N, 'the kills came too late to test anything');
     assert.ok(await waitFor(() => received(receiver).length >= N, 120_000), `received ${received(receiver).length} of ${N}`);
-    const got = received(receiver).map((m) => m.n);
+    const got = received(receiver).map((m) => m.n as number);
     assert.equal(got.length, N);
-    assert.deepEqual(got, Array.from({ length: N }, (_, n) => n));
+    const all = Array.from({ length: N }, (_, n) => n);
+    assert.deepEqual(prosody ? got : [...got].sort((x, y) => x - y), all);
     // one listener for all that wait on the connection, however many batches are in flight
     for (const p of [a, b]) assert.doesNotMatch(p.log, /MaxListenersExceeded/);
   });

@@ -69,9 +69,14 @@ export function isCorruption(e: unknown): boolean {
   return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
 }
 
+/** setDurability sets how the connection's next commits reach the disk (any time outside a transaction). */
+export function setDurability(db: Database.Database, durability: Durability): void {
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+}
+
 function configure(db: Database.Database, durability: Durability): void {
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  setDurability(db, durability);
   db.pragma('busy_timeout = 10000');
   // a queue is read front to back once; a small page cache keeps a busy reactor's memory flat
   db.pragma('cache_size = -256');

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { shortHostname } from '../hostname.js';
 import type { Message } from '../pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId, stampFields } from './message-id.js';
-import { openQueueDb, type QueueOptions } from './queue-db.js';
+import { openQueueDb, setDurability, type Durability, type QueueOptions } from './queue-db.js';
 import { signalWritten } from './queue-wake.js';
 
 /**
@@ -23,6 +23,13 @@ export interface Cursor {
 export interface AppendOptions {
   readonly cursor?: Cursor;
   readonly from?: string;
+  /**
+   * durability of this append's commit, when it differs from the writer's:
+   * `normal` for messages whose source can give them again after a power
+   * cut rolled the commit (and its cursor) back, e.g. what an XMPP server's
+   * archive holds. A killed process loses no commit either way.
+   */
+  readonly durability?: Durability;
 }
 
 /** WriterOptions add the host name that stamps new messages. */
@@ -44,13 +51,17 @@ export class QueueWriter {
   private readonly appendAll: (messages: readonly Message[], opts: AppendOptions) => number;
   private readonly readCursor: Database.Statement;
   private readonly host: string;
+  /** the connection's synchronous mode now */
+  private durability: Durability;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly dir: string,
     host: string,
+    private readonly defaultDurability: Durability,
   ) {
     this.host = host;
+    this.durability = defaultDurability;
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO message_queue (uid, data) VALUES (?, ?)',
     );
@@ -93,7 +104,7 @@ export class QueueWriter {
 
   /** open opens a queue directory for appending, creating it when needed. */
   static open(dir: string, opts: WriterOptions = {}): QueueWriter {
-    return new QueueWriter(openQueueDb(dir, opts), dir, opts.hostname ?? shortHostname());
+    return new QueueWriter(openQueueDb(dir, opts), dir, opts.hostname ?? shortHostname(), opts.durability ?? 'full');
   }
 
   /**
@@ -104,6 +115,11 @@ export class QueueWriter {
    */
   append(messages: readonly Message[], opts: AppendOptions = {}): number {
     if (messages.length === 0 && !opts.cursor) return 0;
+    const durability = opts.durability ?? this.defaultDurability;
+    if (durability !== this.durability) {
+      setDurability(this.db, durability);
+      this.durability = durability;
+    }
     const added = this.appendAll(messages, opts);
     if (added) signalWritten(this.dir);
     return added;

@@ -150,6 +150,20 @@ export class XmppLink {
     conn._onData = (data) => {
       if (conn.parser) onData(data);
     };
+    // after a stream error the client closes its stream and waits up to 2 s for the server's footer before it
+    // closes the socket; ejabberd sends none and closes the socket itself, the client reconnects meanwhile, and
+    // the late close ended the new connection (a second reconnect). The socket is closed at once instead.
+    const entity = this.xmpp as unknown as { disconnect(): Promise<unknown>; _closeSocket(): Promise<void> };
+    const disconnect = entity.disconnect.bind(entity);
+    let streamError = false;
+    this.xmpp.prependListener('element', (el) => {
+      if (el.is('error', 'http://etherx.jabber.org/streams')) streamError = true;
+    });
+    entity.disconnect = () => {
+      if (!streamError) return disconnect();
+      streamError = false;
+      return entity._closeSocket().catch(() => {});
+    };
     if (opts.tls === 'required') {
       // before any authentication: a server that offers no STARTTLS on a plain connection is refused
       this.xmpp.prependListener('element', (el) => {

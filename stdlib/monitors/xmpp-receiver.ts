@@ -230,10 +230,13 @@ export class Receiver {
     }
     const position = at ?? positionOf(incoming);
     const cursor = position ? { name: this.cursorName, value: JSON.stringify(position) } : undefined;
+    // what the archive holds (the server stamped it with its archive id) is committed without waiting for the disk:
+    // a power cut that rolls such a commit back rolls its position back with it, and the next catch-up reads it again
+    const durability = !this.noArchive && incoming.every((m) => m.archiveId) ? { durability: 'normal' as const } : {};
     try {
       // a crash between two runs leaves the position where it was: the first run is read again, and dropped as a duplicate
-      runs.forEach(({ from, messages }, i) => this.opts.emit(messages, { from, ...(i === runs.length - 1 && cursor ? { cursor } : {}) }));
-      if (runs.length === 0 && cursor) this.opts.emit([], { cursor });
+      runs.forEach(({ from, messages }, i) => this.opts.emit(messages, { from, ...durability, ...(i === runs.length - 1 && cursor ? { cursor } : {}) }));
+      if (runs.length === 0 && cursor) this.opts.emit([], { cursor, ...durability });
       return position;
     } catch (e) {
       this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: incoming.length, error: (e as Error).message });
