@@ -109,12 +109,17 @@ export default defineMonitor<Config>({
     // a recipient whose presence came first (a bounce confirmed late) is tried again soon
     let awayUntil = 0;
     let recipientPresent = false;
+    // the recipient's presence said it went away: what is sent now fills its server's offline store, which may be
+    // capped, so it goes one message at a time: nothing is in flight past a bounce that could reach the recipient
+    // ahead of the bounced message once it is back
+    let recipientAway = false;
     // connection events are local messages, marked noforward so a catch-all forward rule does not send them on
     let lastError = 0;
     const onEvent = (e: LinkEvent): void => {
       if (e.kind === 'peer') {
         if (!c.user || e.jid !== bareJid(c.user)) return;
         recipientPresent = e.available;
+        recipientAway = !e.available;
         if (e.available) {
           awayUntil = 0;
           // the recipient is back: what waits for it goes now, not at the next check
@@ -159,7 +164,9 @@ export default defineMonitor<Config>({
      * of the server's confirmations; confirmed rows are acknowledged in order,
      * ACK_EVERY at a time and at the end. At the first bounce, that message and all
      * after it stay queued (rewound) for the next check; a dropped connection
-     * likewise leaves every unconfirmed row queued.
+     * likewise leaves every unconfirmed row queued. While the recipient is away
+     * (its presence said so), one message is in flight at a time, so a
+     * recipient that comes back cannot get a later one first.
      */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
@@ -190,7 +197,8 @@ export default defineMonitor<Config>({
       };
       try {
         for (;;) {
-          const claimed = r.claim(c.batch ?? 200);
+          const careful = recipientAway;
+          const claimed = r.claim(careful ? 1 : (c.batch ?? 200));
           if (claimed.length === 0) break;
           const going: Claimed[] = [];
           for (const cl of claimed) {
@@ -207,9 +215,11 @@ export default defineMonitor<Config>({
             return { id: cl.uid, to: c.user!, body: encodeBody(m) };
           });
           inFlight.push({ going, confirmed: (await link.send(out)).confirmed });
-          if (inFlight.length >= WINDOW && !(await settle())) break;
+          if (inFlight.length >= (careful ? 1 : WINDOW) && !(await settle())) break;
         }
         while (inFlight.length) if (!(await settle())) break;
+        // after a bounce, the batches sent behind it are waited for too: none is sent again while it may still arrive
+        await Promise.allSettled(inFlight.map((f) => f.confirmed));
       } finally {
         // whatever was not acknowledged (bounced, after a bounce, unconfirmed) goes again, in order, next time
         ackNow();
