@@ -117,10 +117,10 @@ cat >"$work/laptop/config/notify.yaml" <<YAML
 rules:
   - name: desktop
     plugin: Desktop
-    config: { bus: "$bus", expire: 30s }
+    config: { bus: "$bus", expire: 30s, summary: "{\$subject}" }   # the demo's subjects name their host already
   - name: mail
     plugin: Email
-    config: { host: 127.0.0.1, port: $smtp_port, tls_ca: $work/smtp/cert.pem, user: laptop, password: laptop-mail-pw, from: laptop@localhost, to: me@localhost }
+    config: { host: 127.0.0.1, port: $smtp_port, tls_ca: $work/smtp/cert.pem, user: laptop, password: laptop-mail-pw, from: laptop@localhost, to: me@localhost, subject: "[{\$status}] {\$subject}" }
 YAML
 chmod 600 "$work/laptop/config/notify.yaml"
 sed -n '1,20p' "$work/laptop/config/notify.yaml" | sed 's/password: [^,}]*/password: [redacted]/; s/^/  /'
