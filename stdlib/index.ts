@@ -30,10 +30,11 @@ import Ntfy from './ntfy.js';
 import Pushover from './pushover.js';
 import Slack from './slack.js';
 import Webhook from './webhook.js';
+import XMPPChat from './xmpp-chat.js';
 
 /** reactorPlugins are all reactor plugins by name. */
 export const reactorPlugins: ReadonlyMap<string, PluginDef> = new Map(
-  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, Presence, QuietHours, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, IRC, Matrix, Ntfy, Pushover, Slack, Webhook].map(
+  [CaptureData, CleanText, CopyField, DeleteField, HashLookup, HTMLStrip, Presence, QuietHours, SetField, Split, Template, TransformField, Console, Graph, Log, MessageQueue, SQLite, State, Status, Desktop, Email, Gotify, IRC, Matrix, Ntfy, Pushover, Slack, Webhook, XMPPChat].map(
     (p) => [p.name, p] as const,
   ),
 );

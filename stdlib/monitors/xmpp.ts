@@ -11,6 +11,7 @@ import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
 import { encodeBody, MAX_BODY } from '../../runtime/xmpp/wire.js';
 import { defineMonitor } from '../monitor-plugin.js';
+import { xmppAccountKeys } from '../xmpp-account.js';
 import { PATH_FIELD, pathOf, Receiver } from './xmpp-receiver.js';
 
 interface Config {
@@ -79,20 +80,15 @@ export default defineMonitor<Config>({
   schema: {
     type: 'object',
     properties: {
-      account: { type: 'string', pattern: '^[^@/\\s]+@[^@/\\s]+$', description: 'this bot\'s JID, user@domain' },
-      password: { type: 'string', description: 'the account\'s password' },
-      host: { type: 'string', description: 'the XMPP server (default 127.0.0.1)' },
-      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'the server\'s port (default 5222)' },
+      ...xmppAccountKeys,
       directory: { type: 'string', description: 'the queue whose messages are sent' },
       user: { type: 'string', description: 'the JID messages are sent to' },
       resource: { type: 'string', description: 'this bot\'s fixed resource (default wubot)' },
       allow: { type: 'array', items: { type: 'string' }, description: 'more JIDs whose messages are accepted' },
       max_hops: { type: 'integer', minimum: 1, description: 'most hosts a message may pass (default 8)' },
       batch: { type: 'integer', minimum: 1, description: 'messages sent per confirmation (default 200)' },
-      tls: { enum: ['starttls', 'required', 'direct'], description: 'starttls: upgrade when the server offers it (default); required: refuse a server that does not; direct: TLS from the first byte (port 5223)' },
       max_body: { type: 'integer', minimum: 1024, description: 'largest body accepted, in characters of base64 (default 1 MiB); larger ones are dropped unread' },
       keepalive: { type: 'number', exclusiveMinimum: 0, description: 'seconds: a connection silent this long is pinged, and dropped and made again when the ping is not answered as long (default 60); so a dead link is noticed' },
-      tls_ca: { type: 'string', description: 'a PEM file with the CA that signed the server\'s certificate, when it is not one the system trusts' },
     },
     required: ['account', 'password', 'directory'],
   },
