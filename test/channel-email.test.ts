@@ -37,7 +37,7 @@ describe('Email channel', () => {
       assert.match(mail, /^X-Envelope-From: wubot@example\.org\r\nX-Envelope-To: me@example\.org,ops@example\.org\r\n/);
       assert.match(mail, /\r\nSubject: \[CRITICAL\] web1: disk full\r\n/);
       assert.match(mail, /\r\nFrom: wubot@example\.org\r\n/);
-      assert.match(mail, /\r\nMessage-ID: <[0-9A-Za-z]+@wubot>\r\n/);
+      assert.match(mail, /\r\nMessage-ID: <[0-9A-Za-z_-]+@wubot>\r\n/);
       assert.match(mail, /disk full\r\n\r\nhost: web1\r\nkey: disk\r\nstatus: CRITICAL\r\nhttps:\/\/web1\/disk/);
       const outbox = join(r.home, 'outbox', 'email');
       assert.ok(await waitFor(() => queueMessages(outbox, 'WHERE acked_at IS NULL').length === 0 && queueMessages(outbox).length === 1));
