@@ -158,15 +158,17 @@
       data,
       plot,
     );
-    charts.push({ key: section.dataset.key, field: section.dataset.field, hosts: api.series.map((s) => s.host), step: api.series.map((s) => s.step), bands, u });
     section.dataset.drawn = 'true';
+    return { key: section.dataset.key, field: section.dataset.field, hosts: api.series.map((s) => s.host), step: api.series.map((s) => s.step), bands, u };
   }
 
   const sections = [...document.querySelectorAll('section.chart')];
   // marked once the browser has painted the charts (the frame after the one they were drawn for)
-  Promise.all(sections.map(draw)).then(() =>
-    requestAnimationFrame(() => requestAnimationFrame(() => (document.body.dataset.chartsDrawn = String(charts.length)))),
-  );
+  // listed in the page's order, whichever series came back first
+  Promise.all(sections.map(draw)).then((drawn) => {
+    charts.push(...drawn.filter(Boolean));
+    requestAnimationFrame(() => requestAnimationFrame(() => (document.body.dataset.chartsDrawn = String(charts.length))));
+  });
 
   let resizing;
   window.addEventListener('resize', () => {
