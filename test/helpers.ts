@@ -116,19 +116,29 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** queueMessages reads the messages a queue directory holds, oldest first (none when it has no file yet). */
-export function queueMessages(dir: string, where = ''): Message[] {
+/** readQueue runs `read` on a queue directory's file, read-only; `none` when it has no file, or no tables yet. */
+function readQueue<T>(dir: string, none: T, read: (db: Database.Database) => T): T {
   const file = join(dir, 'queue.sqlite');
-  if (!existsSync(file)) return [];
+  if (!existsSync(file)) return none;
   const db = new Database(file, { readonly: true });
   try {
     // a queue file whose first opener is still creating its tables holds nothing yet
-    if (!hasQueueTables(db)) return [];
-    const rows = db.prepare(`SELECT uid, data FROM message_queue_state ${where} ORDER BY id`).all() as { uid: string; data: string }[];
-    return rows.map((r) => decodeRow(r.uid, r.data) as Message);
+    return hasQueueTables(db) ? read(db) : none;
   } finally {
     db.close();
   }
+}
+
+/** queueMessages reads the messages a queue directory holds, oldest first (none when it has no file yet). */
+export function queueMessages(dir: string, where = ''): Message[] {
+  return readQueue(dir, [], (db) =>
+    (db.prepare(`SELECT uid, data FROM message_queue_state ${where} ORDER BY id`).all() as { uid: string; data: string }[]).map((r) => decodeRow(r.uid, r.data) as Message),
+  );
+}
+
+/** queueCount counts the messages in a queue directory whose stored row contains `text`: cheap enough to poll every few milliseconds. */
+export function queueCount(dir: string, text = ''): number {
+  return readQueue(dir, 0, (db) => (db.prepare('SELECT count(*) AS n FROM message_queue WHERE instr(data, ?) > 0').get(text) as { n: number }).n);
 }
 
 /**
