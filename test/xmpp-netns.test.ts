@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { daemonPool, queueMessages, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
+import { daemonPool, queueMessages, sleep, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
 import { makeNetPair, netnsUnavailable, type NetPair } from './netns.js';
 
 /*
@@ -77,5 +77,10 @@ for (const kind of xmppServerKinds().filter((k) => k === 'prosody')) describe(`X
       received(receiver).map((m) => m.n),
       Array.from({ length: 2 * N }, (_, n) => n),
     );
+
+    // what the bot asked over the dead link is still unanswered (an archive page waits up to a minute): SIGTERM stops it at once all the same
+    const exited = new Promise((r) => b.once('exit', r));
+    b.kill('SIGTERM');
+    assert.ok(await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]), 'the bot was still running 15 s after SIGTERM');
   });
 });

@@ -4,6 +4,9 @@ import type { Logger } from '../pipeline-api.js';
 import { bareJid } from './jid.js';
 import { checkDirectTlsAs } from './tls-trust.js';
 
+/** how long a stopping link waits for the server to close the stream */
+const STOP_WAIT_MS = 2000;
+
 /**
  * TlsMode: `starttls` upgrades when the server offers it (the default);
  * `required` also refuses to log in over a connection that stays plain;
@@ -428,10 +431,24 @@ export class XmppLink {
     return { dropped, cancel: () => this.onDrop.delete(fail) };
   }
 
+  /**
+   * stop closes the stream politely, but waits at most STOP_WAIT_MS for the
+   * server's answer: over a link that died unnoticed none comes, and
+   * neither the closing socket nor requests waiting for answers may keep
+   * the process (a daemon stops within seconds of SIGTERM).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.watchdog);
     this.xmpp.reconnect.stop();
-    await this.xmpp.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)));
+    await Promise.race([this.xmpp.stop().catch(() => {}), gaveUp]);
+    clearTimeout(timer);
+    (this.xmpp as unknown as { socket?: { destroy(): void } | null }).socket?.destroy();
+    // requests still waiting for an answer would hold the process for their whole timeout (a minute for an archive page)
+    const waiting = (this.xmpp.iqCaller as unknown as { handlers: Map<string, { reject(e: Error): void }> }).handlers;
+    for (const request of waiting.values()) request.reject(new Error('the XMPP link stopped'));
+    waiting.clear();
   }
 }
