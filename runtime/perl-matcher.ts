@@ -23,8 +23,8 @@ export class PerlRegex {
   readonly groupCount: number;
   /** why the pattern needs the backtracking engine, always or on some texts; undefined when it never does */
   readonly backtrack?: RegexNote;
+  /** global: set lastIndex before each use */
   private readonly re2?: RE2;
-  private readonly re2g?: RE2;
   private readonly re2Form?: Re2Form;
   private readonly js?: EngineForm;
   /**
@@ -53,8 +53,7 @@ export class PerlRegex {
     }
     if (t.re2) {
       this.re2Form = t.re2;
-      this.re2 = new RE2(t.re2.source, t.re2.flags);
-      this.re2g = new RE2(t.re2.source, t.re2.flags + 'g');
+      this.re2 = t.compiled;
     }
     // a pattern that always needs the worker starts it now, one that may need it on some texts when it does
     if (!t.re2) prepareBacktracking();
@@ -70,7 +69,10 @@ export class PerlRegex {
       re.lastIndex = 0;
       return re.test(s);
     }
-    if (this.onRe2(s)) return this.re2!.test(s);
+    if (this.onRe2(s)) {
+      this.re2!.lastIndex = 0;
+      return this.re2!.test(s);
+    }
     return this.backtracked(s, false).length > 0;
   }
 
@@ -78,6 +80,7 @@ export class PerlRegex {
   exec(s: string): PerlMatch | null {
     if (s.length <= this.inThreadMax) return (jsMatches(this.inThread!, s, false).map((m) => this.fromJs(m))[0] ?? null);
     if (this.onRe2(s)) {
+      this.re2!.lastIndex = 0;
       const m = this.re2!.exec(s);
       return m ? this.fromRe2(m) : null;
     }
@@ -88,7 +91,7 @@ export class PerlRegex {
   matchAll(s: string): PerlMatch[] {
     if (s.length <= this.inThreadMax) return jsMatches(this.inThread!, s, true).map((m) => this.fromJs(m));
     if (!this.onRe2(s)) return this.backtracked(s, true);
-    const re = this.re2g!;
+    const re = this.re2!;
     const out: PerlMatch[] = [];
     let pos = 0;
     while (pos <= s.length) {
