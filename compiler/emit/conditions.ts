@@ -1,13 +1,12 @@
-import { fieldsRead, isLeaf, type Cond, type Leaf, type Operand } from '../../grammar/ast.js';
+import { fieldsRead, isLeaf, type Cond, type Leaf } from '../../grammar/ast.js';
+import { emitTest, type EmitContext } from '../../grammar/kinds/index.js';
 import { unparse } from '../../grammar/unparse.js';
+import { ENV } from '../../runtime/evaluate.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
-import { truthy } from '../../runtime/perl-values.js';
 import { ident, lit } from './lit.js';
 
 /** Names that a plain object inherits; reading them needs an own-property test. */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
-
-const COMPARE_FN = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const;
 
 /** MemoSlot holds the result of a test that appears more than once, until a field it reads may change. */
 export interface MemoSlot {
@@ -15,8 +14,10 @@ export interface MemoSlot {
   readonly fields: ReadonlySet<string>;
 }
 
-/** CondEmitter turns conditions into TypeScript expressions over the message `m`. */
-export class CondEmitter {
+/** CondEmitter turns conditions into TypeScript expressions over the message `m`; each test by its kind's emit hook. */
+export class CondEmitter implements EmitContext {
+  readonly values = ENV;
+  readonly lit = lit;
   readonly regexes = new Map<string, { name: string; source: string; icase: boolean; rule: string }>();
   /** the rule whose condition is being emitted, which a regex that runs past the time budget is reported with */
   rule = '';
@@ -66,34 +67,11 @@ export class CondEmitter {
     return r.name;
   }
 
-  private operand(o: Operand): string {
-    return o.kind === 'number' ? lit(o.value) : `num(${this.read(o.name)})`;
-  }
-
-  private leaf(c: Leaf): string {
-    switch (c.kind) {
-      case 'equals':
-        return `eq(${this.read(c.field)}, ${lit(c.value)})`;
-      case 'matches':
-        // the original also needs the pattern and the field name to be true, so `matches 0` never holds
-        if (!truthy(c.regex) || !truthy(c.field)) return 'false';
-        return `like(${this.read(c.field)}, ${this.regex(c.regex, c.icase)})`;
-      case 'contains':
-        return `hasOwn(m, ${lit(c.field)})`;
-      case 'istrue':
-        return `isTrue(${this.read(c.field)})`;
-      case 'isfalse':
-        return `isFalse(${this.read(c.field)})`;
-      case 'compare':
-        return `${COMPARE_FN[c.op]}(${this.operand(c.left)}, ${this.operand(c.right)})`;
-    }
-  }
-
   /** expr is the expression for a condition. */
   expr(c: Cond): string {
     if (isLeaf(c)) {
       const slot = this.memo.get(unparse(c));
-      const code = this.leaf(c);
+      const code = emitTest(c, this);
       return slot ? `(${slot.name} === 0 ? (${slot.name} = ${code} ? 1 : 2) : ${slot.name}) === 1` : code;
     }
     switch (c.kind) {

@@ -1,29 +1,20 @@
 import { createRequire } from 'node:module';
 import type { CodeBlockWriter } from 'ts-morph';
 import type { Cond } from '../../grammar/ast.js';
+import { testHelpers, type Types } from '../../grammar/kinds/index.js';
 import type { Plan, RuleStep, Step } from '../optimize/plan.js';
 import { pluginWrites } from '../optimize/writes.js';
 import { CondEmitter } from './conditions.js';
 import { ident, lit } from './lit.js';
 
-/** Types writes TypeScript annotations, or nothing where the module is emitted as JavaScript. */
-type Types = (annotation: string) => string;
-
-/** prelude is the helpers every module defines from rt.values; fixed code, no user text. */
+/** prelude is the helpers every module defines from rt.values and the kinds of test; fixed code, no user text. */
 function prelude(ty: Types): string[] {
-  const n = ty(': number | undefined');
-  const compare = (name: string, op: string) => `const ${name} = (a${n}, b${n})${ty(': boolean')} => a !== undefined && b !== undefined && a ${op} b;`;
   return [
     'const { truthy, str, num, isTrue, isFalse } = rt.values;',
     'const rulelog = rt.rulelog;',
     'const hasOwn = Object.hasOwn;',
     `const own = (m${ty(': Message')}, k${ty(': string')})${ty(': unknown')} => (hasOwn(m, k) ? m[k] : undefined);`,
-    `const eq = (v${ty(': unknown')}, s${ty(': string')})${ty(': boolean')} => truthy(v) && str(v) === s;`,
-    `const like = (v${ty(': unknown')}, re${ty(': { test(s: string): boolean }')})${ty(': boolean')} => truthy(v) && re.test(str(v));`,
-    compare('lt', '<'),
-    compare('le', '<='),
-    compare('gt', '>'),
-    compare('ge', '>='),
+    ...testHelpers(ty),
   ];
 }
 
