@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import { code, name } from '../code.js';
 import { defineKind, FIELD, own, type Fields, type Values } from './kind.js';
 
 export type CompareOp = '<' | '<=' | '>' | '>=';
@@ -49,7 +50,9 @@ function value(o: Operand, m: Fields, v: Values): number | undefined {
   return o.kind === 'number' ? o.value : v.num(own(m, o.name));
 }
 
+const OPS: readonly CompareOp[] = ['<', '<=', '>', '>='];
 const HELPER = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const;
+const OP_CODE = { '<': code`<`, '<=': code`<=`, '>': code`>`, '>=': code`>=` } as const;
 
 export const compare = defineKind<CompareTest>({
   kind: 'compare',
@@ -66,13 +69,11 @@ export const compare = defineKind<CompareTest>({
     return a !== undefined && b !== undefined && compareNumbers(n.op, a, b);
   },
   helpers: (ty) => {
-    const n = ty(': number | undefined');
-    return Object.entries(HELPER).map(
-      ([op, name]) => `const ${name} = (a${n}, b${n})${ty(': boolean')} => a !== undefined && b !== undefined && a ${op} b;`,
-    );
+    const n = ty(code`: number | undefined`);
+    return OPS.map((op) => code`const ${name(HELPER[op])} = (a${n}, b${n})${ty(code`: boolean`)} => a !== undefined && b !== undefined && a ${OP_CODE[op]} b;`);
   },
   emit: (n, e) => {
-    const arg = (o: Operand) => (o.kind === 'number' ? e.lit(o.value) : `num(${e.read(o.name)})`);
-    return `${HELPER[n.op]}(${arg(n.left)}, ${arg(n.right)})`;
+    const arg = (o: Operand) => (o.kind === 'number' ? code`${o.value}` : code`num(${e.read(o.name)})`);
+    return code`${name(HELPER[n.op])}(${arg(n.left)}, ${arg(n.right)})`;
   },
 });

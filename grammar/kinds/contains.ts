@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import { code } from '../code.js';
 import { defineKind, FIELD } from './kind.js';
 
 /** `contains F`: the message has the field, whatever it holds. */
@@ -17,5 +18,5 @@ export const contains = defineKind<ContainsTest>({
   unparse: (n) => `contains ${n.field}`,
   fields: (n) => [n.field],
   evaluate: (n, m) => Object.hasOwn(m, n.field),
-  emit: (n, e) => `hasOwn(m, ${e.lit(n.field)})`,
+  emit: (n) => code`hasOwn(m, ${n.field})`,
 });

@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import { code } from '../code.js';
 import { defineKind, FIELD, own, SPACES, trueText } from './kind.js';
 
 /** `F equals V`: the field holds a true value whose text is V. */
@@ -21,6 +22,6 @@ export const equals = defineKind<EqualsTest>({
   // a false value has no text, so `F equals 0` and `F equals` never hold
   constant: (n, v) => (v.truthy(n.value) ? undefined : false),
   evaluate: (n, m, env) => trueText(own(m, n.field), env) === n.value,
-  helpers: (ty) => [`const eq = (v${ty(': unknown')}, s${ty(': string')})${ty(': boolean')} => truthy(v) && str(v) === s;`],
-  emit: (n, e) => `eq(${e.read(n.field)}, ${e.lit(n.value)})`,
+  helpers: (ty) => [code`const eq = (v${ty(code`: unknown`)}, s${ty(code`: string`)})${ty(code`: boolean`)} => truthy(v) && str(v) === s;`],
+  emit: (n, e) => code`eq(${e.read(n.field)}, ${n.value})`,
 });

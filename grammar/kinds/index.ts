@@ -1,3 +1,4 @@
+import type { Code } from '../code.js';
 import { compare } from './compare.js';
 import { contains } from './contains.js';
 import { equals } from './equals.js';
@@ -80,12 +81,12 @@ export function testTruth(n: Leaf, f: Facts, env: Env): Truth {
   return k.evaluate(n, m, env) ? 'true' : 'false';
 }
 
-export function emitTest(n: Leaf, e: EmitContext): string {
+export function emitTest(n: Leaf, e: EmitContext): Code {
   return kindOf(n).emit(n, e);
 }
 
 /** testHelpers are the helper functions of every kind, as module-level code. */
-export function testHelpers(ty: Types): string[] {
+export function testHelpers(ty: Types): Code[] {
   return KINDS.flatMap((k) => k.helpers?.(ty) ?? []);
 }
 

@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import { code } from '../code.js';
 import { defineKind, FIELD, own } from './kind.js';
 
 /** `F is false`: the field is missing, holds a false value, or the text `false`. */
@@ -17,5 +18,5 @@ export const isFalse = defineKind<IsFalseTest>({
   unparse: (n) => `${n.field} is false`,
   fields: (n) => [n.field],
   evaluate: (n, m, env) => env.isFalse(own(m, n.field)),
-  emit: (n, e) => `isFalse(${e.read(n.field)})`,
+  emit: (n, e) => code`isFalse(${e.read(n.field)})`,
 });

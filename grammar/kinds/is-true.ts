@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import { code } from '../code.js';
 import { defineKind, FIELD, own } from './kind.js';
 
 /** `F is true`: the field holds a true value other than the text `false`. */
@@ -17,5 +18,5 @@ export const isTrue = defineKind<IsTrueTest>({
   unparse: (n) => `${n.field} is true`,
   fields: (n) => [n.field],
   evaluate: (n, m, env) => env.isTrue(own(m, n.field)),
-  emit: (n, e) => `isTrue(${e.read(n.field)})`,
+  emit: (n, e) => code`isTrue(${e.read(n.field)})`,
 });

@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import type { Code } from '../code.js';
 import { PERL_SPACE, PERL_WORD } from '../perl-classes.js';
 
 /*
@@ -40,17 +41,15 @@ export type Facts = ReadonlyMap<string, Known>;
 export type Truth = 'true' | 'false' | 'maybe';
 
 /** Types writes TypeScript annotations, or nothing where a module is emitted as JavaScript. */
-export type Types = (annotation: string) => string;
+export type Types = (annotation: Code) => Code;
 
-/** EmitContext is what emitting a test needs from the module emitter; every hook returns code. */
+/** EmitContext is what emitting a test needs from the module emitter. */
 export interface EmitContext {
   readonly values: Values;
   /** read is the expression for a field's value. */
-  read(field: string): string;
-  /** lit quotes a value as a JavaScript literal. */
-  lit(value: unknown): string;
+  read(field: string): Code;
   /** regex is the module-level name of a compiled regex. */
-  regex(source: string, icase: boolean): string;
+  regex(source: string, icase: boolean): Code;
 }
 
 /** Where is how a parse hook finds positions: the whole test's span, and spans of a match group. */
@@ -89,9 +88,9 @@ export interface KindDef<N extends TestNode> {
   /** truth is the three-valued meaning over facts; without it, the test is evaluated when all its fields are known. */
   truth?(n: N, f: Facts, env: Env): Truth;
   /** helpers are the module-level functions its emitted code calls (fixed code, no user text). */
-  helpers?(ty: Types): readonly string[];
+  helpers?(ty: Types): readonly Code[];
   /** emit is the test as an expression over the message `m`, with the meaning of evaluate. */
-  emit(n: N, e: EmitContext): string;
+  emit(n: N, e: EmitContext): Code;
 }
 
 /** defineKind checks a definition's type; it is the one way a kind is declared. */

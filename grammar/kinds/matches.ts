@@ -1,4 +1,5 @@
 import type { TextSpan } from '../ast.js';
+import { code } from '../code.js';
 import { defineKind, FIELD, own, SPACES, trueText, type Values } from './kind.js';
 
 /** `F matches R`, `F imatches R`: the field holds a true value whose text the Perl regex R matches. */
@@ -46,7 +47,7 @@ export const matches = defineKind<MatchesTest>({
     return text !== undefined && env.regex(n.regex, n.icase).test(text);
   },
   helpers: (ty) => [
-    `const like = (v${ty(': unknown')}, re${ty(': { test(s: string): boolean }')})${ty(': boolean')} => truthy(v) && re.test(str(v));`,
+    code`const like = (v${ty(code`: unknown`)}, re${ty(code`: { test(s: string): boolean }`)})${ty(code`: boolean`)} => truthy(v) && re.test(str(v));`,
   ],
-  emit: (n, e) => (never(n, e.values) ? 'false' : `like(${e.read(n.field)}, ${e.regex(n.regex, n.icase)})`),
+  emit: (n, e) => (never(n, e.values) ? code`false` : code`like(${e.read(n.field)}, ${e.regex(n.regex, n.icase)})`),
 });
