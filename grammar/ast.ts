@@ -1,11 +1,10 @@
+import { isLeafKind, testFields, type Leaf } from './kinds/index.js';
+
 /** A half-open range of offsets into the condition text. */
 export interface TextSpan {
   readonly start: number;
   readonly end: number;
 }
-
-/** An operand of a numeric comparison: a number literal or a field that must hold a number. */
-export type Operand = { kind: 'number'; value: number; text: string } | { kind: 'field'; name: string };
 
 /** Cond is the AST of one condition, as the original wubot evaluates it. */
 export type Cond =
@@ -22,37 +21,14 @@ export type Cond =
    * as written.
    */
   | { kind: 'choose'; on: Cond; then: Cond; else: Cond; text: string; span: TextSpan }
-  | { kind: 'equals'; field: string; value: string; span: TextSpan; valueSpan: TextSpan }
-  | {
-      kind: 'matches';
-      field: string;
-      regex: string;
-      icase: boolean;
-      span: TextSpan;
-      regexSpan: TextSpan;
-      /** regexOffsets maps each regex character to the condition text where groups inside it were replaced. */
-      regexOffsets?: readonly number[];
-    }
-  | { kind: 'contains'; field: string; span: TextSpan }
-  | { kind: 'istrue'; field: string; span: TextSpan }
-  | { kind: 'isfalse'; field: string; span: TextSpan }
-  | { kind: 'compare'; op: CompareOp; left: Operand; right: Operand; span: TextSpan };
+  | Leaf;
 
-export type CompareOp = '<' | '<=' | '>' | '>=';
-
-/** Leaf kinds: the tests that read one message field. */
-export type Leaf = Extract<Cond, { kind: 'equals' | 'matches' | 'contains' | 'istrue' | 'isfalse' | 'compare' }>;
+export type { CompareOp, Operand } from './kinds/compare.js';
+export type { Leaf };
 
 /** isLeaf tells whether a node is a test of message fields. */
 export function isLeaf(c: Cond): c is Leaf {
-  return (
-    c.kind === 'equals' ||
-    c.kind === 'matches' ||
-    c.kind === 'contains' ||
-    c.kind === 'istrue' ||
-    c.kind === 'isfalse' ||
-    c.kind === 'compare'
-  );
+  return isLeafKind(c.kind);
 }
 
 /** children lists the conditions a condition is made of. */
@@ -98,12 +74,8 @@ export function fieldsRead(c: Cond, out: Set<string> = new Set()): Set<string> {
       break;
     case 'const':
       break;
-    case 'compare':
-      if (c.left.kind === 'field') out.add(c.left.name);
-      if (c.right.kind === 'field') out.add(c.right.name);
-      break;
     default:
-      out.add(c.field);
+      for (const f of testFields(c)) out.add(f);
   }
   return out;
 }

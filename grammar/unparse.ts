@@ -1,8 +1,5 @@
-import type { Cond, Operand } from './ast.js';
-
-function operand(o: Operand): string {
-  return o.kind === 'number' ? o.text : o.name;
-}
+import type { Cond } from './ast.js';
+import { unparseTest } from './kinds/index.js';
 
 /**
  * unparse prints a condition back as text that parses to the same AST. With
@@ -27,17 +24,7 @@ export function unparse(c: Cond, explicit = false): string {
       return c.text;
     case 'const':
       return c.value ? 'TRUE' : 'FALSE';
-    case 'equals':
-      return `${c.field} equals ${c.value}`;
-    case 'matches':
-      return `${c.field} ${c.icase ? 'imatches' : 'matches'} ${c.regex}`;
-    case 'contains':
-      return `contains ${c.field}`;
-    case 'istrue':
-      return `${c.field} is true`;
-    case 'isfalse':
-      return `${c.field} is false`;
-    case 'compare':
-      return `${operand(c.left)} ${c.op} ${operand(c.right)}`;
+    default:
+      return unparseTest(c);
   }
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { lit } from '../compiler/emit/lit.js';
+import { Code, code, lit, name } from '../grammar/code.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { realisticMessages, realisticTree } from '../bench/realistic.js';
 import { createRuntime } from '../runtime/host.js';
@@ -112,5 +112,19 @@ describe('lit', () => {
     assert.equal(lit(Infinity), 'Infinity');
     assert.equal(lit(NaN), 'NaN');
     assert.equal(lit(-0), '-0');
+  });
+});
+
+describe('code', () => {
+  it('quotes every value in a template that is not itself code', () => {
+    const field = '"]; process.exit(1); m["';
+    const c = code`m[${field}] === ${name('t', 0)} && ${code`x`} && ${3} && ${{ a: 1 }}`;
+    assert.equal(c.toString(), `m[${lit(field)}] === t0 && x && 3 && ${lit({ a: 1 })}`);
+    assert.deepEqual(new Function('m', 't0', 'x', `return ${c}`)({ [field]: 1 }, 1, true), { a: 1 });
+  });
+
+  it('makes code and names only by its own functions', () => {
+    assert.throws(() => new Code(Symbol('code') as never, 'x'), /made outside code\.ts/);
+    assert.throws(() => name('a-b'), /bad identifier/);
   });
 });

@@ -54,7 +54,7 @@ export async function pipelinesFor(text: string, hostname = 'h'): Promise<Pipeli
 }
 
 /** runOn runs a pipeline on a copy of a message and returns the result as plain JSON data. */
-export function runOn(p: Pipeline, m: Message): unknown {
+export function runOn(p: Pipeline, m: Message): { message: Record<string, unknown>; error?: string } {
   const copy = asMessage(structuredClone(m))!;
   let error: string | undefined;
   try {
@@ -62,7 +62,7 @@ export function runOn(p: Pipeline, m: Message): unknown {
   } catch (e) {
     error = (e as Error).message;
   }
-  return { message: JSON.parse(JSON.stringify(copy)) as unknown, error };
+  return { message: JSON.parse(JSON.stringify(copy)) as Record<string, unknown>, error };
 }
 
 /** memoryLog is a Logger that keeps its lines, for tests to read. */

@@ -1,23 +1,23 @@
-import { fieldsRead, isLeaf, type Cond, type Leaf, type Operand } from '../../grammar/ast.js';
+import { code, name, type Code, type Name } from '../../grammar/code.js';
+import { fieldsRead, isLeaf, type Cond, type Leaf } from '../../grammar/ast.js';
+import { emitTest, type EmitContext } from '../../grammar/kinds/index.js';
 import { unparse } from '../../grammar/unparse.js';
+import { ENV } from '../../runtime/evaluate.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
-import { truthy } from '../../runtime/perl-values.js';
-import { ident, lit } from './lit.js';
 
 /** Names that a plain object inherits; reading them needs an own-property test. */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-const COMPARE_FN = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const;
-
 /** MemoSlot holds the result of a test that appears more than once, until a field it reads may change. */
 export interface MemoSlot {
-  readonly name: string;
+  readonly name: Name;
   readonly fields: ReadonlySet<string>;
 }
 
-/** CondEmitter turns conditions into TypeScript expressions over the message `m`. */
-export class CondEmitter {
-  readonly regexes = new Map<string, { name: string; source: string; icase: boolean; rule: string }>();
+/** CondEmitter turns conditions into TypeScript expressions over the message `m`; each test by its kind's emit hook. */
+export class CondEmitter implements EmitContext {
+  readonly values = ENV;
+  readonly regexes = new Map<string, { name: Name; source: string; icase: boolean; rule: string }>();
   /** the rule whose condition is being emitted, which a regex that runs past the time budget is reported with */
   rule = '';
   readonly memo = new Map<string, MemoSlot>();
@@ -42,17 +42,17 @@ export class CondEmitter {
     };
     conds.forEach(visit);
     for (const [key, leaf] of counts) {
-      this.memo.set(key, { name: ident('t', this.memo.size), fields: fieldsRead(leaf) });
+      this.memo.set(key, { name: name('t', this.memo.size), fields: fieldsRead(leaf) });
     }
   }
 
   /** read is the expression for a field's value. */
-  read(field: string): string {
-    return INHERITED.has(field) ? `own(m, ${lit(field)})` : `m[${lit(field)}]`;
+  read(field: string): Code {
+    return INHERITED.has(field) ? code`own(m, ${field})` : code`m[${field}]`;
   }
 
   /** regex returns the module-level name of a compiled regex. */
-  regex(source: string, icase: boolean): string {
+  regex(source: string, icase: boolean): Name {
     const t = translatePerlRegex(source, { icase });
     if (!t.ok) throw new Error(`emit: unchecked regex ${JSON.stringify(source)}`);
     // only a pattern that may backtrack can run past the time budget, and it says for which rule
@@ -60,48 +60,25 @@ export class CondEmitter {
     const key = `${icase ? 'i' : '-'}${rule}\0${source}`;
     let r = this.regexes.get(key);
     if (!r) {
-      r = { name: ident('re', this.regexes.size), source, icase, rule };
+      r = { name: name('re', this.regexes.size), source, icase, rule };
       this.regexes.set(key, r);
     }
     return r.name;
   }
 
-  private operand(o: Operand): string {
-    return o.kind === 'number' ? lit(o.value) : `num(${this.read(o.name)})`;
-  }
-
-  private leaf(c: Leaf): string {
-    switch (c.kind) {
-      case 'equals':
-        return `eq(${this.read(c.field)}, ${lit(c.value)})`;
-      case 'matches':
-        // the original also needs the pattern and the field name to be true, so `matches 0` never holds
-        if (!truthy(c.regex) || !truthy(c.field)) return 'false';
-        return `like(${this.read(c.field)}, ${this.regex(c.regex, c.icase)})`;
-      case 'contains':
-        return `hasOwn(m, ${lit(c.field)})`;
-      case 'istrue':
-        return `isTrue(${this.read(c.field)})`;
-      case 'isfalse':
-        return `isFalse(${this.read(c.field)})`;
-      case 'compare':
-        return `${COMPARE_FN[c.op]}(${this.operand(c.left)}, ${this.operand(c.right)})`;
-    }
-  }
-
   /** expr is the expression for a condition. */
-  expr(c: Cond): string {
+  expr(c: Cond): Code {
     if (isLeaf(c)) {
       const slot = this.memo.get(unparse(c));
-      const code = this.leaf(c);
-      return slot ? `(${slot.name} === 0 ? (${slot.name} = ${code} ? 1 : 2) : ${slot.name}) === 1` : code;
+      const test = emitTest(c, this);
+      return slot ? code`(${slot.name} === 0 ? (${slot.name} = ${test} ? 1 : 2) : ${slot.name}) === 1` : test;
     }
     switch (c.kind) {
       // chains stay flat (a && b && c), so that a long condition does not nest the emitted code
       case 'and':
-        return `${c.left.kind === 'and' ? this.expr(c.left) : `(${this.expr(c.left)})`} && (${this.expr(c.right)})`;
+        return code`${c.left.kind === 'and' ? this.expr(c.left) : code`(${this.expr(c.left)})`} && (${this.expr(c.right)})`;
       case 'or':
-        return `${c.left.kind === 'or' ? this.expr(c.left) : `(${this.expr(c.left)})`} || (${this.expr(c.right)})`;
+        return code`${c.left.kind === 'or' ? this.expr(c.left) : code`(${this.expr(c.left)})`} || (${this.expr(c.right)})`;
       case 'not': {
         // tests are pure and boolean, so NOT NOT x is x
         let x: Cond = c.operand;
@@ -110,22 +87,22 @@ export class CondEmitter {
           x = x.operand;
           negate = !negate;
         }
-        return negate ? `!(${this.expr(x)})` : this.expr(x);
+        return negate ? code`!(${this.expr(x)})` : this.expr(x);
       }
       case 'group':
         return this.expr(c.inner);
       case 'choose':
-        return `(${this.expr(c.on)}) ? (${this.expr(c.then)}) : (${this.expr(c.else)})`;
+        return code`(${this.expr(c.on)}) ? (${this.expr(c.then)}) : (${this.expr(c.else)})`;
       case 'const':
-        return c.value ? 'true' : 'false';
+        return c.value ? code`true` : code`false`;
     }
   }
 
   /** resets returns statements that forget memoized tests reading fields a write may change. */
-  resets(writes: ReadonlySet<string> | 'any'): string[] {
-    const out: string[] = [];
+  resets(writes: ReadonlySet<string> | 'any'): Code[] {
+    const out: Code[] = [];
     for (const slot of this.memo.values()) {
-      if (writes === 'any' || [...slot.fields].some((f) => writes.has(f))) out.push(`${slot.name} = 0;`);
+      if (writes === 'any' || [...slot.fields].some((f) => writes.has(f))) out.push(code`${slot.name} = 0;`);
     }
     return out;
   }

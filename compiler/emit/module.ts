@@ -1,36 +1,50 @@
 import { createRequire } from 'node:module';
 import type { CodeBlockWriter } from 'ts-morph';
 import type { Cond } from '../../grammar/ast.js';
+import { code, joinCode, name, type Code } from '../../grammar/code.js';
+import { testHelpers, type Types } from '../../grammar/kinds/index.js';
 import type { Plan, RuleStep, Step } from '../optimize/plan.js';
 import { pluginWrites } from '../optimize/writes.js';
 import { CondEmitter } from './conditions.js';
-import { ident, lit } from './lit.js';
 
-/** Types writes TypeScript annotations, or nothing where the module is emitted as JavaScript. */
-type Types = (annotation: string) => string;
-
-/** prelude is the helpers every module defines from rt.values; fixed code, no user text. */
-function prelude(ty: Types): string[] {
-  const n = ty(': number | undefined');
-  const compare = (name: string, op: string) => `const ${name} = (a${n}, b${n})${ty(': boolean')} => a !== undefined && b !== undefined && a ${op} b;`;
+/** prelude is the helpers every module defines from rt.values and the kinds of test; fixed code, no user text. */
+function prelude(ty: Types): Code[] {
   return [
-    'const { truthy, str, num, isTrue, isFalse } = rt.values;',
-    'const rulelog = rt.rulelog;',
-    'const hasOwn = Object.hasOwn;',
-    `const own = (m${ty(': Message')}, k${ty(': string')})${ty(': unknown')} => (hasOwn(m, k) ? m[k] : undefined);`,
-    `const eq = (v${ty(': unknown')}, s${ty(': string')})${ty(': boolean')} => truthy(v) && str(v) === s;`,
-    `const like = (v${ty(': unknown')}, re${ty(': { test(s: string): boolean }')})${ty(': boolean')} => truthy(v) && re.test(str(v));`,
-    compare('lt', '<'),
-    compare('le', '<='),
-    compare('gt', '>'),
-    compare('ge', '>='),
+    code`const { truthy, str, num, isTrue, isFalse } = rt.values;`,
+    code`const rulelog = rt.rulelog;`,
+    code`const hasOwn = Object.hasOwn;`,
+    code`const own = (m${ty(code`: Message`)}, k${ty(code`: string`)})${ty(code`: unknown`)} => (hasOwn(m, k) ? m[k] : undefined);`,
+    ...testHelpers(ty),
   ];
 }
 
+/** Out is ts-morph's line writer taking only Code, so nothing reaches the module that was not built by `code`. */
+class Out {
+  constructor(private readonly w: CodeBlockWriter) {}
+  line(c: Code): this {
+    this.w.writeLine(c.toString());
+    return this;
+  }
+  lines(cs: readonly Code[]): void {
+    for (const c of cs) this.w.writeLine(c.toString());
+  }
+  /** block writes `head {`, the body, and `}`. */
+  block(head: Code | undefined, body: () => void): void {
+    if (head) this.w.write(head.toString());
+    this.w.block(body);
+  }
+  blankLine(): void {
+    this.w.blankLine();
+  }
+  toString(): string {
+    return this.w.toString();
+  }
+}
+
 interface Emitted {
-  plugins: string[];
-  entries: string[];
-  dispatch: string[];
+  plugins: Code[];
+  entries: Code[];
+  dispatch: Code[];
 }
 
 function collectConds(steps: readonly Step[], out: Cond[] = []): Cond[] {
@@ -54,67 +68,64 @@ class ModuleEmitter {
     if (plan.optimized) this.conds.useMemo(collectConds(plan.steps));
   }
 
-  body(w: CodeBlockWriter): void {
-    w.writeLine('if (truthy(m["last_rule"])) return;');
-    const slots = [...this.conds.memo.values()].map((s) => `${s.name} = 0`);
-    if (slots.length) w.writeLine(`let ${slots.join(', ')};`);
+  body(w: Out): void {
+    w.line(code`if (truthy(m["last_rule"])) return;`);
+    const slots = [...this.conds.memo.values()].map((s) => code`${s.name} = 0`);
+    if (slots.length) w.line(code`let ${joinCode(slots, ', ')};`);
     this.steps(w, this.plan.steps);
   }
 
-  private steps(w: CodeBlockWriter, steps: readonly Step[]): void {
+  private steps(w: Out, steps: readonly Step[]): void {
     for (const s of steps) {
       if (s.kind === 'rule') this.rule(w, s);
       else this.dispatchStep(w, s);
     }
   }
 
-  private lines(w: CodeBlockWriter, lines: readonly string[]): void {
-    for (const l of lines) w.writeLine(l);
-  }
-
-  private rule(w: CodeBlockWriter, s: RuleStep): void {
+  private rule(w: Out, s: RuleStep): void {
     const r = s.rule;
     this.conds.rule = r.name ?? '';
     const tests = [
-      ...(s.checkLastRule ? ['!truthy(m["last_rule"])'] : []),
-      ...(s.cond ? [`(${this.conds.expr(s.cond)})`] : []),
+      ...(s.checkLastRule ? [code`!truthy(m["last_rule"])`] : []),
+      ...(s.cond ? [code`(${this.conds.expr(s.cond)})`] : []),
     ];
-    const entry = ident('n', this.decls.entries.length);
-    this.decls.entries.push(`const ${entry} = rt.hostname + ":" + ${lit(r.name ?? '')};`);
+    const entry = name('n', this.decls.entries.length);
+    this.decls.entries.push(code`const ${entry} = rt.hostname + ":" + ${r.name ?? ''};`);
     const inner = (): void => {
-      w.writeLine(`rulelog(m, ${entry});`);
-      this.lines(w, this.conds.resets(new Set(['wubot_rulelog'])));
+      w.line(code`rulelog(m, ${entry});`);
+      w.lines(this.conds.resets(new Set(['wubot_rulelog'])));
       this.steps(w, s.children);
       if (r.plugin) {
-        const p = ident('p', this.decls.plugins.length);
-        this.decls.plugins.push(`const ${p} = rt.plugin(${lit(r.plugin.name)}, ${lit(r.plugin.config)}, ${lit(r.name ?? '')});`);
-        w.writeLine(`${p}.react(m);`);
-        this.lines(w, this.conds.resets(pluginWrites(r)));
+        const p = name('p', this.decls.plugins.length);
+        this.decls.plugins.push(code`const ${p} = rt.plugin(${r.plugin.name}, ${r.plugin.config}, ${r.name ?? ''});`);
+        w.line(code`${p}.react(m);`);
+        w.lines(this.conds.resets(pluginWrites(r)));
       }
       if (r.lastRule) {
-        w.writeLine('m["last_rule"] = 1;');
-        this.lines(w, this.conds.resets(new Set(['last_rule'])));
+        w.line(code`m["last_rule"] = 1;`);
+        w.lines(this.conds.resets(new Set(['last_rule'])));
       }
     };
-    if (tests.length) w.write(`if (${tests.join(' && ')}) `).block(inner);
-    else w.block(inner);
+    w.block(tests.length ? code`if (${joinCode(tests, ' && ')}) ` : undefined, inner);
   }
 
-  private dispatchStep(w: CodeBlockWriter, s: Extract<Step, { kind: 'dispatch' }>): void {
-    const map = ident('d', this.decls.dispatch.length);
-    const pairs = s.cases.map((c, i) => `[${lit(c.value)}, ${i}]`).join(', ');
-    this.decls.dispatch.push(`const ${map} = new Map${this.ty('<string, number>')}([${pairs}]);`);
+  private dispatchStep(w: Out, s: Extract<Step, { kind: 'dispatch' }>): void {
+    const map = name('d', this.decls.dispatch.length);
+    const pairs = joinCode(
+      s.cases.map((c, i) => code`[${c.value}, ${i}]`),
+      ', ',
+    );
+    this.decls.dispatch.push(code`const ${map} = new Map${this.ty(code`<string, number>`)}([${pairs}]);`);
     const emit = (): void => {
-      w.writeLine(`const v = ${this.conds.read(s.field)};`);
-      w.write(`switch (truthy(v) ? ${map}.get(str(v)) : undefined) `).block(() => {
+      w.line(code`const v = ${this.conds.read(s.field)};`);
+      w.block(code`switch (truthy(v) ? ${map}.get(str(v)) : undefined) `, () => {
         s.cases.forEach((c, i) => {
-          w.write(`case ${i}: `).block(() => this.steps(w, c.steps));
-          w.writeLine('break;');
+          w.block(code`case ${i}: `, () => this.steps(w, c.steps));
+          w.line(code`break;`);
         });
       });
     };
-    if (s.checkLastRule) w.write('if (!truthy(m["last_rule"])) ').block(emit);
-    else w.block(emit);
+    w.block(s.checkLastRule ? code`if (!truthy(m["last_rule"])) ` : undefined, emit);
   }
 }
 
@@ -125,29 +136,31 @@ let Writer: typeof CodeBlockWriter | undefined;
  * emitModule is the emit stage: one TypeScript module for a plan (or the same
  * as JavaScript, for the module cache: TypeScript's transpiler takes 25 s and
  * 2 GB for the module of 80,000 rules). Its default export builds the
- * pipeline for a runtime; every string from the config enters through lit().
- * The text is written straight out: a ts-morph source file would parse it
- * again after each addition, which for 80,000 rules took most of a minute and
- * gigabytes.
+ * pipeline for a runtime; all of it is built by `code` templates
+ * (grammar/code.ts), which quote every value from the config. The text is
+ * written straight out: a ts-morph source file would parse it again after
+ * each addition, which for 80,000 rules took most of a minute and gigabytes.
  */
 export function emitModule(plan: Plan, sourceHash: string, language: 'ts' | 'js' = 'ts'): string {
-  const ty: Types = language === 'ts' ? (annotation) => annotation : () => '';
+  const none = code``;
+  const ty: Types = language === 'ts' ? (annotation) => annotation : () => none;
   Writer ??= (createRequire(import.meta.url)('ts-morph') as { CodeBlockWriter: typeof CodeBlockWriter }).CodeBlockWriter;
   const e = new ModuleEmitter(plan, ty);
   // the body is written first, because writing it declares the regexes, plugins and maps it uses
-  const body = new Writer({ indentNumberOfSpaces: 4 });
-  body.write(`function run(m${ty(': Message')})${ty(': void')} `).block(() => e.body(body));
-  const w = new Writer({ indentNumberOfSpaces: 4 });
-  w.writeLine('// Generated by wubotc from a rule file. Do not edit.');
-  if (language === 'ts') w.writeLine('import type { Message, Pipeline, PipelineRuntime } from "wubot/pipeline";').blankLine();
-  w.writeLine(`export const sourceHash = ${lit(sourceHash)};`);
+  const body = new Out(new Writer({ indentNumberOfSpaces: 4 }));
+  body.block(code`function run(m${ty(code`: Message`)})${ty(code`: void`)} `, () => e.body(body));
+  const writer = new Writer({ indentNumberOfSpaces: 4 });
+  const w = new Out(writer);
+  w.line(code`// Generated by wubotc from a rule file. Do not edit.`);
+  if (language === 'ts') w.line(code`import type { Message, Pipeline, PipelineRuntime } from "wubot/pipeline";`).blankLine();
+  w.line(code`export const sourceHash = ${sourceHash};`);
   w.blankLine();
-  w.write(`export default function createPipeline(rt${ty(': PipelineRuntime')})${ty(': Pipeline')} `).block(() => {
-    for (const l of prelude(ty)) w.writeLine(l);
-    for (const r of e.conds.regexes.values()) w.writeLine(`const ${r.name} = rt.regex(${lit(r.source)}, ${r.icase}, ${lit(r.rule)});`);
-    for (const l of [...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]) w.writeLine(l);
-    w.write(body.toString().trimEnd()).newLine();
-    w.writeLine('return run;');
+  w.block(code`export default function createPipeline(rt${ty(code`: PipelineRuntime`)})${ty(code`: Pipeline`)} `, () => {
+    w.lines(prelude(ty));
+    for (const r of e.conds.regexes.values()) w.line(code`const ${r.name} = rt.regex(${r.source}, ${r.icase}, ${r.rule});`);
+    w.lines([...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]);
+    writer.write(body.toString().trimEnd()).newLine();
+    w.line(code`return run;`);
   });
-  return w.newLine().toString();
+  return writer.newLine().toString();
 }

@@ -1,24 +1,18 @@
-import { fieldsRead, isLeaf, type Cond } from '../../grammar/ast.js';
-import { evaluate } from '../../runtime/evaluate.js';
+import type { Cond } from '../../grammar/ast.js';
+import { testTruth, type Facts, type Known, type Truth } from '../../grammar/kinds/index.js';
+import { ENV } from '../../runtime/evaluate.js';
 import { truthy } from '../../runtime/perl-values.js';
-import type { Message } from '../../runtime/pipeline-api.js';
 
 /*
  * What the loop check knows of a message as it travels: for some fields,
  * that they are absent or hold one value; every other field may hold
- * anything. Conditions evaluate to true, false or maybe over this; leaves
- * whose fields are all known are evaluated by the runtime's own evaluate,
- * so they mean exactly what they mean at run time.
+ * anything. Conditions evaluate to true, false or maybe over this; each
+ * test by its kind's three-valued hook (grammar/kinds), which by default
+ * evaluates it when all its fields are known, so it means exactly what it
+ * means at run time.
  */
 
-/** Known is what is known of one field: absent, or one value. */
-export type Known = { readonly absent: true } | { readonly value: unknown };
-
-/** Facts are the fields known of a message; a field not listed may hold anything. */
-export type Facts = ReadonlyMap<string, Known>;
-
-/** Truth is a condition's value for every message the facts describe. */
-export type Truth = 'true' | 'false' | 'maybe';
+export type { Facts, Known, Truth };
 
 export const ABSENT: Known = { absent: true };
 export const NO_FACTS: Facts = new Map();
@@ -46,16 +40,6 @@ export function withFact(f: Facts, field: string, k: Known | undefined): Facts {
   if (k === undefined) out.delete(field);
   else out.set(field, k);
   return out;
-}
-
-function leafTruth(c: Cond, f: Facts): Truth {
-  const m = Object.create(null) as Message;
-  for (const name of fieldsRead(c)) {
-    const k = f.get(name);
-    if (k === undefined) return 'maybe';
-    if (!('absent' in k)) m[name] = k.value;
-  }
-  return evaluate(c, m) ? 'true' : 'false';
 }
 
 /** truth evaluates a condition over facts, with the original's AND, OR and NOT. */
@@ -88,6 +72,6 @@ export function truth(c: Cond, f: Facts): Truth {
     case 'const':
       return c.value ? 'true' : 'false';
     default:
-      return isLeaf(c) ? leafTruth(c, f) : 'maybe';
+      return testTruth(c, f, ENV);
   }
 }

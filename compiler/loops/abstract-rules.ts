@@ -49,7 +49,12 @@ export function applyPlugin(rule: RuleNode, f: Facts, relevant: ReadonlySet<stri
       if (typeof c.field !== 'string') return NO_FACTS;
       return relevant.has(c.field) ? withFact(f, c.field, ABSENT) : f;
     case 'CopyField':
-      if (typeof c.source_field === 'string' && typeof c.target_field === 'string') return relevant.has(c.target_field) ? withFact(f, c.target_field, f.get(c.source_field)) : f;
+      if (typeof c.source_field === 'string' && typeof c.target_field === 'string') {
+        if (!relevant.has(c.target_field)) return f;
+        // a missing source writes null, which `contains` sees
+        const source = f.get(c.source_field);
+        return withFact(f, c.target_field, source && 'absent' in source ? { value: null } : source);
+      }
       break;
   }
   const writes = p.def?.writes(c) ?? 'any';

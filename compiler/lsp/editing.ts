@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CompletionItemKind, type CompletionItem, type Location } from 'vscode-languageserver/node';
+import { KEYWORDS } from '../../grammar/kinds/index.js';
 import { genericKeys } from '../../stdlib/monitor-plugin.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
@@ -15,7 +16,7 @@ import { webuiShape } from '../schema/webui-schema.js';
  * buffer that is half typed and does not parse.
  */
 
-const OPERATORS = ['equals', 'matches', 'imatches', 'is true', 'is false', 'contains', 'AND', 'OR', 'NOT', '<', '<=', '>', '>='];
+const OPERATORS = [...KEYWORDS, 'AND', 'OR', 'NOT'];
 
 /** indentOf is a line's indentation, counting the `- ` of a list item as indentation of its first key. */
 function keyIndent(line: string): number {

@@ -1,6 +1,6 @@
 import type { Cond } from '../../grammar/ast.js';
-import { compareNumbers } from '../../runtime/evaluate.js';
-import { truthy } from '../../runtime/perl-values.js';
+import { testConstant } from '../../grammar/kinds/index.js';
+import { ENV } from '../../runtime/evaluate.js';
 
 function constant(value: boolean, span: Cond['span']): Cond {
   return { kind: 'const', value, span };
@@ -8,9 +8,9 @@ function constant(value: boolean, span: Cond['span']): Cond {
 
 /**
  * fold simplifies a condition without changing its meaning: groups are
- * dropped, constants propagate through AND/OR/NOT, and tests that can never
- * hold (`F equals 0`, `F matches 0`, comparisons of two numbers) become
- * constants. Tests have no side effects, so dropping one is always safe.
+ * dropped, constants propagate through AND/OR/NOT, and tests whose kind says
+ * no message changes them (`F equals 0`, `F matches 0`, comparisons of two
+ * numbers) become constants. Tests have no side effects, so dropping one is always safe.
  */
 export function fold(c: Cond): Cond {
   switch (c.kind) {
@@ -37,17 +37,12 @@ export function fold(c: Cond): Cond {
       if (r.kind === 'const') return r.value === absorbing ? constant(absorbing, c.span) : l;
       return { ...c, left: l, right: r };
     }
-    case 'equals':
-      return truthy(c.value) ? c : constant(false, c.span);
-    case 'matches':
-      return truthy(c.regex) && truthy(c.field) ? c : constant(false, c.span);
-    case 'compare':
-      if (c.left.kind === 'number' && c.right.kind === 'number') {
-        return constant(compareNumbers(c.op, c.left.value, c.right.value), c.span);
-      }
+    case 'const':
       return c;
-    default:
-      return c;
+    default: {
+      const k = testConstant(c, ENV);
+      return k === undefined ? c : constant(k, c.span);
+    }
   }
 }
 

@@ -1,0 +1,53 @@
+import type { TextSpan } from '../ast.js';
+import { code } from '../code.js';
+import { defineKind, FIELD, own, SPACES, trueText, type Values } from './kind.js';
+
+/** `F matches R`, `F imatches R`: the field holds a true value whose text the Perl regex R matches. */
+export interface MatchesTest {
+  readonly kind: 'matches';
+  readonly field: string;
+  readonly regex: string;
+  readonly icase: boolean;
+  readonly span: TextSpan;
+  readonly regexSpan: TextSpan;
+  /** regexOffsets maps each regex character to the condition text where groups inside it were replaced. */
+  readonly regexOffsets?: readonly number[];
+}
+
+/** the original also needs the pattern and the field name to be true, so `F matches 0` never holds */
+function never(n: MatchesTest, v: Values): boolean {
+  return !v.truthy(n.regex) || !v.truthy(n.field);
+}
+
+export const matches = defineKind<MatchesTest>({
+  kind: 'matches',
+  forms: ['`F matches R`', '`F imatches R`'],
+  keywords: ['matches', 'imatches'],
+  pattern: new RegExp(`^${FIELD}${SPACES}(matches|imatches)${SPACES}([^\\n]*)$`, 'du'),
+  parse: (m, at) => {
+    const [a, b] = m.indices![3];
+    const offsets = Array.from({ length: b - a + 1 }, (_, i) => (i < b - a ? at.origin(a + i) : at.origin(b - 1) + 1));
+    const contiguous = offsets.every((o, i) => o === offsets[0] + i);
+    return {
+      kind: 'matches',
+      field: m[1],
+      regex: m[3],
+      icase: m[2] === 'imatches',
+      span: at.span,
+      regexSpan: at.group(m, 3),
+      ...(contiguous ? {} : { regexOffsets: offsets }),
+    };
+  },
+  unparse: (n) => `${n.field} ${n.icase ? 'imatches' : 'matches'} ${n.regex}`,
+  fields: (n) => [n.field],
+  constant: (n, v) => (never(n, v) ? false : undefined),
+  evaluate: (n, m, env) => {
+    if (never(n, env)) return false;
+    const text = trueText(own(m, n.field), env);
+    return text !== undefined && env.regex(n.regex, n.icase).test(text);
+  },
+  helpers: (ty) => [
+    code`const like = (v${ty(code`: unknown`)}, re${ty(code`: { test(s: string): boolean }`)})${ty(code`: boolean`)} => truthy(v) && re.test(str(v));`,
+  ],
+  emit: (n, e) => (never(n, e.values) ? code`false` : code`like(${e.read(n.field)}, ${e.regex(n.regex, n.icase)})`),
+});

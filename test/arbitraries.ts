@@ -1,0 +1,117 @@
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { ABSENT, type Facts, type Known } from '../compiler/loops/abstract-message.js';
+import type { Message } from '../runtime/pipeline-api.js';
+
+/*
+ * Random conditions, rule trees and messages, for the property tests that
+ * run one condition or tree several ways (condition-kinds.test.ts,
+ * differential.test.ts), and what the loop check's model knows of a message.
+ */
+export const fields = ['a', 'b', 'key', 'subject', 'n', 'x.y', 'noforward', 'constructor'];
+export const field = fc.constantFrom(...fields);
+const keyValues = ['alpha', 'beta', 'gamma', '1', '0'];
+export const value = fc.oneof(
+  fc.constantFrom('foo', 'Foo', 'bar', 'foo bar', '1', '0', '', 'false', ' 5 ', '-3', '10', 'é', ...keyValues),
+  fc.constantFrom(0, 1, 2, 3.5, -1, 10),
+  fc.constant(null),
+  fc.boolean(),
+);
+const operand = fc.oneof(field, fc.constantFrom('0', '2', '3.5', '10'));
+
+export const leaf = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...keyValues).map((v) => `key equals ${v}`) },
+  fc.tuple(field, fc.constantFrom('foo', 'bar', '1', '0', '10', 'foo bar', 'Foo')).map(([f, v]) => `${f} equals ${v}`),
+  fc
+    .tuple(field, fc.constantFrom('matches', 'imatches'), fc.constantFrom('fo+', '^b', '\\d', 'o$', '0', '(x|f)', '^$', 'a.b', '\\bbar\\b'))
+    .map(([f, op, r]) => `${f} ${op} ${r}`),
+  field.map((f) => `contains ${f}`),
+  fc.tuple(field, fc.constantFrom('true', 'false')).map(([f, t]) => `${f} is ${t}`),
+  fc.tuple(operand, fc.constantFrom('<', '<=', '>', '>='), operand).map(([a, op, b]) => `${a} ${op} ${b}`),
+  fc.constantFrom('TRUE', 'FALSE'),
+);
+
+export const { cond } = fc.letrec<{ cond: string }>((tie) => ({
+  cond: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 4, arbitrary: leaf },
+    fc.tuple(tie('cond'), fc.constantFrom('AND', 'OR'), tie('cond')).map(([a, op, b]) => `${a} ${op} ${b}`),
+    leaf.map((l) => `NOT ${l}`),
+    tie('cond').map((c) => `( ${c} )`),
+    // groups inside a test, which the original reads as the text TRUE or FALSE
+    fc.tuple(field, tie('cond')).map(([f, c]) => `${f} equals x( ${c} )y`),
+    fc.tuple(field, leaf).map(([f, l]) => `${f} matches ^( ${l} )`),
+  ),
+}));
+
+const plugin = fc.oneof(
+  fc.tuple(field, value).map(([f, v]) => ({ plugin: 'SetField', config: { field: f, value: v } })),
+  fc.tuple(field, value, fc.boolean()).map(([f, v, keep]) => ({ plugin: 'SetField', config: { set: { [f]: v }, no_override: keep ? 1 : 0 } })),
+  field.map((f) => ({ plugin: 'DeleteField', config: { field: f } })),
+  fc.tuple(field, field).map(([s, t]) => ({ plugin: 'CopyField', config: { source_field: s, target_field: t } })),
+  fc.tuple(field, field).map(([s, t]) => ({ plugin: 'HashLookup', config: { source_field: s, target_field: t, lookup: { foo: 'alpha', 1: 'beta' } } })),
+  fc.tuple(field, fc.constantFrom('o', '(\\w)\\w*', '^')).map(([s, r]) => ({
+    plugin: 'TransformField',
+    config: { source_field: s, regexp_search: r, regexp_replace: '<$1>' },
+  })),
+  fc.tuple(field, field).map(([s, t]) => ({ plugin: 'CaptureData', config: { source_field: s, regexp: '(\\d+)', target_field: t } })),
+);
+
+export interface Rule {
+  name: string;
+  condition?: string;
+  plugin?: string;
+  config?: unknown;
+  last_rule?: number;
+  rules?: Rule[];
+}
+
+function toRule(r: { name: string; condition?: string; step?: object; last_rule?: number; rules?: Rule[] }): Rule {
+  return {
+    name: r.name,
+    ...(r.condition !== undefined ? { condition: r.condition } : {}),
+    ...(r.step ?? {}),
+    ...(r.last_rule ? { last_rule: r.last_rule } : {}),
+    ...(r.rules?.length ? { rules: r.rules } : {}),
+  };
+}
+
+const ruleName = fc.constantFrom('r1', 'r2', 'route', 'fwd');
+const lastRule = fc.constantFrom(1, 0, 0);
+
+export const rules: fc.Arbitrary<Rule[]> = fc.letrec<{ rules: Rule[] }>((tie) => ({
+  rules: fc.oneof(
+    // past depth 3 a rule has no children, which keeps trees small enough to run many
+    { depthSize: 'small', maxDepth: 3, depthIdentifier: 'tree' },
+    fc.constant<Rule[]>([]),
+    fc.array(
+      fc
+        .record({ name: ruleName, condition: cond, step: plugin, last_rule: lastRule, rules: tie('rules') }, { requiredKeys: ['name'] })
+        .map(toRule),
+      { maxLength: 5, depthIdentifier: 'tree' },
+    ),
+    // a routing level: siblings that test `key equals …`, which the optimizer dispatches by a map
+    fc.array(
+      fc
+        .record(
+          { name: ruleName, value: fc.constantFrom(...keyValues), step: plugin, last_rule: lastRule, rules: tie('rules') },
+          { requiredKeys: ['name', 'value'] },
+        )
+        .map(({ value: v, ...r }) => toRule({ ...r, condition: `key equals ${v}` })),
+      { minLength: 3, maxLength: 6, depthIdentifier: 'tree' },
+    ),
+  ),
+})).rules;
+
+export const message = fc.dictionary(field, value, { maxKeys: 6 }) as fc.Arbitrary<Message>;
+
+
+/** factsOf is what the loop model knows of `m` when only the fields in `known` are known. */
+export function factsOf(m: Message, known: readonly string[]): Facts {
+  return new Map(known.map((k): [string, Known] => [k, Object.hasOwn(m, k) ? { value: m[k] } : ABSENT]));
+}
+
+/** describes tells whether a message is one of those that facts describe. */
+export function describes(f: Facts, m: Readonly<Record<string, unknown>>): boolean {
+  return [...f].every(([k, known]) => ('absent' in known ? !Object.hasOwn(m, k) : Object.hasOwn(m, k) && isDeepStrictEqual(m[k], known.value)));
+}
