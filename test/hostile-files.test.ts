@@ -4,7 +4,7 @@ import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { lintFile } from '../compiler/cli/lint.js';
+import { lintFile } from '../compiler/lint.js';
 import { MAX_CONFIG_BYTES } from '../runtime/config-file.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';

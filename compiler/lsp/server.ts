@@ -4,7 +4,7 @@ import { CodeActionKind, createConnection, DiagnosticSeverity, TextDocuments, Te
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
-import { lintFile, treeLoops } from '../cli/lint.js';
+import { lintFile, treeLoops } from '../lint.js';
 import { compile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { completionsAt, configPluginAt, rulesfileAt, webuiCompletionsAt, webuiKeys } from './editing.js';
