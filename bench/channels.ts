@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createLogger } from '../runtime/log.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { Reactor } from '../runtime/reactor.js';
+import { Reactor } from '../apps/wubot/reactor.js';
 import { median } from './median.js';
 import { realisticTree } from './realistic.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '../runtime/log.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { Reactor } from '../runtime/reactor.js';
+import { Reactor } from '../apps/wubot/reactor.js';
 import { realisticTree } from './realistic.js';
 
 /** reactorHome makes a wubot home whose reactor runs the realistic tree and forwards every message. */

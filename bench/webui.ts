@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeriesWriter } from '../runtime/series/series-db.js';
-import { startWebui } from '../runtime/webui/server.js';
-import { webuiConfig } from '../runtime/webui/webui-config.js';
+import { startWebui } from '../apps/webui/server.js';
+import { webuiConfig } from '../apps/webui/webui-config.js';
 import { median } from './median.js';
 
 /*

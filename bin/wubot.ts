@@ -4,7 +4,7 @@
 // about 12 MB more RSS) at no measurable cost in speed. bench/reactor.ts
 // starts the daemon with the options of this line, as the installed bin runs.
 import { parseArgs } from 'node:util';
-import { main } from '../runtime/cli/main.js';
+import { main } from '../apps/wubot/main.js';
 import { quietOnClosedPipe } from '../runtime/closed-pipe.js';
 
 quietOnClosedPipe();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { main } from '../compiler/cli/main.js';
+import { main } from '../apps/wubotc/main.js';
 import { quietOnClosedPipe } from '../runtime/closed-pipe.js';
 
 quietOnClosedPipe();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../grammar/diagnostics/diagnostic.js';
 import { emitModule } from './emit/module.js';
 import { planTree, type Plan } from './optimize/plan.js';
 import type { RuleTree } from './rule-tree.js';

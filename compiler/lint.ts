@@ -1,9 +1,9 @@
 import { readConfigFile } from '../runtime/config-file.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { compile } from './compile.js';
-import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
-import { SourceFile, span } from './diagnostics/source.js';
-import { closest } from './diagnostics/suggest.js';
+import { diagnostic, type Diagnostic } from '../grammar/diagnostics/diagnostic.js';
+import { SourceFile, span } from '../grammar/diagnostics/source.js';
+import { closest } from '../grammar/diagnostics/suggest.js';
 import { analyze } from './loops/analyze.js';
 import { loopsDiagnostics } from './loops/report.js';
 import { topology, treeHosts } from './loops/topology.js';

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import type { Cond, TextSpan } from '../grammar/ast.js';
 import type { PluginDef } from '../stdlib/plugin.js';
-import { span, type SourceFile, type Span } from './diagnostics/source.js';
+import { span, type SourceFile, type Span } from '../grammar/diagnostics/source.js';
 
 /** ConditionSource is a condition as written, with the file offset of each of its characters. */
 export interface ConditionSource {

@@ -1,4 +1,4 @@
-import { num, str } from '../runtime/perl-values.js';
+import { num, str } from './perl-values.js';
 
 /*
  * What the original's YAML::XS (libyaml) makes of a scalar, for every reader

@@ -1,6 +1,6 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { diagnostic, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
-import { SourceFile, span, type Span } from '../compiler/diagnostics/source.js';
+import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
+import { SourceFile, span, type Span } from './diagnostics/source.js';
 import { perlText, perlPlainScalar, perlTaggedScalar } from './plain-scalar.js';
 
 /** MAX_EXPANDED_NODES bounds what aliases may expand a document to; an alias bomb needs far more. */

@@ -1,7 +1,7 @@
 import type { Cond } from '../grammar/ast.js';
 import { evaluateTest, type Env } from '../grammar/kinds/index.js';
 import { perlRegex } from './perl-matcher.js';
-import { isFalse, isTrue, num, str, truthy } from './perl-values.js';
+import { isFalse, isTrue, num, str, truthy } from '../grammar/perl-values.js';
 import type { Message } from './pipeline-api.js';
 
 /** ENV gives the tests of the condition language Perl's values and regexes. */

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Message } from './pipeline-api.js';
-import { looksLikeNumber, str } from './perl-values.js';
+import { looksLikeNumber, str } from '../grammar/perl-values.js';
 
 /*
  * YAML as the original's YAML::XS writes it, byte for byte: YAML::XS picks a

@@ -1,4 +1,4 @@
-import { editDistance } from '../compiler/diagnostics/suggest.js';
+import { editDistance } from '../grammar/diagnostics/suggest.js';
 
 /*
  * The one place that says what is a secret and hides it, for every output:

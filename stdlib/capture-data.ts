@@ -1,5 +1,5 @@
 import { perlRegex } from '../runtime/perl-matcher.js';
-import { str, truthy } from '../runtime/perl-values.js';
+import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne } from './plugin.js';
 

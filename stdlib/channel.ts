@@ -3,7 +3,7 @@ import { CHANNEL_FAILED } from '../runtime/channels/channel-worker.js';
 import { declareChannel } from '../runtime/channels/deliveries.js';
 import type { ChannelSender, OutboxItem } from '../runtime/channels/outbox-item.js';
 import { configPath } from '../runtime/paths.js';
-import { str, truthy } from '../runtime/perl-values.js';
+import { str, truthy } from '../grammar/perl-values.js';
 import type { Message, PluginContext } from '../runtime/pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId } from '../runtime/queue/message-id.js';
 import { rememberSecrets } from '../runtime/secrets.js';

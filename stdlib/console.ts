@@ -1,4 +1,4 @@
-import { num, str, truthy } from '../runtime/perl-values.js';
+import { num, str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin } from './plugin.js';
 

@@ -1,4 +1,4 @@
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne } from './plugin.js';
 

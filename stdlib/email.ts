@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { DeliveryError, type OutboxItem } from '../runtime/channels/outbox-item.js';
 import { readConfigFile } from '../runtime/config-file.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import { parseTimeLength } from '../runtime/time-length.js';
 import { defineChannel, type ChannelConfig } from './channel.js';
 import { fillTemplate } from './template.js';

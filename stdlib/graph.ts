@@ -1,5 +1,5 @@
 import { configPath } from '../runtime/paths.js';
-import { str, truthy } from '../runtime/perl-values.js';
+import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { SeriesWriter, type SeriesKind } from '../runtime/series/series-db.js';
 import { definePlugin } from './plugin.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { configPath } from '../runtime/paths.js';
-import { str, truthy } from '../runtime/perl-values.js';
+import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { quoteName } from './sqlite-table.js';
 

@@ -1,6 +1,6 @@
 import irc from 'irc-framework';
 import { DeliveryError } from '../runtime/channels/outbox-item.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import { defineChannel, type ChannelConfig } from './channel.js';
 import { fillTemplate } from './template.js';
 

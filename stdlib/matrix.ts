@@ -1,5 +1,5 @@
 import { httpRequest } from '../runtime/channels/http-request.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import { defineChannel, pushPayload, pushTemplates, type ChannelConfig } from './channel.js';
 
 interface Config extends ChannelConfig {

@@ -1,5 +1,5 @@
 import { configPath } from '../runtime/paths.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { epochSeconds, parseTimeLength } from '../runtime/time-length.js';
 import { definePlugin } from './plugin.js';

@@ -1,5 +1,5 @@
 import type { PerlRegex } from '../runtime/perl-matcher.js';
-import { str, truthy } from '../runtime/perl-values.js';
+import { str, truthy } from '../grammar/perl-values.js';
 import type { Message, PluginInstance } from '../runtime/pipeline-api.js';
 
 /**

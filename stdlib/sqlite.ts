@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { configPath } from '../runtime/paths.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne } from './plugin.js';
 import { asTableSchema, CONSTRAINT, fileSchema, type TableSchema } from './sqlite-schemas.js';

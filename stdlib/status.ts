@@ -1,5 +1,5 @@
 import { configPath } from '../runtime/paths.js';
-import { num, str, truthy } from '../runtime/perl-values.js';
+import { num, str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { formatAge as age } from '../runtime/time-length.js';
 import { definePlugin } from './plugin.js';

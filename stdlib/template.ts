@@ -1,7 +1,7 @@
 import { readConfigFile } from '../runtime/config-file.js';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { str, truthy } from '../runtime/perl-values.js';
+import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, requireOne, type ConfigProblem } from './plugin.js';
 

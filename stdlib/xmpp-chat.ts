@@ -1,6 +1,6 @@
 import { DeliveryError } from '../runtime/channels/outbox-item.js';
 import { configPath } from '../runtime/paths.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import { XmppLink, type TlsMode } from '../runtime/xmpp/link.js';
 import { trustCaFor } from '../runtime/xmpp/tls-trust.js';
 import { defineChannel, type ChannelConfig } from './channel.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { handWritten, realisticMessages, realisticTree } from '../bench/realistic.js';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 import { compileText, pipelinesFor, runOn } from './helpers.js';
 
 /* The benchmark compares like with like only if its hand-written function does what the tree does. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Reactor } from '../runtime/reactor.js';
+import { Reactor } from '../apps/wubot/reactor.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@ import { parseCondition } from '../grammar/condition-parser.js';
 import { unparse } from '../grammar/unparse.js';
 import { evaluate } from '../runtime/evaluate.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 import { renderText } from '../compiler/diagnostics/render.js';
 import { compileText, pipelinesFor, runOn } from './helpers.js';
 

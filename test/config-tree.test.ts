@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { hostConfig, hostSuffix } from '../runtime/config-tree.js';
-import { exportConfig, hostFiles } from '../runtime/host-files.js';
+import { exportConfig, hostFiles } from '../apps/wubot/host-files.js';
 import { parseTimeLength } from '../runtime/time-length.js';
 import { tempDir } from './helpers.js';
 

@@ -3,10 +3,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { compile } from '../compiler/compile.js';
-import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
-import { createRuntime } from '../runtime/host.js';
+import type { Diagnostic } from '../grammar/diagnostics/diagnostic.js';
+import { createRuntime } from '../apps/wubot/host.js';
 import { asMessage } from '../runtime/message.js';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import type { Message, Pipeline } from '../runtime/pipeline-api.js';
 import { importCompiled, repoRoot, tempDir } from './helpers.js';
 

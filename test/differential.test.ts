@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 import { runTree } from '../compiler/loops/abstract-rules.js';
 import { unreachableRules } from '../compiler/reachability.js';
 import { walkRules } from '../compiler/rule-tree.js';

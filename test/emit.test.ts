@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { Code, code, lit, name } from '../grammar/code.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { realisticMessages, realisticTree } from '../bench/realistic.js';
-import { createRuntime } from '../runtime/host.js';
+import { createRuntime } from '../apps/wubot/host.js';
 import type { CompiledModule } from '../runtime/pipeline-api.js';
 import { compileText, importCompiled, pipelinesFor, repoRoot, runOn, tempDir } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Monitor } from '../runtime/monitor.js';
+import { Monitor } from '../apps/wubot/monitor.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { MAX_LINE } from '../stdlib/monitors/file-tail.js';
 import { memoryLog, queueMessages, tempDir, waitFor, wubotHome } from './helpers.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadPipeline, type LoadedPipeline } from '../runtime/load-pipeline.js';
+import { loadPipeline, type LoadedPipeline } from '../apps/wubot/load-pipeline.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { memoryLog, tempDir } from './helpers.js';
 

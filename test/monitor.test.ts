@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { compile } from '../compiler/compile.js';
 import { renderText } from '../compiler/diagnostics/render.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { decorate, failureMessage, Monitor } from '../runtime/monitor.js';
+import { decorate, failureMessage, Monitor } from '../apps/wubot/monitor.js';
 import { loadStatus } from '../stdlib/monitors/uptime.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { memoryLog, queueMessages, sleep, tempDir } from './helpers.js';

@@ -5,7 +5,7 @@ import { createServer as createTcpServer, connect, type AddressInfo, type Socket
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compile } from '../compiler/compile.js';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 import { renderText } from '../compiler/diagnostics/render.js';
 import type { Logger, Message } from '../runtime/pipeline-api.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';

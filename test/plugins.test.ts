@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRuntime } from '../runtime/host.js';
+import { createRuntime } from '../apps/wubot/host.js';
 import { reactorPlugins } from '../stdlib/index.js';
 import { compileText, tempDir } from './helpers.js';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 
 /* Every plugin's documented examples run as tests, and each example config passes the compiler's checks. */
 describe('plugin examples', () => {

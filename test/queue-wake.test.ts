@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { QueueReader, type Claimed } from '../runtime/queue/queue-reader.js';
 import { QueueWake, type WaitResult } from '../runtime/queue/queue-wake.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { Reactor } from '../runtime/reactor.js';
+import { Reactor } from '../apps/wubot/reactor.js';
 import { memoryLog, queueMessages, repoRoot, sleep, startDaemon, startProsody, stopChild, tempDir, waitFor, wubotHome, xmppConfig, type Prosody } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
-import { createRuntime } from '../runtime/host.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
+import { createRuntime } from '../apps/wubot/host.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { daySet } from '../stdlib/quiet-hours.js';
 import { compileText } from './helpers.js';

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { reactorFile } from '../runtime/config-tree.js';
-import { Reactor } from '../runtime/reactor.js';
+import { Reactor } from '../apps/wubot/reactor.js';
 import { memoryLog, queueMessages, repoRoot, tempDir } from './helpers.js';
 
 function home(rules: string, hostSuffix = ''): string {

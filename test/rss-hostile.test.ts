@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createLogger } from '../runtime/log.js';
-import { Monitor } from '../runtime/monitor.js';
+import { Monitor } from '../apps/wubot/monitor.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { consoleColor } from '../stdlib/console.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';

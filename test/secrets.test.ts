@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger } from '../runtime/log.js';
-import { decorate } from '../runtime/monitor.js';
+import { decorate } from '../apps/wubot/monitor.js';
 import { isSecretKey, redact, redactLine, rememberSecrets } from '../runtime/secrets.js';
 import { repoRoot, startDaemon, stopChild, tempDir, wubotHome } from './helpers.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { createRuntime } from '../runtime/host.js';
+import { createRuntime } from '../apps/wubot/host.js';
 import { SeriesWriter } from '../runtime/series/series-db.js';
 import { listSeries, readPoints } from '../runtime/series/series-read.js';
 import { tempDir } from './helpers.js';

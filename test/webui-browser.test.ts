@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { loadPipeline } from '../runtime/load-pipeline.js';
+import { loadPipeline } from '../apps/wubot/load-pipeline.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { artifactDir, launchChromium } from './browser.js';
 import { daemonUrl, repoRoot, startDaemon, stopChild, tempDir } from './helpers.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { str } from '../runtime/perl-values.js';
+import { str } from '../grammar/perl-values.js';
 import { decodeBody, encodeBody, WireError } from '../runtime/xmpp/wire.js';
 import { repoRoot } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { exportConfig } from '../runtime/host-files.js';
+import { exportConfig } from '../apps/wubot/host-files.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { queueMessages, repoRoot, startDaemon, startXmppServer, stopChild, tempDir, waitFor, xmppServerKinds, type XmppServer } from './helpers.js';
 

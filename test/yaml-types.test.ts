@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasErrors } from '../compiler/diagnostics/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 import { renderText } from '../compiler/diagnostics/render.js';
 import { fastRuleTree } from '../compiler/stages/fast-load.js';
 import { perlPlainScalar } from '../grammar/plain-scalar.js';

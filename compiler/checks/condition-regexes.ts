@@ -1,6 +1,6 @@
 import type { Cond } from '../../grammar/ast.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type ConditionSource, type RuleTree } from '../rule-tree.js';
 import { backtrackingRegex, caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from './regex.js';
 

@@ -1,5 +1,5 @@
 import { hasUnparseable } from '../../grammar/ast.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { fold, isLiteral } from '../optimize/fold.js';
 import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 

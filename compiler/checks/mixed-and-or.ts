@@ -1,6 +1,6 @@
 import type { Cond } from '../../grammar/ast.js';
 import { unparse } from '../../grammar/unparse.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 
 function mixes(c: Cond): boolean {

@@ -1,6 +1,6 @@
 import type { TranslatedRegex } from '../../runtime/perl-regex.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Span } from '../diagnostics/source.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import type { Span } from '../../grammar/diagnostics/source.js';
 
 /** TranslatedOk is a pattern that translated. */
 type TranslatedOk = Extract<TranslatedRegex, { ok: true }>;

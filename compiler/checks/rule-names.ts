@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { walkRules, type RuleTree } from '../rule-tree.js';
 
 /** ruleNames warns about rules without a name: wubot_rulelog shows them as `host:`. */

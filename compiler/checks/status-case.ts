@@ -1,5 +1,5 @@
 import { children, type Cond } from '../../grammar/ast.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 
 /** STATUSES are the values wubot's monitors and Status write into `status`, all upper case. */

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { unreachableRules } from '../reachability.js';
 import type { RuleTree } from '../rule-tree.js';
 

@@ -1,6 +1,6 @@
-import type { Diagnostic } from './diagnostic.js';
-import { sortDiagnostics } from './diagnostic.js';
-import type { SourceFile, Span } from './source.js';
+import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import { sortDiagnostics } from '../../grammar/diagnostics/diagnostic.js';
+import type { SourceFile, Span } from '../../grammar/diagnostics/source.js';
 import { redactLine, redactText, secretsIn } from '../../runtime/secrets.js';
 
 const MAX_RENDERED = 100;

@@ -1,7 +1,7 @@
 import type { Cond } from '../../grammar/ast.js';
 import { testTruth, type Facts, type Known, type Truth } from '../../grammar/kinds/index.js';
 import { ENV } from '../../runtime/evaluate.js';
-import { truthy } from '../../runtime/perl-values.js';
+import { truthy } from '../../grammar/perl-values.js';
 
 /*
  * What the loop check knows of a message as it travels: for some fields,

@@ -1,4 +1,4 @@
-import { truthy } from '../../runtime/perl-values.js';
+import { truthy } from '../../grammar/perl-values.js';
 import type { RuleNode, RuleTree } from '../rule-tree.js';
 import { ABSENT, factsKey, knownTrue, NO_FACTS, truth, withFact, type Facts, type Known } from './abstract-message.js';
 

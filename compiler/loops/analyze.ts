@@ -1,4 +1,4 @@
-import type { Span } from '../diagnostics/source.js';
+import type { Span } from '../../grammar/diagnostics/source.js';
 import { fieldsRead } from '../../grammar/ast.js';
 import { walkRules, type RuleNode } from '../rule-tree.js';
 import { ABSENT, factsKey, knownTrue, withFact, type Facts } from './abstract-message.js';

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { conditionSpan } from '../rule-tree.js';
 import type { Analysis, Hop, Loop } from './analyze.js';
 

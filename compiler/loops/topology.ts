@@ -7,8 +7,8 @@ import { bareJid } from '../../runtime/xmpp/jid.js';
 import { compile } from '../compile.js';
 import { fastRuleTree } from '../stages/fast-load.js';
 import { parseConditions } from '../stages/parse.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile, span, type Span } from '../diagnostics/source.js';
+import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import { SourceFile, span, type Span } from '../../grammar/diagnostics/source.js';
 import { SET_ASIDE } from '../rule-files.js';
 import type { RuleTree } from '../rule-tree.js';
 

@@ -1,10 +1,10 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
 import { isMap } from 'yaml';
-import type { CodeName } from '../diagnostics/codes.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceFile } from '../diagnostics/source.js';
-import { closest } from '../diagnostics/suggest.js';
+import type { CodeName } from '../../grammar/diagnostics/codes.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import type { SourceFile } from '../../grammar/diagnostics/source.js';
+import { closest } from '../../grammar/diagnostics/suggest.js';
 import { nodeAtPath, nodeSpan, pairOf } from '../../grammar/yaml-source.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });

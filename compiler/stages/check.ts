@@ -3,7 +3,7 @@ import { mixedAndOr } from '../checks/mixed-and-or.js';
 import { ruleNames } from '../checks/rule-names.js';
 import { statusCase } from '../checks/status-case.js';
 import { unreachable } from '../checks/unreachable.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import type { RuleTree } from '../rule-tree.js';
 
 /** checks are the semantic checks, each a small function of the parsed tree. */

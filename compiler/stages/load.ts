@@ -6,12 +6,12 @@ import { nodeAtPath, nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } fr
 import { genericKeys, type MonitorPluginDef } from '../../stdlib/monitor-plugin.js';
 import type { ConfigProblem, JsonSchema } from '../../stdlib/plugin.js';
 import { readConfigFile } from '../../runtime/config-file.js';
-import { truthy } from '../../runtime/perl-values.js';
+import { truthy } from '../../grammar/perl-values.js';
 import { parseTimeLength } from '../../runtime/time-length.js';
 import { reactorPlugins } from '../../stdlib/index.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile, span } from '../diagnostics/source.js';
-import { closest } from '../diagnostics/suggest.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import { SourceFile, span } from '../../grammar/diagnostics/source.js';
+import { closest } from '../../grammar/diagnostics/suggest.js';
 import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';

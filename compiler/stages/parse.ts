@@ -1,6 +1,6 @@
 import { parseCondition } from '../../grammar/condition-parser.js';
 import { conditionRegexes } from '../checks/condition-regexes.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type RuleTree } from '../rule-tree.js';
 
 const codeFor = {

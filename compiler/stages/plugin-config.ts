@@ -2,10 +2,10 @@ import { isScalar, type Node } from 'yaml';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { nodeAtPath, nodeSpan, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
 import { translatePerlRegex } from '../../runtime/perl-regex.js';
-import { num, str } from '../../runtime/perl-values.js';
+import { num, str } from '../../grammar/perl-values.js';
 import type { JsonSchema, PluginDef } from '../../stdlib/plugin.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { span, type Span } from '../diagnostics/source.js';
+import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import { span, type Span } from '../../grammar/diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
 import { backtrackingRegex, caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from '../checks/regex.js';
 

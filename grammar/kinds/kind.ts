@@ -9,7 +9,7 @@ import { PERL_SPACE, PERL_WORD } from '../perl-classes.js';
  * kind is one file in this folder and a line in index.ts.
  */
 
-/** Values are the Perl meaning of message values, given by the layer that holds them (runtime/perl-values.ts). */
+/** Values are the Perl meaning of message values, given by the layer that holds them (grammar/perl-values.ts). */
 export interface Values {
   truthy(v: unknown): boolean;
   str(v: unknown): string;

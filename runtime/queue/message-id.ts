@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import { checksum } from '../perl-yaml.js';
-import { truthy } from '../perl-values.js';
+import { truthy } from '../../grammar/perl-values.js';
 import type { Message } from '../pipeline-api.js';
 
 /** ID_FIELD is the field that carries a message's unique id, from its first store on, across hosts. */

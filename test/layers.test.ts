@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative, resolve, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * The top-level folders are layers, each importing only from those below it:
+ *
+ *   grammar/   the language's meaning: sources and diagnostics, conditions, Perl values
+ *   runtime/   queues, the XMPP link, channels' delivery, logs: what plugins run on
+ *   stdlib/    the plugins
+ *   compiler/  rule files to checked, optimized modules; the loop analysis
+ *   apps/      the programs (wubot, wubotc, the language server, the web UI)
+ *   bin/       their entry points
+ *
+ * test/ and bench/ sit above all of them. Inside apps/, the programs may use
+ * each other as long as no two use each other.
+ */
+const LAYERS = ['grammar', 'runtime', 'stdlib', 'compiler', 'apps', 'bin'];
+const ABOVE_ALL = ['test', 'bench'];
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Import {
+  from: string;
+  to: string;
+  line: number;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)));
+}
+
+/** importsOf lists a file's relative imports, `import type` and dynamic ones included, as paths from the root. */
+function importsOf(file: string): Import[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const out: Import[] = [];
+  for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])(\.\.?\/[^'"]+)\1/gm)) {
+    const line = text.slice(0, m.index).split('\n').length;
+    out.push({ from: file, to: normalize(join(dirname(file), m[2]!)), line });
+  }
+  return out;
+}
+
+const top = (path: string) => path.split(sep)[0]!;
+const program = (path: string) => path.split(sep)[1]!;
+
+const all = [...LAYERS, ...ABOVE_ALL].flatMap((d) => sources(d).flatMap(importsOf));
+
+describe('layers', () => {
+  it('each folder imports only from the folders below it', () => {
+    const upward = all.filter((i) => {
+      const [a, b] = [top(i.from), top(i.to)];
+      if (a === b || ABOVE_ALL.includes(a)) return false;
+      return ABOVE_ALL.includes(b) || !LAYERS.includes(b) || LAYERS.indexOf(b) > LAYERS.indexOf(a);
+    });
+    assert.deepEqual(
+      upward.map((i) => `${i.from}:${i.line} imports ${i.to}`),
+      [],
+    );
+  });
+
+  it('no two programs under apps/ import each other', () => {
+    const uses = new Map<string, Set<string>>();
+    for (const i of all) {
+      if (top(i.from) !== 'apps' || top(i.to) !== 'apps' || program(i.from) === program(i.to)) continue;
+      const set = uses.get(program(i.from)) ?? new Set();
+      set.add(program(i.to));
+      uses.set(program(i.from), set);
+    }
+    const cycle = (start: string, at: string, seen: string[]): string[] | undefined => {
+      for (const next of uses.get(at) ?? []) {
+        if (next === start) return [...seen, next];
+        if (!seen.includes(next)) {
+          const found = cycle(start, next, [...seen, next]);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    for (const p of uses.keys()) assert.equal(cycle(p, p, [p])?.join(' → '), undefined);
+  });
+
+  it('finds the imports it checks', () => {
+    // a pattern that matched nothing would pass everything above
+    assert.ok(all.some((i) => i.from === join('compiler', 'compile.ts') && top(i.to) === 'grammar'));
+    assert.ok(all.some((i) => i.from === join('bin', 'wubot.ts') && top(i.to) === 'apps'));
+    assert.ok(all.filter((i) => top(i.from) === 'stdlib' && top(i.to) === 'runtime').length > 50);
+  });
+});
