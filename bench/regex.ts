@@ -1,6 +1,6 @@
 import RE2 from 're2';
 import { perlRegex } from '../runtime/perl-matcher.js';
-import { translatePerlRegex } from '../runtime/perl-regex.js';
+import { translatePerlRegex } from '../grammar/perl-regex.js';
 
 /*
  * Condition regexes on typical subjects: as the reactor runs them (short

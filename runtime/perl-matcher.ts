@@ -2,7 +2,7 @@ import RE2 from 're2';
 import { PERL_WORD } from '../grammar/perl-classes.js';
 import { backtrackMatches, prepareBacktracking } from './regex-backtrack.js';
 import { advance, jsMatches, type RawMatch } from './regex-js-matches.js';
-import { translatePerlRegex, type EngineForm, type PerlRegexOptions, type Re2Form, type RegexNote } from './perl-regex.js';
+import { translatePerlRegex, type EngineForm, type PerlRegexOptions, type Re2Form, type RegexNote } from '../grammar/perl-regex.js';
 
 /** a word character RE2's ASCII `\b` would take for a non-word one */
 const NON_ASCII_WORD = new RegExp(`[[${PERL_WORD}]--[\\x00-\\x7F]]`, 'v');

@@ -7,7 +7,7 @@ import { str, truthy } from '../grammar/perl-values.js';
 import type { Message, PluginContext } from '../runtime/pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId } from '../runtime/queue/message-id.js';
 import { rememberSecrets } from '../runtime/secrets.js';
-import { parseTimeLength } from '../runtime/time-length.js';
+import { parseTimeLength } from '../grammar/time-length.js';
 import { writerFor } from './message-queue.js';
 import { definePlugin, type ConfigProblem, type JsonSchema, type PluginDef } from './plugin.js';
 import { InboxAck, type InboxConfig } from './inbox-ack.js';

@@ -2,7 +2,7 @@ import dbus from 'dbus-next';
 import { DeliveryError } from '../runtime/channels/outbox-item.js';
 import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { parseTimeLength } from '../runtime/time-length.js';
+import { parseTimeLength } from '../grammar/time-length.js';
 import { defineChannel, urgencyOf, type ChannelConfig, type Urgency } from './channel.js';
 import { fillTemplate } from './template.js';
 

@@ -3,7 +3,7 @@ import { createTransport } from 'nodemailer';
 import { DeliveryError, type OutboxItem } from '../runtime/channels/outbox-item.js';
 import { readConfigFile } from '../runtime/config-file.js';
 import { str } from '../grammar/perl-values.js';
-import { parseTimeLength } from '../runtime/time-length.js';
+import { parseTimeLength } from '../grammar/time-length.js';
 import { defineChannel, type ChannelConfig } from './channel.js';
 import { fillTemplate } from './template.js';
 

@@ -1,7 +1,7 @@
 import { configPath } from '../runtime/paths.js';
 import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { epochSeconds, parseTimeLength } from '../runtime/time-length.js';
+import { epochSeconds, parseTimeLength } from '../grammar/time-length.js';
 import { definePlugin } from './plugin.js';
 import { BatchTransactions, database, ensureTable } from './sqlite-table.js';
 

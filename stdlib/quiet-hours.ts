@@ -1,4 +1,4 @@
-import { epochSeconds } from '../runtime/time-length.js';
+import { epochSeconds } from '../grammar/time-length.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin, type ConfigProblem } from './plugin.js';
 

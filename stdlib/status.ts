@@ -1,7 +1,7 @@
 import { configPath } from '../runtime/paths.js';
 import { num, str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { formatAge as age } from '../runtime/time-length.js';
+import { formatAge as age } from '../grammar/time-length.js';
 import { definePlugin } from './plugin.js';
 import { BatchTransactions, database, ensureTable } from './sqlite-table.js';
 

@@ -8,7 +8,7 @@ import { parseCondition } from '../grammar/condition-parser.js';
 import { KINDS } from '../grammar/kinds/index.js';
 import { unparse } from '../grammar/unparse.js';
 import { evaluate } from '../runtime/evaluate.js';
-import { translatePerlRegex } from '../runtime/perl-regex.js';
+import { translatePerlRegex } from '../grammar/perl-regex.js';
 import { cond, factsOf, fields, message } from './arbitraries.js';
 
 /*

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { hostConfig, hostSuffix } from '../runtime/config-tree.js';
 import { exportConfig, hostFiles } from '../apps/wubot/host-files.js';
-import { parseTimeLength } from '../runtime/time-length.js';
+import { parseTimeLength } from '../grammar/time-length.js';
 import { tempDir } from './helpers.js';
 
 function tree(files: Record<string, string>): string {

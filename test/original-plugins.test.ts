@@ -7,7 +7,7 @@ import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 import { createRuntime } from '../apps/wubot/host.js';
 import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { formatAge, parseTimeLength } from '../runtime/time-length.js';
+import { formatAge, parseTimeLength } from '../grammar/time-length.js';
 import { isFibonacci } from '../stdlib/status.js';
 import { compileText, repoRoot, tempDir, waitFor } from './helpers.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PerlRegex, perlRegex } from '../runtime/perl-matcher.js';
-import { translatePerlRegex } from '../runtime/perl-regex.js';
+import { translatePerlRegex } from '../grammar/perl-regex.js';
 
 function m(re: string, text: string, opts = {}): boolean {
   return perlRegex(re, opts).test(text);

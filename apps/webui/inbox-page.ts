@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import { epochSeconds, formatAge } from '../../runtime/time-length.js';
+import { epochSeconds, formatAge } from '../../grammar/time-length.js';
 import type { Filter, Item, Listing } from './inbox.js';
 import { query, type Html } from './layout.js';
 

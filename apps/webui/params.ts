@@ -1,4 +1,4 @@
-import { epochSeconds } from '../../runtime/time-length.js';
+import { epochSeconds } from '../../grammar/time-length.js';
 
 /*
  * Every value a request brings is read here, and one that is not what its

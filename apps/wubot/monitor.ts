@@ -16,7 +16,7 @@ import type { Logger, Message, Pipeline } from '../../runtime/pipeline-api.js';
 import { QueueWake } from '../../runtime/queue/queue-wake.js';
 import { QueueWriter, type AppendOptions } from '../../runtime/queue/queue-writer.js';
 import { isSecretKey, redact, redactText, redactUrl, rememberSecrets } from '../../runtime/secrets.js';
-import { parseTimeLength } from '../../runtime/time-length.js';
+import { parseTimeLength } from '../../grammar/time-length.js';
 
 /** MonitorOptions say which host's monitor runs, from which home. */
 export interface MonitorOptions {

@@ -1,5 +1,5 @@
 import type { Cond } from '../../grammar/ast.js';
-import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { conditionSpan, walkRules, type ConditionSource, type RuleTree } from '../rule-tree.js';
 import { backtrackingRegex, caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from './regex.js';

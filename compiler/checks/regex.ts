@@ -1,4 +1,4 @@
-import type { TranslatedRegex } from '../../runtime/perl-regex.js';
+import type { TranslatedRegex } from '../../grammar/perl-regex.js';
 import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import type { Span } from '../../grammar/diagnostics/source.js';
 

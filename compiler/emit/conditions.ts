@@ -3,7 +3,7 @@ import { fieldsRead, isLeaf, type Cond, type Leaf } from '../../grammar/ast.js';
 import { emitTest, type EmitContext } from '../../grammar/kinds/index.js';
 import { unparse } from '../../grammar/unparse.js';
 import { ENV } from '../../runtime/evaluate.js';
-import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { translatePerlRegex } from '../../grammar/perl-regex.js';
 
 /** Names that a plain object inherits; reading them needs an own-property test. */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));

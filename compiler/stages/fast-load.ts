@@ -1,7 +1,7 @@
 import type { Scalar as YamlScalar } from 'yaml';
 import { perlPlainScalar, reservedWord } from '../../grammar/plain-scalar.js';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
-import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import { caseEscapes } from '../checks/regex.js';
 import { truthy } from '../../grammar/perl-values.js';
 import { reactorPlugins } from '../../stdlib/index.js';

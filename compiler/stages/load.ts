@@ -7,7 +7,7 @@ import { genericKeys, type MonitorPluginDef } from '../../stdlib/monitor-plugin.
 import type { ConfigProblem, JsonSchema } from '../../stdlib/plugin.js';
 import { readConfigFile } from '../../runtime/config-file.js';
 import { truthy } from '../../grammar/perl-values.js';
-import { parseTimeLength } from '../../runtime/time-length.js';
+import { parseTimeLength } from '../../grammar/time-length.js';
 import { reactorPlugins } from '../../stdlib/index.js';
 import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { SourceFile, span } from '../../grammar/diagnostics/source.js';

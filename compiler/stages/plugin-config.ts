@@ -1,7 +1,7 @@
 import { isScalar, type Node } from 'yaml';
 import { scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { nodeAtPath, nodeSpan, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
-import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import { num, str } from '../../grammar/perl-values.js';
 import type { JsonSchema, PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';

@@ -1,7 +1,7 @@
 import { statfsSync } from 'node:fs';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { perlRegex } from '../../runtime/perl-matcher.js';
-import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import { defineMonitor } from '../monitor-plugin.js';
 import type { ConfigProblem } from '../plugin.js';
 import { runCommand } from './command.js';

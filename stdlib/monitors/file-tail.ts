@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statS
 import { basename, dirname, join } from 'node:path';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { perlRegex, type PerlRegex } from '../../runtime/perl-matcher.js';
-import { translatePerlRegex } from '../../runtime/perl-regex.js';
+import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import { ID_FIELD } from '../../runtime/queue/message-id.js';
 import { defineMonitor } from '../monitor-plugin.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { defineMonitor } from '../monitor-plugin.js';
-import { parseTimeLength } from '../../runtime/time-length.js';
+import { parseTimeLength } from '../../grammar/time-length.js';
 
 interface Config {
   idle_threshold?: string | number;

@@ -8,7 +8,7 @@
  */
 
 import RE2 from 're2';
-import { PERL_SPACE as SPACE, PERL_WORD as WORD } from '../grammar/perl-classes.js';
+import { PERL_SPACE as SPACE, PERL_WORD as WORD } from './perl-classes.js';
 
 const HSPACE = '\\t \\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000';
 const VSPACE = '\\n\\x0B\\f\\r\\x85\\u2028\\u2029';
