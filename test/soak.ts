@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Message } from '../runtime/pipeline-api.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import type { MonitorInstance } from '../stdlib/monitor-plugin.js';
-import { logStrayRejections } from '../apps/wubot/main.js';
+import { logStrayRejections } from '../apps/wubot/command-context.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { freePort, memoryLog, queueMessages, startDaemon, startXmppServer, stopChild, waitFor, wubotHome, xmppConfig, type XmppServer, type XmppServerKind } from './helpers.js';
 

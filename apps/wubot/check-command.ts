@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../runtime/log.js';
 import { cachePath, writeCache } from './monitor-cache.js';
 import { loadInstance, produce } from './monitor.js';
-import { homeOf, hostnameOf, type Flags } from './main.js';
+import { homeOf, hostnameOf, type Flags } from './command-context.js';
 
 /** instanceFile finds `<instance>.yaml.<host>`, else `<instance>.yaml`, else any `<instance>.yaml.*` (so a disabled file can be tried). */
 function instanceFile(dir: string, instance: string, host: string): string | undefined {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { exportConfig, hostFiles } from './host-files.js';
-import { homeOf, hostnameOf, type Flags } from './main.js';
+import { homeOf, hostnameOf, type Flags } from './command-context.js';
 
 /** configCommand is `wubot config show` and `wubot config export --hostname H <dir>`. */
 export function configCommand(args: string[], flags: Flags): number {

@@ -1,6 +1,6 @@
 import { createLogger } from '../../runtime/log.js';
 import { Monitor } from './monitor.js';
-import { homeOf, hostnameOf, logStrayRejections, stopRequested, type Flags } from './main.js';
+import { homeOf, hostnameOf, logStrayRejections, stopRequested, type Flags } from './command-context.js';
 
 /** monitorCommand runs the monitor until SIGTERM or SIGINT. */
 export async function monitorCommand(flags: Flags): Promise<number> {

@@ -6,7 +6,7 @@ import { createLogger } from '../../runtime/log.js';
 import { damage, hasQueueTables, QUEUE_FILE } from '../../runtime/queue/queue-db.js';
 import { QueueWriter } from '../../runtime/queue/queue-writer.js';
 import { decodeRow } from '../../runtime/queue/row-codec.js';
-import { hostnameOf, type Flags } from './main.js';
+import { hostnameOf, type Flags } from './command-context.js';
 
 async function push(dir: string, flags: Flags): Promise<number> {
   const writer = QueueWriter.open(dir, { hostname: hostnameOf(flags), log: createLogger() });

@@ -2,7 +2,7 @@ import { createLogger } from '../../runtime/log.js';
 import { isCorruption, QueueInUseError } from '../../runtime/queue/queue-db.js';
 import { QueueBusyError } from '../../runtime/queue/queue-reader.js';
 import { Reactor } from './reactor.js';
-import { homeOf, hostnameOf, logStrayRejections, type Flags } from './main.js';
+import { homeOf, hostnameOf, logStrayRejections, type Flags } from './command-context.js';
 
 /** reactorCommand runs the reactor until SIGTERM or SIGINT; SIGHUP reloads the config. */
 export async function reactorCommand(flags: Flags): Promise<number> {

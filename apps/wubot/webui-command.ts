@@ -1,7 +1,7 @@
 import { createLogger } from '../../runtime/log.js';
 import { startWebui } from '../webui/server.js';
 import { webuiConfig, WebuiConfigError } from '../webui/webui-config.js';
-import { homeOf, hostnameOf, logStrayRejections, stopRequested, type Flags } from './main.js';
+import { homeOf, hostnameOf, logStrayRejections, stopRequested, type Flags } from './command-context.js';
 
 /** webuiCommand serves the web UI until SIGTERM or SIGINT. */
 export async function webuiCommand(flags: Flags): Promise<number> {
