@@ -758,8 +758,31 @@ function closeOf(src: string, pos: number): number {
   return src.length;
 }
 
+/**
+ * Translations already made: lint, compile and the running reactor each ask
+ * for the same few patterns, and a translation costs a RE2 compile (about a
+ * millisecond with Unicode classes). Bounded, so that a hostile file with
+ * a million patterns costs time, not memory.
+ */
+const translated = new Map<string, TranslatedRegex>();
+const TRANSLATED_MAX = 1000;
+
 /** translatePerlRegex turns a Perl pattern into RE2 and JavaScript forms with the same meaning. */
 export function translatePerlRegex(src: string, opts: PerlRegexOptions = {}): TranslatedRegex {
+  const key = `${opts.icase ? 'i' : '-'}${opts.dotall ? 's' : '-'}${src}`;
+  let t = translated.get(key);
+  if (t) {
+    // most recently used last: the first key is the one to drop
+    translated.delete(key);
+  } else {
+    t = translateAnew(src, opts);
+    if (translated.size >= TRANSLATED_MAX) translated.delete(translated.keys().next().value!);
+  }
+  translated.set(key, t);
+  return t;
+}
+
+function translateAnew(src: string, opts: PerlRegexOptions): TranslatedRegex {
   let t: Extract<TranslatedRegex, { ok: true }>;
   try {
     t = new Translator(src, opts).run() as Extract<TranslatedRegex, { ok: true }>;
