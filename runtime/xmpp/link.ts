@@ -100,6 +100,8 @@ const STANZA_ID = 'urn:xmpp:sid:0';
 const FORWARD = 'urn:xmpp:forward:0';
 const RECEIPTS = 'urn:xmpp:receipts';
 const HINTS = 'urn:xmpp:hints';
+/** RECEIPTS_PER_STANZA: receipts sent together to a wubot peer, at most (about 80 bytes each) */
+const RECEIPTS_PER_STANZA = 200;
 const CAPS = 'http://jabber.org/protocol/caps';
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const CAPS_NODE = 'https://wubot.invalid/caps';
@@ -107,7 +109,11 @@ const CAPS_NODE = 'https://wubot.invalid/caps';
 const features = (receipts: boolean): string[] => [CAPS, DISCO_INFO, 'urn:xmpp:ping', ...(receipts ? [RECEIPTS] : [])].sort();
 /** capsVer is the entity capabilities hash (XEP-0115) over wubot's identity and those features. */
 const capsVer = (receipts: boolean): string => createHash('sha1').update(`client/bot//wubot<${features(receipts).map((f) => `${f}<`).join('')}`).digest('base64');
-/** RECEIPTS_VER: a peer whose presence carries this hash is a wubot bot that sends delivery receipts, with no disco query needed */
+/**
+ * RECEIPTS_VER: a peer whose presence carries this hash is a wubot bot that
+ * sends delivery receipts (no disco query needed), and that reads several
+ * receipts in one stanza: the server routes one stanza per read, not one per message.
+ */
 const RECEIPTS_VER = capsVer(true);
 
 /** receiptOf is what a message's sender asked for: a receipt of its id, when it has one and asked. */
@@ -139,6 +145,8 @@ export class XmppLink {
   private readonly queries = new Map<string, Incoming[]>();
   private readonly me: string;
   private readonly peers: Set<string>;
+  /** peers whose last presence says they are wubot bots that send receipts (and read them several to a stanza) */
+  private readonly receiptPeers = new Set<string>();
   private online = false;
   private stopping = false;
   private readonly onlineWaiters: (() => void)[] = [];
@@ -255,8 +263,11 @@ export class XmppLink {
       if (type === 'error') return this.onBounce(stanza, from);
       const result = stanza.getChild('result', MAM);
       if (result) return this.onArchived(result, from);
-      const received = stanza.getChild('received', RECEIPTS)?.attrs.id;
-      if (received) return onEvent({ kind: 'receipt', jid: bareJid(from), id: String(received) });
+      const received = stanza.getChildren('received', RECEIPTS);
+      if (received.length) {
+        for (const r of received) if (r.attrs.id) onEvent({ kind: 'receipt', jid: bareJid(from), id: String(r.attrs.id) });
+        return;
+      }
       const body = stanza.getChildText('body');
       if (body === null || body === undefined) return;
       // only the server's own stamp counts: it strips any that claims to be by this account before delivering
@@ -325,6 +336,7 @@ export class XmppLink {
     if (type === 'subscribe') void this.xmpp.send(xml('presence', { type: 'subscribed', to: jid })).catch(() => {});
     else if (type === undefined || type === 'unavailable') {
       const receipts = stanza.getChild('c', CAPS)?.attrs.ver === RECEIPTS_VER;
+      if (type === undefined) this.receiptPeers[receipts ? 'add' : 'delete'](jid);
       onEvent({ kind: 'peer', jid, available: type === undefined, receipts });
     }
   }
@@ -337,7 +349,18 @@ export class XmppLink {
    */
   sendReceipts(receipts: readonly Receipt[]): void {
     if (!this.online || receipts.length === 0) return;
-    const stanzas = receipts.map((r) => xml('message', { to: r.to, id: randomUUID() }, xml('received', { xmlns: RECEIPTS, id: r.id }), xml('no-store', { xmlns: HINTS })).toString());
+    const receipt = (to: string, ids: readonly string[]) =>
+      xml('message', { to, id: randomUUID() }, ...ids.map((id) => xml('received', { xmlns: RECEIPTS, id })), xml('no-store', { xmlns: HINTS })).toString();
+    // a wubot peer gets its receipts together; anyone else one stanza each, as XEP-0184 has it
+    const together = new Map<string, string[]>();
+    const stanzas: string[] = [];
+    for (const r of receipts) {
+      if (!this.receiptPeers.has(bareJid(r.to))) stanzas.push(receipt(r.to, [r.id]));
+      else if (together.has(r.to)) together.get(r.to)!.push(r.id);
+      else together.set(r.to, [r.id]);
+    }
+    // a few hundred to a stanza: well under the smallest stanza size limit servers set (ejabberd's 64 KiB)
+    for (const [to, ids] of together) for (let i = 0; i < ids.length; i += RECEIPTS_PER_STANZA) stanzas.push(receipt(to, ids.slice(i, i + RECEIPTS_PER_STANZA)));
     void (this.xmpp as unknown as { write(s: string): Promise<void> }).write(stanzas.join('')).catch(() => {});
   }
 
