@@ -89,12 +89,13 @@ for (const kind of xmppServerKinds()) describe(`the seed network over XMPP throu
   it('keeps what was sent while the laptop was away, and hands it over in order, with the original lastupdate', async () => {
     await Promise.all([stop('laptop', 'monitor'), stop('laptop', 'reactor')]);
     burst('web2', 100, 15);
-    // central forwards all 15 while the laptop is offline: the XMPP server holds them
-    const forwarded = () => queueMessages(join(homes.central, 'forward'), 'WHERE acked_at IS NOT NULL').filter((m) => m.key === 'Test-burst' && m.hostname === 'web2' && Number(m.lastupdate) >= 1764300100).length;
-    assert.ok(await waitFor(() => forwarded() === 15, 60_000), `central forwarded ${forwarded()} of 15`);
+    // central sends all 15 while the laptop is offline (the XMPP server holds them), and keeps each until the laptop's receipt
+    const late15 = (where: string) => queueMessages(join(homes.central, 'forward'), where).filter((m) => m.key === 'Test-burst' && m.hostname === 'web2' && Number(m.lastupdate) >= 1764300100).length;
+    assert.ok(await waitFor(() => late15('') === 15, 60_000), `central queued ${late15('')} of 15 to forward`);
     assert.equal(notifications().length, 30);
     await Promise.all([start('laptop', 'monitor'), start('laptop', 'reactor')]);
     assert.ok(await waitFor(() => notifications().length >= 45, 60_000), `laptop got ${notifications().length} of 45`);
+    assert.ok(await waitFor(() => late15('WHERE acked_at IS NOT NULL') === 15, 30_000), `central took ${late15('WHERE acked_at IS NOT NULL')} of 15 off its queue`);
     const late = notifications().slice(30);
     assert.deepEqual(late.map((r) => r.subject), Array.from({ length: 15 }, (_, i) => `web2 alert ${100 + i}`));
     assert.deepEqual(late.map((r) => r.lastupdate), Array.from({ length: 15 }, (_, i) => 1764300100 + i));

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { client, xml, type Client } from '@xmpp/client';
 import type { Logger } from '../pipeline-api.js';
 import { bareJid } from './jid.js';
@@ -41,6 +41,8 @@ export interface LinkOptions {
    * dead link (a laptop that moved networks) is noticed this way.
    */
   readonly keepaliveMs?: number;
+  /** receipts: the owner sends delivery receipts (sendReceipts) for what it stores, and this link's presence says so */
+  readonly receipts?: boolean;
 }
 
 /**
@@ -55,6 +57,14 @@ export interface Incoming {
   readonly archiveId?: string;
   /** stamp: when the server archived it (ISO date), for a message read from the archive */
   readonly stamp?: string;
+  /** receiptId: the sender asked for a delivery receipt (XEP-0184) of its message with this id */
+  readonly receiptId?: string;
+}
+
+/** Receipt is a delivery receipt (XEP-0184) to send: `to` stored the message with id `id`. */
+export interface Receipt {
+  readonly to: string;
+  readonly id: string;
 }
 
 /**
@@ -65,7 +75,8 @@ export type LinkEvent =
   | { kind: 'online' }
   | { kind: 'offline' }
   | { kind: 'error'; message: string }
-  | { kind: 'peer'; jid: string; available: boolean };
+  | { kind: 'peer'; jid: string; available: boolean; receipts: boolean }
+  | { kind: 'receipt'; jid: string; id: string };
 
 /** ArchivePage is one page of a catch-up query: the messages after the one asked for, in the archive's order. */
 export interface ArchivePage {
@@ -90,6 +101,29 @@ const MAM = 'urn:xmpp:mam:2';
 const RSM = 'http://jabber.org/protocol/rsm';
 const STANZA_ID = 'urn:xmpp:sid:0';
 const FORWARD = 'urn:xmpp:forward:0';
+const RECEIPTS = 'urn:xmpp:receipts';
+const HINTS = 'urn:xmpp:hints';
+/** RECEIPTS_PER_STANZA: receipts sent together to a wubot peer, at most (about 80 bytes each) */
+const RECEIPTS_PER_STANZA = 200;
+const CAPS = 'http://jabber.org/protocol/caps';
+const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+const CAPS_NODE = 'https://wubot.invalid/caps';
+/** features a link has: receipts only where its owner sends them */
+const features = (receipts: boolean): string[] => [CAPS, DISCO_INFO, 'urn:xmpp:ping', ...(receipts ? [RECEIPTS] : [])].sort();
+/** capsVer is the entity capabilities hash (XEP-0115) over wubot's identity and those features. */
+const capsVer = (receipts: boolean): string => createHash('sha1').update(`client/bot//wubot<${features(receipts).map((f) => `${f}<`).join('')}`).digest('base64');
+/**
+ * RECEIPTS_VER: a peer whose presence carries this hash is a wubot bot that
+ * sends delivery receipts (no disco query needed), and that reads several
+ * receipts in one stanza: the server routes one stanza per read, not one per message.
+ */
+const RECEIPTS_VER = capsVer(true);
+
+/** receiptOf is what a message's sender asked for: a receipt of its id, when it has one and asked. */
+function receiptOf(message: Element): { receiptId?: string } {
+  const id = message.attrs.id;
+  return id && message.getChild('request', RECEIPTS) ? { receiptId: String(id) } : {};
+}
 
 /** Outgoing is a chat message to send, with the id the server echoes in a bounce. */
 export interface Outgoing {
@@ -114,6 +148,8 @@ export class XmppLink {
   private readonly queries = new Map<string, Incoming[]>();
   private readonly me: string;
   private readonly peers: Set<string>;
+  /** peers whose last presence says they are wubot bots that send receipts (and read them several to a stanza) */
+  private readonly receiptPeers = new Set<string>();
   private online = false;
   private stopping = false;
   private readonly onlineWaiters: (() => void)[] = [];
@@ -211,11 +247,16 @@ export class XmppLink {
     });
     this.xmpp.on('online', async () => {
       // each peer's presence, so that a sender knows when its recipient is back (the server skips what is already subscribed)
-      const stanzas = [xml('presence'), ...[...this.peers].map((to) => xml('presence', { type: 'subscribe', to }))];
+      const stanzas = [xml('presence', {}, xml('c', { xmlns: CAPS, hash: 'sha-1', node: CAPS_NODE, ver: capsVer(opts.receipts === true) })), ...[...this.peers].map((to) => xml('presence', { type: 'subscribe', to }))];
       await this.xmpp.write(stanzas.map((st) => st.toString()).join(''));
       this.online = true;
       for (const wake of this.onlineWaiters.splice(0)) wake();
       onEvent({ kind: 'online' });
+    });
+    // what a peer's disco query about this bot's capabilities gets (the hash in its presence stands for this)
+    this.xmpp.iqCallee.get(DISCO_INFO, 'query', ({ element }: { element: Element }) => {
+      const node = element.attrs.node as string | undefined;
+      return xml('query', { xmlns: DISCO_INFO, ...(node ? { node } : {}) }, xml('identity', { category: 'client', type: 'bot', name: 'wubot' }), ...features(opts.receipts === true).map((f) => xml('feature', { var: f })));
     });
     this.xmpp.on('stanza', (stanza) => {
       if (stanza.is('presence')) return this.onPresence(stanza, onEvent);
@@ -225,11 +266,16 @@ export class XmppLink {
       if (type === 'error') return this.onBounce(stanza, from);
       const result = stanza.getChild('result', MAM);
       if (result) return this.onArchived(result, from);
+      const received = stanza.getChildren('received', RECEIPTS);
+      if (received.length) {
+        for (const r of received) if (r.attrs.id) onEvent({ kind: 'receipt', jid: bareJid(from), id: String(r.attrs.id) });
+        return;
+      }
       const body = stanza.getChildText('body');
       if (body === null || body === undefined) return;
       // only the server's own stamp counts: it strips any that claims to be by this account before delivering
       const sid = stanza.getChildren('stanza-id', STANZA_ID).find((el) => bareJid(String(el.attrs.by ?? '')) === this.me);
-      onMessage({ from, body, ...(sid?.attrs.id ? { archiveId: String(sid.attrs.id) } : {}) });
+      onMessage({ from, body, ...(sid?.attrs.id ? { archiveId: String(sid.attrs.id) } : {}), ...receiptOf(stanza) });
     });
   }
 
@@ -282,7 +328,7 @@ export class XmppLink {
     const body = inner?.getChildText('body');
     if (!inner || body === null || body === undefined || inner.attrs.type === 'error') return;
     const stamp = result.getChild('forwarded', FORWARD)?.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
-    got.push({ from: String(inner.attrs.from ?? ''), body, archiveId: String(result.attrs.id ?? ''), ...(stamp ? { stamp: String(stamp) } : {}) });
+    got.push({ from: String(inner.attrs.from ?? ''), body, archiveId: String(result.attrs.id ?? ''), ...(stamp ? { stamp: String(stamp) } : {}), ...receiptOf(inner) });
   }
 
   /** onPresence approves peers' subscription requests and reports when a peer comes and goes; other JIDs are ignored. */
@@ -291,7 +337,34 @@ export class XmppLink {
     if (!this.peers.has(jid)) return;
     const type = stanza.attrs.type as string | undefined;
     if (type === 'subscribe') void this.xmpp.send(xml('presence', { type: 'subscribed', to: jid })).catch(() => {});
-    else if (type === undefined || type === 'unavailable') onEvent({ kind: 'peer', jid, available: type === undefined });
+    else if (type === undefined || type === 'unavailable') {
+      const receipts = stanza.getChild('c', CAPS)?.attrs.ver === RECEIPTS_VER;
+      if (type === undefined) this.receiptPeers[receipts ? 'add' : 'delete'](jid);
+      onEvent({ kind: 'peer', jid, available: type === undefined, receipts });
+    }
+  }
+
+  /**
+   * sendReceipts tells peers that their messages are stored (XEP-0184), in
+   * one write. Receipts that a dropped connection loses cost only a resend,
+   * which the receiver drops as a duplicate; so the server is asked to keep
+   * none for an offline peer (XEP-0334), where they would fill its offline store.
+   */
+  sendReceipts(receipts: readonly Receipt[]): void {
+    if (!this.online || receipts.length === 0) return;
+    const receipt = (to: string, ids: readonly string[]) =>
+      xml('message', { to, id: randomUUID() }, ...ids.map((id) => xml('received', { xmlns: RECEIPTS, id })), xml('no-store', { xmlns: HINTS })).toString();
+    // a wubot peer gets its receipts together; anyone else one stanza each, as XEP-0184 has it
+    const together = new Map<string, string[]>();
+    const stanzas: string[] = [];
+    for (const r of receipts) {
+      if (!this.receiptPeers.has(bareJid(r.to))) stanzas.push(receipt(r.to, [r.id]));
+      else if (together.has(r.to)) together.get(r.to)!.push(r.id);
+      else together.set(r.to, [r.id]);
+    }
+    // a few hundred to a stanza: well under the smallest stanza size limit servers set (ejabberd's 64 KiB)
+    for (const [to, ids] of together) for (let i = 0; i < ids.length; i += RECEIPTS_PER_STANZA) stanzas.push(receipt(to, ids.slice(i, i + RECEIPTS_PER_STANZA)));
+    void (this.xmpp as unknown as { write(s: string): Promise<void> }).write(stanzas.join('')).catch(() => {});
   }
 
   /**
@@ -382,7 +455,8 @@ export class XmppLink {
    */
   async send(messages: readonly Outgoing[]): Promise<{ confirmed: Promise<Map<string, string>> }> {
     for (const m of messages) this.unconfirmed.set(m.id, { to: m.to });
-    const stanzas = messages.map((m) => xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body)));
+    // every message asks for a receipt; only a recipient known to answer (by its capabilities) is waited for
+    const stanzas = messages.map((m) => xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), xml('request', { xmlns: RECEIPTS })));
     const entity = this.xmpp as unknown as { streamManagement?: { enabled?: boolean }; write(s: string): Promise<void> };
     if (entity.streamManagement?.enabled) {
       // stream management counts what goes through send

@@ -1,7 +1,7 @@
 import type { Logger, Message } from '../../runtime/pipeline-api.js';
 import type { AppendOptions } from '../../runtime/queue/queue-writer.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
-import { ArchiveError, type ArchivePage, type Incoming } from '../../runtime/xmpp/link.js';
+import { ArchiveError, type ArchivePage, type Incoming, type Receipt } from '../../runtime/xmpp/link.js';
 import { decodeBody, WireError } from '../../runtime/xmpp/wire.js';
 
 /** PATH_FIELD lists the XMPP accounts a forwarded message has passed, for the loop guard. */
@@ -24,9 +24,10 @@ const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 /** RETRY_MS: after a failed archive query or store, the catch-up runs again this much later. */
 const RETRY_MS = 5000;
 
-/** ArchiveSource is what the receiver needs of the link: pages of the server's archive. */
+/** ArchiveSource is what the receiver needs of the link: pages of the server's archive, and a way to send receipts. */
 export interface ArchiveSource {
   archivePage(from: { after?: string; start?: string }, max: number): Promise<ArchivePage>;
+  sendReceipts(receipts: readonly Receipt[]): void;
 }
 
 /** ReceiverOptions: who this bot is, whom it accepts messages from, where they go. */
@@ -221,10 +222,13 @@ export class Receiver {
   private store(incoming: readonly Incoming[], at?: Position): Position | undefined {
     // one run per sender, since each sender's ids are its own; the position goes with the last run
     const runs: { from: string; messages: Message[] }[] = [];
+    // a peer that asked is told once its message is stored (or was stored before, or cannot be read): it resends until then
+    const receipts: Receipt[] = [];
     for (const m of incoming) {
+      const from = bareJid(m.from);
+      if (m.receiptId && from !== this.opts.me && this.opts.allowed.has(from)) receipts.push({ to: m.from, id: m.receiptId });
       const message = this.toMessage(m);
       if (!message) continue;
-      const from = bareJid(m.from);
       if (runs.at(-1)?.from !== from) runs.push({ from, messages: [] });
       runs.at(-1)!.messages.push(message);
     }
@@ -237,6 +241,7 @@ export class Receiver {
       // a crash between two runs leaves the position where it was: the first run is read again, and dropped as a duplicate
       runs.forEach(({ from, messages }, i) => this.opts.emit(messages, { from, ...durability, ...(i === runs.length - 1 && cursor ? { cursor } : {}) }));
       if (runs.length === 0 && cursor) this.opts.emit([], { cursor, ...durability });
+      this.source.sendReceipts(receipts);
       return position;
     } catch (e) {
       this.opts.log.error('could not queue received messages; they will be read again from the server\'s archive', { count: incoming.length, error: (e as Error).message });

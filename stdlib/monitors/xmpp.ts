@@ -46,6 +46,15 @@ const PRESENT_RETRY_MS = 2000;
 /** MAX_START_DELAY_MS: a session that cannot start is tried again at least this often. */
 const MAX_START_DELAY_MS = 60_000;
 
+/** RECEIPT_TIMEOUT_MS: when a present recipient confirmed nothing for this long, what it did not confirm is sent again. */
+const RECEIPT_TIMEOUT_MS = 30_000;
+
+/** MAX_UNRECEIPTED: sending pauses while this many messages wait for the recipient's receipt. */
+const MAX_UNRECEIPTED = 10_000;
+
+/** PRESENCE_WAIT_MS: a first session waits this long for the recipient's presence, which says whether it sends receipts. */
+const PRESENCE_WAIT_MS = 2000;
+
 /**
  * loopStop says why a message must not go to `to`: the recipient is already
  * on its path, or the path is as long as `maxHops`. Undefined means it may go.
@@ -75,7 +84,7 @@ function recipientsOnThisHost(home: string, hostname: string): string[] {
 export default defineMonitor<Config>({
   name: 'XMPP',
   summary: 'Send and receive messages between hosts over XMPP.',
-  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it, and one the server bounces stays queued. Messages received from a JID that one of this host\'s XMPP instances sends to, or one in `allow`, are decoded (bodies over `max_body` are not), marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. Where the server keeps a message archive (XEP-0313), the archive id of the last message queued is stored with it, and after every (re)connect the archive is read from there, so a bot killed or cut off mid-stream loses nothing; a connection silent for `keepalive` seconds (default 60) is pinged and dropped when the ping is not answered. Linked bots subscribe to each other\'s presence: a message the server bounces while its recipient is away is sent again when the recipient is back. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent. `tls`: `starttls` (default), `required` or `direct`; `tls_ca`: the CA of a server whose certificate is of its own making.',
+  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it (by a wubot recipient, whose presence says it sends delivery receipts, only once it stored it: what a server loses is sent again), and one the server bounces stays queued. Messages received from a JID that one of this host\'s XMPP instances sends to, or one in `allow`, are decoded (bodies over `max_body` are not), marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. Where the server keeps a message archive (XEP-0313), the archive id of the last message queued is stored with it, and after every (re)connect the archive is read from there, so a bot killed or cut off mid-stream loses nothing; a connection silent for `keepalive` seconds (default 60) is pinged and dropped when the ping is not answered. Linked bots subscribe to each other\'s presence: a message the server bounces while its recipient is away is sent again when the recipient is back. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent. `tls`: `starttls` (default), `required` or `direct`; `tls_ca`: the CA of a server whose certificate is of its own making.',
   decorateConfig: false,
   schema: {
     type: 'object',
@@ -109,11 +118,53 @@ export default defineMonitor<Config>({
     // capped, so it goes one message at a time: nothing is in flight past a bounce that could reach the recipient
     // ahead of the bounced message once it is back
     let recipientAway = false;
+    // a recipient whose presence says it is a wubot bot confirms each message once it stored it (XEP-0184 receipts):
+    // its rows stay claimed, in flight, until then, since a server may lose what it accepted (ejabberd, on a restart)
+    let recipientReceipts = false;
+    let recipientHeard = false;
+    let firstOnlineAt = 0;
+    /** unreceipted: rows the server accepted for a recipient that sends receipts, by id, with when they were sent */
+    const unreceipted = new Map<string, { cl: Claimed; at: number }>();
+    let lastReceiptAt = 0;
+    let receiptsToAck: Claimed[] = [];
+    let blockedOnReceipts = false;
+    // after a disconnect what waits for a receipt goes again: the server may have lost it
+    let resendAll = false;
+    const onReceipt = (id: string): void => {
+      const entry = unreceipted.get(id);
+      if (!entry) return;
+      unreceipted.delete(id);
+      lastReceiptAt = Date.now();
+      receiptsToAck.push(entry.cl);
+      if (receiptsToAck.length > 1) return;
+      // the receipts one read of the socket brought are acknowledged in one transaction
+      setImmediate(() => {
+        try {
+          reader?.ack(receiptsToAck);
+        } catch (e) {
+          // those rows stay queued and go again, which the recipient drops by id
+          ctx.log.error('could not acknowledge messages the recipient confirmed', { count: receiptsToAck.length, error: (e as Error).message });
+        }
+        receiptsToAck = [];
+        if (blockedOnReceipts && unreceipted.size < MAX_UNRECEIPTED / 2) {
+          blockedOnReceipts = false;
+          signalWritten(outbox);
+        }
+      });
+    };
     // connection events are local messages, marked noforward so a catch-all forward rule does not send them on
     let lastError = 0;
     const onEvent = (e: LinkEvent): void => {
+      if (e.kind === 'receipt') {
+        if (c.user && e.jid === bareJid(c.user)) onReceipt(e.id);
+        return;
+      }
       if (e.kind === 'peer') {
         if (!c.user || e.jid !== bareJid(c.user)) return;
+        if (!recipientHeard) signalWritten(outbox);
+        recipientHeard = true;
+        // an unavailable presence carries no capabilities: what the recipient said when it was there still holds
+        if (e.available) recipientReceipts = e.receipts;
         recipientPresent = e.available;
         recipientAway = !e.available;
         if (e.available) {
@@ -131,15 +182,20 @@ export default defineMonitor<Config>({
       if (e.kind === 'online') {
         ctx.emit([{ subject: 'XMPP: session ready', coalesce: 'XMPP', noforward: 1 }]);
         void receiver.connected();
+        if (!firstOnlineAt) {
+          firstOnlineAt = Date.now();
+          if (c.user) setTimeout(() => signalWritten(outbox), PRESENCE_WAIT_MS).unref();
+        }
         // what queued up while the link was down goes now, not at the next check
         if (c.user) signalWritten(outbox);
       } else if (e.kind === 'offline') {
         receiver.disconnected();
+        resendAll = true;
         ctx.emit([{ subject: `XMPP: disconnect (${where})`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
       } else ctx.emit([{ subject: `XMPP: ERROR: ${e.message}`, status: 'CRITICAL', coalesce: 'XMPP', noforward: 1 }]);
     };
     const link = new XmppLink(
-      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log, peers: [...allowed], ...(c.keepalive ? { keepaliveMs: c.keepalive * 1000 } : {}) },
+      { host, port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot', log: ctx.log, peers: [...allowed], receipts: true, ...(c.keepalive ? { keepaliveMs: c.keepalive * 1000 } : {}) },
       (m) => receiver.take(m),
       onEvent,
     );
@@ -159,17 +215,32 @@ export default defineMonitor<Config>({
      * drain sends the queue in order, in batches, up to WINDOW batches ahead
      * of the server's confirmations; confirmed rows are acknowledged in order,
      * ACK_EVERY at a time and at the end. At the first bounce, that message and all
-     * after it stay queued (rewound) for the next check; a dropped connection
+     * after it stay queued (unclaimed) for the next check; a dropped connection
      * likewise leaves every unconfirmed row queued. While the recipient is away
      * (its presence said so), one message is in flight at a time, so a
-     * recipient that comes back cannot get a later one first.
+     * recipient that comes back cannot get a later one first. Rows sent to a
+     * recipient that sends receipts are acknowledged on its receipt instead;
+     * after a disconnect, or when a present recipient confirmed nothing for
+     * RECEIPT_TIMEOUT_MS, they are sent again from the oldest, in order.
      */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
       // acknowledgements without an fsync each: one lost to a power cut only sends a message again, which the receiver drops by its id
       reader ??= QueueReader.open(outbox, { log: ctx.log, durability: 'normal' });
       const r = reader;
-      const inFlight: { going: Claimed[]; confirmed: Promise<Map<string, string>> }[] = [];
+      if (!recipientReceipts && unreceipted.size) {
+        // the recipient no longer sends receipts (another program took its account): the server's word is all there is
+        r.ack([...unreceipted.values()].map((u) => u.cl));
+        unreceipted.clear();
+      }
+      const oldest = unreceipted.values().next().value;
+      const stale = oldest !== undefined && recipientPresent && Date.now() - Math.max(oldest.at, lastReceiptAt) > RECEIPT_TIMEOUT_MS;
+      if (stale) ctx.log.info('the recipient confirmed nothing for a while; sending again what it did not confirm', { count: unreceipted.size });
+      if (resendAll || stale) {
+        resendAll = false;
+        r.rewind();
+      }
+      const inFlight: { going: Claimed[]; receipts: boolean; confirmed: Promise<Map<string, string>> }[] = [];
       // acknowledged in one transaction per ACK_EVERY messages: each waits for the disk, and a crash only sends a few again
       let toAck: Claimed[] = [];
       const ackNow = () => {
@@ -177,23 +248,32 @@ export default defineMonitor<Config>({
         toAck = [];
       };
       let sent = 0;
+      let unclaimFrom: Claimed | undefined;
       // settle waits for the oldest batch in flight and acknowledges what the server accepted; false after a bounce
       const settle = async (): Promise<boolean> => {
-        const { going, confirmed } = inFlight.shift()!;
+        const { going, receipts, confirmed } = inFlight.shift()!;
         const bounced = await confirmed;
         const firstBounce = going.findIndex((cl) => bounced.has(cl.uid));
         const accepted = firstBounce < 0 ? going : going.slice(0, firstBounce);
-        toAck.push(...accepted);
+        // what waits for a receipt stays claimed until it comes
+        if (!receipts) toAck.push(...accepted);
         if (toAck.length >= ACK_EVERY) ackNow();
         sent += accepted.length;
         if (firstBounce < 0) return true;
-        ctx.log.warn('the server bounced a message; it stays queued until the recipient is back', { id: going[firstBounce].uid, reason: bounced.get(going[firstBounce].uid) });
+        unclaimFrom = going[firstBounce];
+        ctx.log.warn('the server bounced a message; it stays queued until the recipient is back', { id: unclaimFrom.uid, reason: bounced.get(unclaimFrom.uid) });
         awayUntil = Date.now() + (recipientPresent ? PRESENT_RETRY_MS : AWAY_RETRY_MS);
         return false;
       };
+      let clean = false;
       try {
         for (;;) {
           const careful = recipientAway;
+          const receipts = recipientReceipts;
+          if (receipts && unreceipted.size >= MAX_UNRECEIPTED) {
+            blockedOnReceipts = true;
+            break;
+          }
           const claimed = r.claim(careful ? 1 : (c.batch ?? 200));
           if (claimed.length === 0) break;
           const going: Claimed[] = [];
@@ -210,16 +290,26 @@ export default defineMonitor<Config>({
             m[PATH_FIELD] = [...pathOf(m), bareJid(c.account)];
             return { id: cl.uid, to: c.user!, body: encodeBody(m) };
           });
-          inFlight.push({ going, confirmed: (await link.send(out)).confirmed });
+          if (receipts) {
+            const now = Date.now();
+            // sent again: it goes to the end, with its new time
+            for (const cl of going) {
+              unreceipted.delete(cl.uid);
+              unreceipted.set(cl.uid, { cl, at: now });
+            }
+          }
+          inFlight.push({ going, receipts, confirmed: (await link.send(out)).confirmed });
           if (inFlight.length >= (careful ? 1 : WINDOW) && !(await settle())) break;
         }
         while (inFlight.length) if (!(await settle())) break;
         // after a bounce, the batches sent behind it are waited for too: none is sent again while it may still arrive
         await Promise.allSettled(inFlight.map((f) => f.confirmed));
+        clean = true;
       } finally {
-        // whatever was not acknowledged (bounced, after a bounce, unconfirmed) goes again, in order, next time
         ackNow();
-        r.rewind();
+        // whatever was not acknowledged (bounced, after a bounce, unconfirmed) goes again, in order, next time
+        if (!clean) r.rewind();
+        else if (unclaimFrom) r.unclaim(unclaimFrom);
       }
       return sent;
     }
@@ -265,6 +355,8 @@ export default defineMonitor<Config>({
             if (!(await startLink())) return {};
             started = true;
           }
+          // what goes before the recipient's presence says whether it sends receipts would be acknowledged on the server's word
+          if (!recipientHeard && Date.now() - firstOnlineAt < PRESENCE_WAIT_MS) return {};
           draining = drain();
           await draining;
           return {};
@@ -279,6 +371,7 @@ export default defineMonitor<Config>({
         await link.stop().catch(() => {});
         receiver.flush();
         reader?.close();
+        reader = undefined;
       },
     };
   },

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { client, xml } from '@xmpp/client';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
+import { XmppLink, type Incoming, type LinkEvent } from '../runtime/xmpp/link.js';
+import { daemonPool, memoryLog, queueMessages, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
+
+/*
+ * Delivery receipts (XEP-0184) between wubot bots: a sending bot keeps each
+ * message queued until its recipient says it stored it, and sends what was
+ * not confirmed again after a reconnect (a server may lose what it accepted
+ * when it restarts). A recipient without wubot's capabilities in its
+ * presence (an original Perl host) is not waited for.
+ */
+const N = 20;
+
+for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through ${kind}`, () => {
+  let server: XmppServer;
+  const daemons = daemonPool();
+
+  before(async () => {
+    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd']);
+  });
+
+  after(async () => {
+    await daemons.stopAll();
+    server.stop();
+  });
+
+  const pending = (home: string): number => queueMessages(join(home, 'outbox'), 'WHERE acked_at IS NULL').length;
+  const burst = (home: string, host: string) => {
+    const w = QueueWriter.open(join(home, 'outbox'), { hostname: host });
+    w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-receipts', n, subject: `message ${n}` })));
+    w.close();
+  };
+
+  it('keeps what the recipient did not confirm, and sends it again, in order, after the server restarted', async () => {
+    const got: Incoming[] = [];
+    const events: LinkEvent[] = [];
+    const peer = new XmppLink(
+      { host: '127.0.0.1', port: server.port, domain: 'localhost', username: 'sb', password: 'sb-pw', resource: 'wubot', log: memoryLog(), peers: ['sa@localhost'], minDelayMs: 200, receipts: true },
+      (m) => got.push(m),
+      (e) => events.push(e),
+    );
+    try {
+      await peer.start();
+      const sender = wubotHome('sa', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'sa', 'sb', { directory: 'outbox' }) });
+      await daemons.start('monitor', sender, 'sa');
+      assert.ok(await waitFor(() => events.some((e) => e.kind === 'peer' && e.jid === 'sa@localhost' && e.available && e.receipts), 30_000), 'no presence with receipts from the sender');
+      burst(sender, 'sa');
+      assert.ok(await waitFor(() => got.length >= N, 30_000), `got ${got.length} of ${N}`);
+      const ids = got.map((m) => m.receiptId);
+      assert.ok(ids.every((id) => id !== undefined), 'a message without a receipt request');
+      peer.sendReceipts(ids.slice(0, N / 2).map((id) => ({ to: 'sa@localhost/wubot', id: id! })));
+      assert.ok(await waitFor(() => pending(sender) === N / 2, 30_000), `${pending(sender)} still queued, not ${N / 2}`);
+      server.restart();
+      assert.ok(await waitFor(() => got.length >= N + N / 2, 60_000), `after the restart got ${got.length - N} of the ${N / 2} unconfirmed again`);
+      assert.deepEqual(
+        got.slice(N, N + N / 2).map((m) => m.receiptId),
+        ids.slice(N / 2),
+      );
+      assert.ok(await waitFor(() => peer.isOnline, 30_000));
+      peer.sendReceipts(ids.slice(N / 2).map((id) => ({ to: 'sa@localhost/wubot', id: id! })));
+      assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued after all receipts`);
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  it('takes a message off the queue on the server\'s word for a recipient that sends no receipts (an original host)', async () => {
+    const perl = client({ service: `xmpp://127.0.0.1:${server.port}`, domain: 'localhost', username: 'sd', password: 'sd-pw', resource: 'perl' });
+    let count = 0;
+    perl.on('error', () => {});
+    perl.on('stanza', (s) => {
+      if (s.is('message') && s.getChild('body')) count++;
+    });
+    try {
+      await perl.start();
+      await perl.send(xml('presence'));
+      const sender = wubotHome('sc', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'sc', 'sd', { directory: 'outbox' }) });
+      burst(sender, 'sc');
+      await daemons.start('monitor', sender, 'sc');
+      assert.ok(await waitFor(() => count >= N, 30_000), `got ${count} of ${N}`);
+      assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued`);
+    } finally {
+      await perl.stop();
+    }
+  });
+});
