@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
+import { applyPlugin } from '../compiler/loops/abstract-rules.js';
+import { ABSENT, type Known } from '../compiler/loops/abstract-message.js';
 import { createRuntime } from '../runtime/host.js';
 import { truthy } from '../runtime/perl-values.js';
 import { reactorPlugins } from '../stdlib/index.js';
@@ -37,6 +39,26 @@ export function effectProblems(def: PluginDef, ex: PluginExample): string[] {
   return problems;
 }
 
+/** loopModelProblems says where the loop analysis, run from everything known of an example's input, believes something of the output that is not so. */
+function loopModelProblems(def: PluginDef, ex: PluginExample): string[] {
+  const input = JSON.parse(JSON.stringify(ex.input)) as Record<string, unknown>;
+  const output = ex.output as Record<string, unknown>;
+  const c = compileText(JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] }), { emit: false });
+  const keys = new Set([...Object.keys(input), ...Object.keys(output)]);
+  const start = new Map<string, Known>();
+  for (const k of keys) {
+    const v = input[k];
+    if (!Object.hasOwn(input, k)) start.set(k, ABSENT);
+    else if (v === null || typeof v !== 'object') start.set(k, { value: v });
+  }
+  const after = applyPlugin(c.tree!.rules[0], start, keys);
+  const problems: string[] = [];
+  for (const [k, known] of after) {
+    if ('absent' in known ? Object.hasOwn(output, k) : !isDeepStrictEqual(known.value, output[k])) problems.push(`the loop model takes \`${k}\` for ${JSON.stringify(known)}, it is ${JSON.stringify(output[k])}`);
+  }
+  return problems;
+}
+
 /* Every plugin's documented examples run as tests, and each example config passes the compiler's checks. */
 describe('plugin examples', () => {
   const rt = createRuntime({ hostname: 'h', home: tempDir() });
@@ -57,6 +79,7 @@ describe('plugin examples', () => {
         });
         it(`${ex.title}: changes only what the declared effect says`, () => {
           assert.deepEqual(effectProblems(def, ex), []);
+          assert.deepEqual(loopModelProblems(def, ex), []);
         });
       }
     });
