@@ -45,7 +45,7 @@ export default definePlugin<Config>({
       output: { subject: 'all quiet' },
     },
   ],
-  writes: (c) => [c.target_field ?? c.source_field ?? c.field ?? ''],
+  effect: (c) => ({ writes: [c.target_field ?? c.source_field ?? c.field ?? ''] }),
   create(c) {
     const source = (c.source_field ?? c.field)!;
     const target = c.target_field ?? source;

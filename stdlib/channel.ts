@@ -154,7 +154,7 @@ export function defineChannel<C extends ChannelConfig>(def: ChannelDef<C>): Plug
       return problems;
     },
     examples: def.examples.map((e) => ({ ...e, config: e.config as unknown as Record<string, unknown>, output: e.input })),
-    writes: () => [],
+    effect: () => ({}),
     create(c, ctx) {
       rememberSecrets(c);
       const name = c.channel ?? def.name.toLowerCase();

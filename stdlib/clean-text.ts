@@ -32,7 +32,7 @@ export default definePlugin<Config>({
       output: { subject: 'new release' },
     },
   ],
-  writes: (c) => [c.target_field ?? c.source_field],
+  effect: (c) => ({ writes: [c.target_field ?? c.source_field] }),
   create(c) {
     return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search, { dotall: true }), (text, re) => re.replace(text, () => ''));
   },

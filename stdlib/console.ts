@@ -82,7 +82,7 @@ export default definePlugin<Config>({
       output: { subject: 'disk full', quiet: 1 },
     },
   ],
-  writes: () => ['console'],
+  effect: () => ({ writes: ['console'] }),
   create(c, ctx) {
     const colours = c.color === 'always' || (c.color !== 'never' && !!process.stdout.isTTY && !process.env.NO_COLOR);
     return {

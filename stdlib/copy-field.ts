@@ -41,7 +41,11 @@ export default definePlugin<Config>({
       output: { load: 0.5, metric: 'load_1m', load_1m: 0.5 },
     },
   ],
-  writes: (c) => (c.target_field !== undefined ? [c.target_field] : 'any'),
+  effect(c) {
+    if (c.source_field !== undefined && c.target_field !== undefined) return { copies: [{ from: c.source_field, to: c.target_field }] };
+    // a field named by the message: which field changes is known only then
+    return { writes: c.target_field !== undefined ? [c.target_field] : 'any' };
+  },
   create(c) {
     return {
       react(m: Message) {

@@ -23,7 +23,7 @@ export default definePlugin<Config>({
       output: { subject: 'hello' },
     },
   ],
-  writes: (c) => [c.field],
+  effect: (c) => ({ deletes: [c.field] }),
   create(c) {
     const field = c.field;
     return {

@@ -42,7 +42,7 @@ export default definePlugin<Config>({
       output: { key: 'Uptime-load', hostname: 'web1', load01: 0.42, lastupdate: 1764300000 },
     },
   ],
-  writes: () => [],
+  effect: () => ({}),
   create(c, ctx) {
     const db = database(configPath(c.file ?? DEFAULT_SERIES_FILE, ctx.home));
     const writer = new SeriesWriter(db);

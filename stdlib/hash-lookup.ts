@@ -36,7 +36,7 @@ export default definePlugin<Config>({
       output: { status: 'OK' },
     },
   ],
-  writes: (c) => [c.target_field],
+  effect: (c) => ({ writes: [c.target_field] }),
   create(c) {
     const table = new Map(Object.entries(c.lookup));
     return {

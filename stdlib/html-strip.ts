@@ -81,7 +81,7 @@ export default definePlugin<Config>({
       output: { body: '<p>Disk <b>full</b>&nbsp;on&nbsp;web1 &amp; web2</p>', body_text: 'Disk full  on web1 & web2' },
     },
   ],
-  writes: (c) => [c.target_field ?? c.newfield ?? `${c.field}_text`],
+  effect: (c) => ({ writes: [c.target_field ?? c.newfield ?? `${c.field}_text`] }),
   create(c) {
     const target = c.target_field ?? c.newfield ?? `${c.field}_text`;
     return {

@@ -31,7 +31,7 @@ export default definePlugin<Config>({
       output: { subject: 'hello' },
     },
   ],
-  writes: () => [],
+  effect: () => ({}),
   create(c, ctx) {
     const file = configPath(c.file, ctx.home);
     const lines: string[] = [];

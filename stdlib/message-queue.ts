@@ -39,7 +39,7 @@ export default definePlugin<Config>({
       output: { subject: 'disk full', hostname: 'web1', lastupdate: 1764300000, [ID_FIELD]: 'example-1', checksum: 'e8971a0c169a06692f75d085650b519e' },
     },
   ],
-  writes: () => ['checksum', ID_FIELD, 'lastupdate', 'hostname'],
+  effect: (c) => ({ writes: ['checksum', ID_FIELD, 'lastupdate', 'hostname'], queue: c.directory }),
   create(c, ctx) {
     const dir = configPath(c.directory, ctx.home);
     const pending: Message[] = [];

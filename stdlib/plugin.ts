@@ -26,6 +26,40 @@ export interface RegexKey {
   readonly dotall?: boolean;
 }
 
+/** FieldSet is a field given a value known when the rule compiles. */
+export interface FieldSet {
+  readonly field: string;
+  readonly value: unknown;
+  /** unlessTrue: a field that already holds a true value (in the Perl sense) keeps it. */
+  readonly unlessTrue?: boolean;
+}
+
+/**
+ * Effect is what a plugin does to a message, declared for a config so that
+ * the optimizer and the loop analysis read it instead of knowing plugins by
+ * name; the plugin tests check every example against it.
+ */
+export interface Effect {
+  readonly sets?: readonly FieldSet[];
+  readonly deletes?: readonly string[];
+  /** copies: `to` gets the value of `from`, null when `from` is missing. */
+  readonly copies?: readonly { readonly from: string; readonly to: string }[];
+  /** writes: other fields set or deleted to what only the message decides; 'any' when even which fields does. */
+  readonly writes?: readonly string[] | 'any';
+  /** queue: the queue directory the message is appended to, as written in the config. */
+  readonly queue?: string;
+}
+
+/** ANY_EFFECT is the effect of a plugin nothing is known of. */
+export const ANY_EFFECT: Effect = { writes: 'any' };
+
+/** changedFields lists every field an effect may set or delete, or 'any'; a name that is not text (a config the schema rejected) counts as 'any'. */
+export function changedFields(e: Effect): readonly string[] | 'any' {
+  if (e.writes === 'any') return 'any';
+  const out = [...(e.sets ?? []).map((s) => s.field), ...(e.deletes ?? []), ...(e.copies ?? []).map((c) => c.to), ...(e.writes ?? [])];
+  return out.every((f) => typeof f === 'string') ? out : 'any';
+}
+
 /** PluginDef defines a reactor plugin as data plus its code. */
 export interface PluginDef<C = Record<string, unknown>> {
   readonly name: string;
@@ -37,8 +71,8 @@ export interface PluginDef<C = Record<string, unknown>> {
   readonly regexKeys?: readonly RegexKey[];
   /** check finds problems the schema cannot express, such as one of two keys being required. */
   check?(config: C): ConfigProblem[];
-  /** writes lists the fields the plugin may set or delete, or 'any' when that depends on the message. */
-  writes(config: C): readonly string[] | 'any';
+  /** effect is what the plugin does to a message with this config. */
+  effect(config: C): Effect;
   create(config: C, ctx: PluginContext): PluginInstance;
 }
 

@@ -33,7 +33,7 @@ export default definePlugin<Config>({
       output: { key: 'Idle-laptop', idle_state: 'active', idle_sec: 4, lastupdate: 1764300000, presence: 'active' },
     },
   ],
-  writes: (c) => [c.field ?? 'presence'],
+  effect: (c) => ({ writes: [c.field ?? 'presence'] }),
   create(c, ctx) {
     const field = c.field ?? 'presence';
     const staleS = parseTimeLength(c.stale_after ?? '10m') ?? 600;

@@ -100,7 +100,7 @@ export default definePlugin<Config>({
       output: { subject: 'late', lastupdate: 1764109800, quiet: 1 },
     },
   ],
-  writes: (c) => [c.field ?? 'quiet'],
+  effect: (c) => ({ writes: [c.field ?? 'quiet'] }),
   create(c) {
     const field = c.field ?? 'quiet';
     return {

@@ -1,6 +1,6 @@
 import { truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { definePlugin, requireOne } from './plugin.js';
+import { definePlugin, requireOne, type FieldSet } from './plugin.js';
 
 interface Config {
   field?: string;
@@ -11,6 +11,13 @@ interface Config {
 
 function copy(v: unknown): unknown {
   return v !== null && typeof v === 'object' ? structuredClone(v) : v;
+}
+
+function fieldSets(c: Config): FieldSet[] {
+  const unlessTrue = truthy(c.no_override);
+  const sets = Object.entries(c.set ?? {}).map(([field, value]) => ({ field, value, unlessTrue }));
+  if (c.field !== undefined) sets.unshift({ field: c.field, value: c.value ?? null, unlessTrue });
+  return sets;
 }
 
 export default definePlugin<Config>({
@@ -43,16 +50,14 @@ export default definePlugin<Config>({
       output: { color: 'red' },
     },
   ],
-  writes: (c) => [...(c.field !== undefined ? [c.field] : []), ...Object.keys(c.set ?? {})],
+  effect: (c) => ({ sets: fieldSets(c) }),
   create(c) {
-    const pairs: [string, unknown][] = c.set ? Object.entries(c.set) : [];
-    if (c.field !== undefined) pairs.unshift([c.field, c.value ?? null]);
-    const keep = truthy(c.no_override);
+    const sets = fieldSets(c);
     return {
       react(m: Message) {
-        for (const [k, v] of pairs) {
-          if (keep && truthy(m[k])) continue;
-          m[k] = copy(v);
+        for (const s of sets) {
+          if (s.unlessTrue && truthy(m[s.field])) continue;
+          m[s.field] = copy(s.value);
         }
       },
     };

@@ -42,7 +42,7 @@ export default definePlugin<Config>({
       output: { pair: 'x, y, z', a: 'y', b: 'z' },
     },
   ],
-  writes: (c) => c.target_fields,
+  effect: (c) => ({ writes: c.target_fields }),
   create(c) {
     return {
       react(m: Message) {

@@ -59,7 +59,7 @@ export default definePlugin<Config>({
       output: { subject: 'disk full', lastupdate: 1764300000 },
     },
   ],
-  writes: (c) => (c.id_field ? [c.id_field] : []),
+  effect: (c) => ({ writes: c.id_field ? [c.id_field] : [] }),
   create(c, ctx) {
     const inline = c.schema !== undefined && typeof c.schema === 'object' ? asTableSchema(c.schema, 'schema') : undefined;
     const schemaOf = (table: string): TableSchema => inline ?? fileSchema(ctx.home, table, typeof c.schema === 'string' ? c.schema : undefined);

@@ -54,7 +54,7 @@ export default definePlugin<Config>({
       output: { key: 'example-state-first', load01: 1, lastupdate: 1764300000, state_init: 1 },
     },
   ],
-  writes: () => ['state_init', 'state_changed', 'state_change', 'subject'],
+  effect: () => ({ writes: ['state_init', 'state_changed', 'state_change', 'subject'] }),
   create(c, ctx) {
     const db = database(configPath(c.file ?? 'sqlite/state.sql', ctx.home));
     ensureTable(db, 'field_state', { key: 'TEXT', field: 'TEXT', value: 'TEXT', lastupdate: 'INTEGER', lastchange: 'INTEGER', notify_interval: 'TEXT', last_notify: 'INTEGER' });

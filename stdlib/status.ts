@@ -45,7 +45,7 @@ export default definePlugin<Config>({
       output: { key: 'example-default-ok', status: 'OK', lastupdate: 1764300000, status_count: 1, status_since: 1764300000 },
     },
   ],
-  writes: () => ['status', 'status_count', 'status_since', 'status_previous', 'color', 'subject', 'quiet', 'suppress'],
+  effect: () => ({ writes: ['status', 'status_count', 'status_since', 'status_previous', 'color', 'subject', 'quiet', 'suppress'] }),
   create(c, ctx) {
     const db = database(configPath(c.file ?? 'sqlite/status.sql', ctx.home));
     ensureTable(db, 'status', { key: 'TEXT PRIMARY KEY', status: 'TEXT', count: 'INTEGER', since: 'INTEGER', lastupdate: 'INTEGER' });

@@ -72,7 +72,7 @@ export default definePlugin<Config>({
       output: { hostname: 'web1', load: 4.5, subject: 'web1: load is 4.5' },
     },
   ],
-  writes: (c) => [c.target_field],
+  effect: (c) => ({ writes: [c.target_field] }),
   create(c, ctx) {
     const fixed =
       c.template ?? (c.template_file !== undefined ? readConfigFile(resolve(ctx.baseDir, expandHome(c.template_file))) : undefined);

@@ -63,7 +63,7 @@ export default definePlugin<Config>({
       output: { subject: 'a  b\t\tc', clean: 'a b c' },
     },
   ],
-  writes: (c) => [c.target_field ?? c.source_field],
+  effect: (c) => ({ writes: [c.target_field ?? c.source_field] }),
   create(c) {
     return replaceInField(c.source_field, c.target_field ?? c.source_field, c.regexp_search, perlRegex(c.regexp_search), substitution(c.regexp_replace ?? ''));
   },

@@ -1,9 +1,63 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import { applyPlugin } from '../compiler/loops/abstract-rules.js';
+import { ABSENT, type Known } from '../compiler/loops/abstract-message.js';
 import { createRuntime } from '../apps/wubot/host.js';
+import { truthy } from '../grammar/perl-values.js';
 import { reactorPlugins } from '../stdlib/index.js';
+import { changedFields, type PluginDef, type PluginExample } from '../stdlib/plugin.js';
 import { compileText, tempDir } from './helpers.js';
 import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
+
+/**
+ * effectProblems says where an example's input and output disagree with the
+ * effect its plugin declares for the example's config: a field changed that
+ * the effect does not name, or a declared set, delete or copy that did not
+ * happen as declared. The optimizer and the loop analysis trust the effect.
+ */
+export function effectProblems(def: PluginDef, ex: PluginExample): string[] {
+  const input = JSON.parse(JSON.stringify(ex.input)) as Record<string, unknown>;
+  const output = ex.output as Record<string, unknown>;
+  const e = def.effect(ex.config);
+  const problems: string[] = [];
+  const declared = changedFields(e);
+  const keys = new Set([...Object.keys(input), ...Object.keys(output)]);
+  for (const k of keys) {
+    const changed = Object.hasOwn(input, k) !== Object.hasOwn(output, k) || !isDeepStrictEqual(input[k], output[k]);
+    if (changed && declared !== 'any' && !declared.includes(k)) problems.push(`changes \`${k}\`, which its effect does not declare`);
+  }
+  for (const s of e.sets ?? []) {
+    if (s.unlessTrue && truthy(input[s.field])) continue;
+    if (!isDeepStrictEqual(output[s.field], s.value)) problems.push(`\`${s.field}\` is ${JSON.stringify(output[s.field])}, the effect sets ${JSON.stringify(s.value)}`);
+  }
+  for (const d of e.deletes ?? []) if (Object.hasOwn(output, d)) problems.push(`\`${d}\` is still there, the effect deletes it`);
+  for (const c of e.copies ?? []) {
+    if (!isDeepStrictEqual(output[c.to], input[c.from] ?? null)) problems.push(`\`${c.to}\` is not a copy of \`${c.from}\``);
+  }
+  if (e.queue !== undefined && typeof e.queue !== 'string') problems.push('the queue is not a directory name');
+  return problems;
+}
+
+/** loopModelProblems says where the loop analysis, run from everything known of an example's input, believes something of the output that is not so. */
+function loopModelProblems(def: PluginDef, ex: PluginExample): string[] {
+  const input = JSON.parse(JSON.stringify(ex.input)) as Record<string, unknown>;
+  const output = ex.output as Record<string, unknown>;
+  const c = compileText(JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] }), { emit: false });
+  const keys = new Set([...Object.keys(input), ...Object.keys(output)]);
+  const start = new Map<string, Known>();
+  for (const k of keys) {
+    const v = input[k];
+    if (!Object.hasOwn(input, k)) start.set(k, ABSENT);
+    else if (v === null || typeof v !== 'object') start.set(k, { value: v });
+  }
+  const after = applyPlugin(c.tree!.rules[0], start, keys);
+  const problems: string[] = [];
+  for (const [k, known] of after) {
+    if ('absent' in known ? Object.hasOwn(output, k) : !isDeepStrictEqual(known.value, output[k])) problems.push(`the loop model takes \`${k}\` for ${JSON.stringify(known)}, it is ${JSON.stringify(output[k])}`);
+  }
+  return problems;
+}
 
 /* Every plugin's documented examples run as tests, and each example config passes the compiler's checks. */
 describe('plugin examples', () => {
@@ -22,6 +76,10 @@ describe('plugin examples', () => {
           const rule = JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] });
           const c = compileText(rule, { emit: false });
           assert.ok(!hasErrors(c.diagnostics), c.diagnostics.map((d) => d.message).join('\n'));
+        });
+        it(`${ex.title}: changes only what the declared effect says`, () => {
+          assert.deepEqual(effectProblems(def, ex), []);
+          assert.deepEqual(loopModelProblems(def, ex), []);
         });
       }
     });

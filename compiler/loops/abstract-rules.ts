@@ -1,4 +1,6 @@
 import { truthy } from '../../grammar/perl-values.js';
+import { changedFields } from '../../stdlib/plugin.js';
+import { ruleEffect } from '../optimize/writes.js';
 import type { RuleNode, RuleTree } from '../rule-tree.js';
 import { ABSENT, factsKey, knownTrue, NO_FACTS, truth, withFact, type Facts, type Known } from './abstract-message.js';
 
@@ -20,7 +22,7 @@ export interface Run {
   readonly guards: readonly Guard[];
 }
 
-/** Queued is a MessageQueue rule a run reached, with what the message was then. */
+/** Queued is a rule that appends to a queue (MessageQueue) a run reached, with what the message was then. */
 export interface Queued {
   readonly rule: RuleNode;
   readonly directory: string;
@@ -32,35 +34,20 @@ const MAX_RUNS = 32;
 
 /** applyPlugin gives the facts after a rule's plugin ran; only fields some condition reads (`relevant`) are followed. */
 export function applyPlugin(rule: RuleNode, f: Facts, relevant: ReadonlySet<string>): Facts {
-  const p = rule.plugin;
-  if (!p) return f;
-  const c = p.config;
+  const e = ruleEffect(rule);
+  if (changedFields(e) === 'any') return NO_FACTS;
   const scalar = (v: unknown): Known | undefined => (v === null || ['string', 'number', 'boolean'].includes(typeof v) ? { value: v } : undefined);
-  switch (p.name) {
-    case 'SetField': {
-      const pairs: [string, unknown][] = Object.entries((c.set as Record<string, unknown> | undefined) ?? {});
-      if (typeof c.field === 'string') pairs.unshift([c.field, c.value]);
-      let out = f;
-      // with no_override a true value stays: what the field holds is then known only when it was known false
-      for (const [k, v] of pairs) if (relevant.has(k)) out = withFact(out, k, truthy(c.no_override) && !knownFalse(f.get(k)) ? undefined : scalar(v));
-      return out;
-    }
-    case 'DeleteField':
-      if (typeof c.field !== 'string') return NO_FACTS;
-      return relevant.has(c.field) ? withFact(f, c.field, ABSENT) : f;
-    case 'CopyField':
-      if (typeof c.source_field === 'string' && typeof c.target_field === 'string') {
-        if (!relevant.has(c.target_field)) return f;
-        // a missing source writes null, which `contains` sees
-        const source = f.get(c.source_field);
-        return withFact(f, c.target_field, source && 'absent' in source ? { value: null } : source);
-      }
-      break;
-  }
-  const writes = p.def?.writes(c) ?? 'any';
-  if (writes === 'any') return NO_FACTS;
   let out = f;
-  for (const w of writes) if (out.has(w)) out = withFact(out, w, undefined);
+  // with unlessTrue a true value stays: what the field holds is then known only when it was known false
+  for (const s of e.sets ?? []) if (relevant.has(s.field)) out = withFact(out, s.field, s.unlessTrue && !knownFalse(f.get(s.field)) ? undefined : scalar(s.value));
+  for (const d of e.deletes ?? []) if (relevant.has(d)) out = withFact(out, d, ABSENT);
+  for (const c of e.copies ?? []) {
+    if (!relevant.has(c.to)) continue;
+    // a missing source writes null, which `contains` sees
+    const source = f.get(c.from);
+    out = withFact(out, c.to, source && 'absent' in source ? { value: null } : source);
+  }
+  for (const w of e.writes ?? []) if (out.has(w)) out = withFact(out, w, undefined);
   return out;
 }
 
@@ -111,9 +98,8 @@ export function runTree(tree: RuleTree, start: Run, relevant: ReadonlySet<string
       }
       if (active.length) {
         let done = r.children.length ? level(r.children, active) : active;
-        if (r.plugin?.name === 'MessageQueue' && typeof r.plugin.config.directory === 'string') {
-          for (const run of done) queued.push({ rule: r, directory: r.plugin.config.directory, run });
-        }
+        const queue = ruleEffect(r).queue;
+        if (typeof queue === 'string') for (const run of done) queued.push({ rule: r, directory: queue, run });
         done = done.map((run) => ({ facts: applyPlugin(r, run.facts, relevant), guards: run.guards }));
         if (r.lastRule) done = done.map((run) => ({ facts: withFact(run.facts, 'last_rule', { value: 1 }), guards: run.guards }));
         next.push(...done);

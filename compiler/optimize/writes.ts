@@ -1,13 +1,18 @@
+import { ANY_EFFECT, changedFields, type Effect } from '../../stdlib/plugin.js';
 import type { RuleNode } from '../rule-tree.js';
 
 /** Writes is the set of fields a rule may change, or 'any'. */
 export type Writes = ReadonlySet<string> | 'any';
 
+/** ruleEffect is what a rule's own plugin does to a message, as its definition declares. */
+export function ruleEffect(rule: RuleNode): Effect {
+  if (!rule.plugin) return {};
+  return rule.plugin.def?.effect(rule.plugin.config) ?? ANY_EFFECT;
+}
+
 /** pluginWrites is what one rule's own plugin may change. */
 export function pluginWrites(rule: RuleNode): Writes {
-  if (!rule.plugin) return new Set();
-  if (!rule.plugin.def) return 'any';
-  const w = rule.plugin.def.writes(rule.plugin.config);
+  const w = changedFields(ruleEffect(rule));
   return w === 'any' ? 'any' : new Set(w);
 }
 
