@@ -12,6 +12,8 @@ import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import type { Span } from '../../grammar/diagnostics/source.js';
 import { configFileOf } from '../../compiler/rule-files.js';
 import { ruleKeys } from '../../compiler/schema/rule-file-schema.js';
+import { ruleEffect } from '../../compiler/optimize/writes.js';
+import { walkRules, type RuleTree } from '../../compiler/rule-tree.js';
 
 /*
  * `wubotc lsp`: the diagnostics `wubotc lint` gives, as an editor types,
@@ -103,8 +105,8 @@ export function serve(connection: Connection): void {
     const compiled = reactorFile ? compile(path, { emit: false, text }) : undefined;
     const found = compiled ? compiled.diagnostics : lintFile(file, text);
     // the tree's routing loops that close in this file (the others' files as saved); a loop closes at a
-    // MessageQueue rule, so a file without one closes none
-    if (compiled?.tree && text.includes('MessageQueue') && !hasErrors(found)) found.push(...treeLoops(dirname(path), new Map([[path, compiled.tree]])));
+    // rule that writes to a queue, so a file without one closes none
+    if (compiled?.tree && writesToQueue(compiled.tree) && !hasErrors(found)) found.push(...treeLoops(dirname(path), new Map([[path, compiled.tree]])));
     // only what concerns this buffer: findings in files it includes are shown when those are open
     const diagnostics = found.filter((d) => d.primary.span.file.path === path).map(toLsp);
     void connection.sendDiagnostics({ uri: doc.uri, diagnostics });
@@ -145,4 +147,11 @@ export function lspCommand(): Promise<number> {
   serve(createConnection(process.stdin, process.stdout));
   // runs until the editor closes the stream
   return new Promise((resolve) => process.stdin.once('end', () => resolve(0)));
+}
+
+/** writesToQueue tells whether any rule of a tree writes messages to a queue (as its plugin's effect declares). */
+function writesToQueue(tree: RuleTree): boolean {
+  let found = false;
+  walkRules(tree.rules, (r) => (found ||= typeof ruleEffect(r).queue === 'string'));
+  return found;
 }
