@@ -14,6 +14,8 @@ export interface WorkerOptions {
   readonly log: Logger;
   /** retryMaxMs caps the backoff (default 5 min). */
   readonly retryMaxMs?: number;
+  /** turn, when it gives a promise, is what a delivery waits for before it starts (Deliveries). */
+  readonly turn?: () => Promise<void> | undefined;
 }
 
 /**
@@ -92,6 +94,9 @@ export class ChannelWorker {
           await this.wake.wait(Math.min(this.failing.nextAt - now, 1000));
           continue;
         }
+        const turn = this.opts.turn?.();
+        if (turn) await turn;
+        if (this.closed) break;
         await this.attempt(next);
       }
     } finally {
