@@ -56,13 +56,14 @@ export interface Incoming {
 
 /**
  * LinkEvent is a change of the connection: online (presence sent), offline,
- * an error, or a peer (a JID in `peers`) becoming available or unavailable.
+ * an error, or a peer (a JID in `peers`) becoming available (with its
+ * presence's `show`: away, xa, dnd, chat) or unavailable.
  */
 export type LinkEvent =
   | { kind: 'online' }
   | { kind: 'offline' }
   | { kind: 'error'; message: string }
-  | { kind: 'peer'; jid: string; available: boolean };
+  | { kind: 'peer'; jid: string; available: boolean; show?: string };
 
 /** ArchivePage is one page of a catch-up query: the messages after the one asked for, in the archive's order. */
 export interface ArchivePage {
@@ -288,7 +289,7 @@ export class XmppLink {
     if (!this.peers.has(jid)) return;
     const type = stanza.attrs.type as string | undefined;
     if (type === 'subscribe') void this.xmpp.send(xml('presence', { type: 'subscribed', to: jid })).catch(() => {});
-    else if (type === undefined || type === 'unavailable') onEvent({ kind: 'peer', jid, available: type === undefined });
+    else if (type === undefined || type === 'unavailable') onEvent({ kind: 'peer', jid, available: type === undefined, ...(stanza.getChildText('show') ? { show: String(stanza.getChildText('show')) } : {}) });
   }
 
   /**
