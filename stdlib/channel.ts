@@ -198,6 +198,7 @@ export function defineChannel<C extends ChannelConfig>(def: ChannelDef<C>): Plug
       const pending: (Message | DigestOf)[] = [];
       const inbox = c.inbox === false ? undefined : InboxAck.of(c.inbox, ctx.home);
       const windowMs = ms(c.limit?.per, 600_000);
+      // opened with the tree, so that no storm's first message pays for opening the outbox
       const table = c.limit && StormTable.of(writerFor(dir, ctx.hostname).database);
       const storm = c.limit && table && new Storm(c.limit.count, windowMs, table);
       const render = (m: Message) => def.render(c, m);
