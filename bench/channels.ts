@@ -45,18 +45,23 @@ function burst(n: number, keys: number): Message[] {
   return Array.from({ length: n }, (_, i) => ({ key: `Check-k${i % keys}`, hostname: `web${i % 5}`, subject: `check ${i} failed`, status: 'CRITICAL' }));
 }
 
-async function httpSink(): Promise<{ url: string; received: string[]; close: () => void }> {
-  const received: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push(body);
-      res.writeHead(200).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => server.close() };
+/** Sink is the HTTP provider the figures deliver to, in a child process. */
+interface Sink {
+  readonly url: string;
+  /** received gives the bodies received, from the `from`-th on. */
+  received(from?: number): Promise<string[]>;
+  close(): void;
+}
+
+async function httpSink(): Promise<Sink> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'http-sink.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((r) => child.stdout.once('data', (d: Buffer) => r(d.toString().trim())));
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    received: async (from = 0) => (await (await fetch(`${url}/received?from=${from}`)).json()) as string[],
+    close: () => child.stdin.end(),
+  };
 }
 
 async function stop(r: { reactor: Reactor; done: Promise<void> }): Promise<void> {
@@ -118,24 +123,24 @@ export async function channelFigures(root: string, work: string, fmt: (n: number
   const pairs = 5;
   const bases: number[] = [];
   const withs: number[] = [];
+  let sent: string[] = [];
   for (let p = 0; p < pairs; p++) {
     const base = await handleRate(home(work, 'plain', ''), burst(n, keys));
     await stop(base);
     bases.push(base.rate);
-    const received = sink.received.length;
+    const before = (await sink.received()).length;
     const withChannel = await handleRate(home(work, 'channel', limited), burst(n, keys));
     withs.push(withChannel.rate);
     const t0 = performance.now();
     // the last pair also waits for its digests
-    while (p === pairs - 1 && sink.received.slice(received).filter((b) => b.includes(' more from ')).length < keys && performance.now() - t0 < 30_000) await tick();
+    while (p === pairs - 1 && (sent = await sink.received(before)).filter((b) => b.includes(' more from ')).length < keys && performance.now() - t0 < 30_000) await tick();
     await stop(withChannel);
-    if (p < pairs - 1) sink.received.length = received;
   }
   const ratios = bases.map((b, i) => withs[i] / b);
-  const digests = sink.received.filter((b) => b.includes(' more from '));
+  const digests = sent.filter((b) => b.includes(' more from '));
   console.log(`channels: ${fmt(n)} notifications in a burst over ${keys} keys, through the 97-rule tree into a Webhook limited to 3 per key per 2 s:`);
   console.log(`  reactor without channels ${fmt(median(bases)).padStart(7)} msg/s, with the channel ${fmt(median(withs)).padStart(7)} msg/s; with/without = ${median(ratios).toFixed(2)} (median of ${pairs} pairs: ${ratios.map((r) => r.toFixed(2)).join(' ')}); target >= 0.8`);
-  console.log(`  sent: ${sink.received.length - digests.length} one by one (expected ${keys * 3}), ${digests.length} digests (expected ${keys}), e.g. ${JSON.parse(digests[0] ?? '{"text":"none"}').text.slice(0, 70)}`);
+  console.log(`  sent: ${sent.length - digests.length} one by one (expected ${keys * 3}), ${digests.length} digests (expected ${keys}), e.g. ${JSON.parse(digests[0] ?? '{"text":"none"}').text.slice(0, 70)}`);
   const latHttp = await latencies(home(work, 'lat-http', `  - name: hook\n    plugin: Webhook\n    config: { url: "${sink.url}" }\n`), 'webhook', 100);
   sink.close();
   console.log(`  delivery latency, queued message to the provider's acceptance, one at a time: HTTP p50 ${median(latHttp).toFixed(1)} ms (100)`);

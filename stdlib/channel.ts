@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { CHANNEL_FAILED } from '../runtime/channels/channel-worker.js';
 import { declareChannel } from '../runtime/channels/deliveries.js';
 import type { ChannelSender, OutboxItem } from '../runtime/channels/outbox-item.js';
+import { digestItem, Storm, StormTable, type Digest } from '../runtime/channels/storm.js';
+import { signalWritten } from '../runtime/queue/queue-wake.js';
 import { configPath } from '../runtime/paths.js';
 import { str, truthy } from '../grammar/perl-values.js';
 import type { Message, PluginContext } from '../runtime/pipeline-api.js';
@@ -109,23 +111,41 @@ export function pushPayload(c: { title?: string; message?: string }, m: Message)
   return { title: fillTemplate(c.title ?? TITLE, m), text: fillTemplate(c.message ?? TEXT, m), urgency: urgencyOf(m), ...(/^https?:\/\//.test(link) ? { link } : {}) };
 }
 
-/** outboxItem is what a channel queues for a message. */
-export function outboxItem(m: Message, payload: Record<string, unknown>, now = Date.now()): OutboxItem & { [ID_FIELD]: string; checksum: string } {
+type Notice = Omit<OutboxItem, 'payload'>;
+
+/** notice is what storm control reads of a message, before the channel renders it. */
+function notice(m: Message, now: number): Notice {
   const status = statusOf(m);
-  const id = hasMessageId(m) ? (m[ID_FIELD] as string) : newMessageId(now);
+  const failed = failedOn(m);
   return {
-    [ID_FIELD]: id,
-    // the message's own checksum (or its id): the queue would otherwise compute one of the item, which costs more than the rest
-    checksum: typeof m.checksum === 'string' && m.checksum !== '' ? m.checksum : id,
     key: str(m.key),
     status,
     hostname: str(m.hostname),
     subject: str(m.subject),
     recovered: status === 'OK' && truthy(m.status_previous),
     queued_at: now,
-    ...(failedOn(m).length ? { failed: failedOn(m) } : {}),
+    ...(failed.length ? { failed } : {}),
+  };
+}
+
+/** outboxItem is what a channel queues for a message. */
+export function outboxItem(m: Message, payload: Record<string, unknown>, now = Date.now(), n = notice(m, now)): OutboxItem & { [ID_FIELD]: string; checksum: string } {
+  const id = hasMessageId(m) ? (m[ID_FIELD] as string) : newMessageId(now);
+  return {
+    [ID_FIELD]: id,
+    // the message's own checksum (or its id): the queue would otherwise compute one of the item, which costs more than the rest
+    checksum: typeof m.checksum === 'string' && m.checksum !== '' ? m.checksum : id,
+    ...n,
     payload,
   };
+}
+
+/** DigestOf stands in a batch for the digest of a key, taken when the batch is written. */
+class DigestOf {
+  constructor(
+    readonly key: string,
+    readonly more: Digest | undefined,
+  ) {}
 }
 
 /** defineChannel makes a reactor plugin of a channel. */
@@ -174,19 +194,47 @@ export function defineChannel<C extends ChannelConfig>(def: ChannelDef<C>): Plug
         },
         ctx.log,
       );
-      const pending: Message[] = [];
+      // the batch's items in order; a recovery's key first gets the digest of what storm control held back of it
+      const pending: (Message | DigestOf)[] = [];
       const inbox = c.inbox === false ? undefined : InboxAck.of(c.inbox, ctx.home);
+      const windowMs = ms(c.limit?.per, 600_000);
+      // opened with the tree, so that no storm's first message pays for opening the outbox
+      const table = c.limit && StormTable.of(writerFor(dir, ctx.hostname).database);
+      const storm = c.limit && table && new Storm(c.limit.count, windowMs, table);
+      const render = (m: Message) => def.render(c, m);
       return {
         react(m: Message) {
           // the channel's own failure report would fail the same way
           if (failedOn(m).includes(name)) return;
           if (inbox?.acknowledged(m)) return;
-          pending.push(outboxItem(m, def.render(c, m)) as unknown as Message);
+          const now = Date.now();
+          const n = notice(m, now);
+          if (storm) {
+            if (!storm.admit(n, now)) return;
+            if (n.recovered) pending.push(new DigestOf(n.key, storm.cut(n.key)));
+          }
+          pending.push(outboxItem(m, render(m), now, n) as unknown as Message);
         },
         flush() {
-          if (pending.length === 0) return;
-          writerFor(dir, ctx.hostname).append(pending);
+          if (pending.length === 0 && !storm?.dirty) return;
+          const w = writerFor(dir, ctx.hostname);
+          const durability = pending.length === 0 && storm?.onlyCounts(Date.now()) ? 'normal' : 'full';
+          const fresh = w.transaction(() => {
+            const items: Message[] = [];
+            for (const p of pending) {
+              if (!(p instanceof DigestOf)) items.push(p);
+              else {
+                const d = table!.take(p.key, p.more);
+                if (d) items.push(digestItem(d, windowMs, render) as unknown as Message);
+              }
+            }
+            const fresh = storm?.write(table!, Date.now()) ?? false;
+            w.append(items);
+            return fresh;
+          }, durability);
           pending.length = 0;
+          // the worker times the new digest's window
+          if (fresh) signalWritten(dir);
         },
         close() {
           withdraw();

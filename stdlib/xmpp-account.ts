@@ -1,4 +1,15 @@
+import type { TlsMode } from '../runtime/xmpp/link.js';
 import type { JsonSchema } from './plugin.js';
+
+/** XmppAccount is the config of an XMPP login, as `xmppAccountKeys` describe it. */
+export interface XmppAccount {
+  account: string;
+  password: string;
+  host?: string;
+  port?: number;
+  tls?: TlsMode;
+  tls_ca?: string;
+}
 
 /** xmppAccountKeys are the keys of an XMPP login, the same for the XMPP monitor and the XMPPChat channel. */
 export const xmppAccountKeys: Record<string, JsonSchema> = {

@@ -1,19 +1,13 @@
 import { DeliveryError } from '../runtime/channels/outbox-item.js';
 import { configPath } from '../runtime/paths.js';
 import { str } from '../grammar/perl-values.js';
-import { XmppLink, type TlsMode } from '../runtime/xmpp/link.js';
+import { XmppLink } from '../runtime/xmpp/link.js';
 import { trustCaFor } from '../runtime/xmpp/tls-trust.js';
 import { defineChannel, type ChannelConfig } from './channel.js';
 import { fillTemplate } from './template.js';
-import { xmppAccountKeys } from './xmpp-account.js';
+import { xmppAccountKeys, type XmppAccount } from './xmpp-account.js';
 
-interface Config extends ChannelConfig {
-  account: string;
-  password: string;
-  host?: string;
-  port?: number;
-  tls?: TlsMode;
-  tls_ca?: string;
+interface Config extends ChannelConfig, XmppAccount {
   resource?: string;
   to: string;
   message?: string;

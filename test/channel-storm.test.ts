@@ -4,8 +4,23 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { windowText } from '../runtime/channels/storm.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { httpRecorder, runReactor, type HttpRecorder } from './channel-helpers.js';
-import { queueMessages, waitFor } from './helpers.js';
+import { queueMessages, startDaemon, stopChild, waitFor, wubotHome } from './helpers.js';
+
+/** heldCount reads how many items the digest row of `key` holds in an outbox's database. */
+function heldCount(outbox: string, key: string): number {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(join(outbox, 'queue.sqlite'), { readonly: true, fileMustExist: true });
+    const data = db.prepare('SELECT data FROM channel_storm_digest WHERE key = ?').pluck().get(key) as string | undefined;
+    return data === undefined ? 0 : (JSON.parse(data) as { count: number }).count;
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}
 
 /* Storm control: at most `count` per key per window, the rest in one digest per key, a recovery at once. */
 
@@ -42,6 +57,36 @@ describe('channel storm control', () => {
       assert.ok(await waitFor(() => queueMessages(outbox, 'WHERE acked_at IS NULL').length === 0), 'every item, digested or not, is acknowledged');
     } finally {
       await r.stop();
+    }
+  });
+
+  it('keeps the counts and the digest of a storm across a SIGKILLed reactor: no more sent past the limit, none missing from the digest', async () => {
+    const hook = await httpRecorder();
+    servers.push(hook);
+    // a window long enough for a restart on a busy machine; the digest comes when it ends
+    const rules = { rules: [{ name: 'hook', plugin: 'Webhook', config: { url: hook.url, body: { text: '{$subject}' }, limit: { count: 2, per: 20 } } }] };
+    const home = wubotHome('h', { 'reactor.yaml': JSON.stringify(rules) });
+    const outbox = join(home, 'outbox', 'webhook');
+    const writer = QueueWriter.open(join(home, 'reactor'), { hostname: 'h' });
+    const storm = (prefix: string, n: number) => writer.append(Array.from({ length: n }, (_, i) => ({ key: 'web1-load', subject: `${prefix}${i}`, hostname: 'web1', status: 'CRITICAL' })));
+    const texts = () => hook.requests.map((q) => (JSON.parse(q.body) as { text: string }).text);
+    try {
+      const first = await startDaemon('reactor', home, 'h');
+      storm('m', 5);
+      assert.ok(await waitFor(() => hook.requests.length === 2 && heldCount(outbox, 'web1-load') === 3), first.log);
+      await stopChild(first, 'SIGKILL');
+      const second = await startDaemon('reactor', home, 'h');
+      try {
+        storm('n', 3);
+        assert.ok(await waitFor(() => heldCount(outbox, 'web1-load') === 6, 10_000), `${second.log}\n${JSON.stringify(texts())}`);
+        assert.ok(await waitFor(() => hook.requests.length === 3, 60_000), `${second.log}\n${JSON.stringify(texts())}`);
+        assert.deepEqual(texts(), ['m0', 'm1', '6 more from web1 in the last 20 s: m2; m3; m4; n0; n1; …']);
+        assert.ok(await waitFor(() => queueMessages(outbox, 'WHERE acked_at IS NULL').length === 0));
+      } finally {
+        await stopChild(second);
+      }
+    } finally {
+      writer.close();
     }
   });
 });

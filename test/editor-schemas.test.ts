@@ -16,7 +16,7 @@ describe('wubotc schema', () => {
 
   it('writes a rule-file schema and one per monitor plugin', () => {
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(join(out, 'instances')).sort(), ['Command', 'Directory', 'DiskSpace', 'FileTail', 'Idle', 'Pulse', 'RSS', 'Uptime', 'XMPP'].map((n) => `${n}.schema.json`));
+    assert.deepEqual(readdirSync(join(out, 'instances')).sort(), ['Command', 'Directory', 'DiskSpace', 'FileTail', 'Idle', 'Pulse', 'RSS', 'Uptime', 'XMPP', 'XMPPPresence'].map((n) => `${n}.schema.json`));
   });
 
   it('accepts the example configs, and refuses a config key the plugin does not have', () => {

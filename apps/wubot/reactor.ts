@@ -205,6 +205,7 @@ export class Reactor {
     runtime.flush();
     reader.ack(done);
     this.handled += done.length;
+    this.deliveries.batchDone(claimed.length >= (this.opts.batch ?? 200));
     if (claimed.length) this.lastMessage = Date.now();
     this.housekeeping();
     return taken;

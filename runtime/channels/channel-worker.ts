@@ -5,7 +5,7 @@ import { QueueWake } from '../queue/queue-wake.js';
 import { QueueWriter } from '../queue/queue-writer.js';
 import { redactText } from '../secrets.js';
 import { DeliveryError, type ChannelSpec, type OutboxItem } from './outbox-item.js';
-import { Storm, windowText, type Held } from './storm.js';
+import { digestItem, StormTable } from './storm.js';
 
 /** WorkerOptions: where local warnings go, and how retries are spaced. */
 export interface WorkerOptions {
@@ -14,6 +14,8 @@ export interface WorkerOptions {
   readonly log: Logger;
   /** retryMaxMs caps the backoff (default 5 min). */
   readonly retryMaxMs?: number;
+  /** turn, when it gives a promise, is what a delivery waits for before it starts (Deliveries). */
+  readonly turn?: () => Promise<void> | undefined;
 }
 
 /**
@@ -25,7 +27,6 @@ export const CHANNEL_FAILED = 'channel_failed';
 
 const CLAIM = 200;
 const DIGEST_MAX = 100;
-const LISTED = 5;
 
 interface Attempt {
   readonly claims: readonly Claimed[];
@@ -33,8 +34,6 @@ interface Attempt {
   readonly id: string;
   /** retryKey: the first item's id; a digest that grew while it waited keeps its backoff */
   readonly retryKey: string;
-  /** storm: the key whose sent count this delivery adds to */
-  readonly stormKey?: string;
 }
 
 /**
@@ -51,7 +50,8 @@ export class ChannelWorker {
   private readonly wake: QueueWake;
   private readonly abort = new AbortController();
   private pending: Claimed[] = [];
-  private storm?: Storm;
+  /** outbox: this worker's connection for the storm digests it queues when their window ended */
+  private outbox?: QueueWriter;
   private failing?: { key: string; attempt: number; nextAt: number };
   private closed = false;
   private warnings?: QueueWriter;
@@ -63,31 +63,29 @@ export class ChannelWorker {
     private spec: ChannelSpec,
     private readonly opts: WorkerOptions,
   ) {
-    this.reader = QueueReader.open(spec.dir, { log: opts.log });
+    // an acknowledgement a power cut rolls back only sends that item once more: no fsync per delivery
+    this.reader = QueueReader.open(spec.dir, { log: opts.log, durability: 'normal' });
     this.wake = new QueueWake(spec.dir);
-    this.storm = spec.limit && new Storm(spec.limit.count, spec.limit.windowMs);
     this.done = this.run().catch((e: unknown) => {
       if (!this.closed) opts.log.error('a channel stopped delivering', { channel: spec.name, error: redactText((e as Error).message) });
     });
   }
 
-  /** update takes a reloaded channel config; held storm items stay held. */
+  /** update takes a reloaded channel config; held storm digests stay held. */
   update(spec: ChannelSpec): void {
     const old = this.spec;
     this.spec = spec;
     if (old.sender !== spec.sender) old.sender.close?.();
-    const l = spec.limit;
-    if (!l) this.storm = undefined;
-    else if (!this.storm || this.storm.windowMs !== l.windowMs) this.storm = new Storm(l.count, l.windowMs);
     this.wake.notify();
   }
 
   private async run(): Promise<void> {
     try {
       while (!this.closed) {
-        if (this.pending.length < CLAIM) this.pending.push(...this.reader.claim(CLAIM));
         const now = Date.now();
-        const next = this.next(now);
+        const digestAt = this.queueDigests(now);
+        if (this.pending.length < CLAIM) this.pending.push(...this.reader.claim(CLAIM));
+        const next = this.next(now, digestAt);
         if (typeof next === 'number' || next === undefined) {
           await this.wake.wait(Math.max(1, Math.min(next === undefined ? 1000 : next - now, 1000)));
           continue;
@@ -96,51 +94,50 @@ export class ChannelWorker {
           await this.wake.wait(Math.min(this.failing.nextAt - now, 1000));
           continue;
         }
+        const turn = this.opts.turn?.();
+        if (turn) await turn;
+        if (this.closed) break;
         await this.attempt(next);
       }
     } finally {
       this.wake.close();
       this.reader.close();
+      this.outbox?.close();
       this.warnings?.close();
     }
   }
 
-  /** next picks the delivery to try now, or says when one will be due. */
-  private next(now: number): Attempt | number | undefined {
-    const storm = this.storm;
-    const due = storm?.due(now);
-    if (due !== undefined && typeof due !== 'number') return this.digest(due.key, due.held);
-    let wait = due;
-    while (this.pending.length) {
-      const head = this.pending[0];
-      const item = head.message as unknown as OutboxItem;
-      if (this.spec.digestMs > 0) {
-        const at = item.queued_at + this.spec.digestMs;
-        if (at > now && this.pending.length < DIGEST_MAX) return wait === undefined ? at : Math.min(wait, at);
-        const claims = this.pending.slice(0, DIGEST_MAX);
-        return { claims, items: claims.map((c) => c.message as unknown as OutboxItem), id: `${claims[0].uid}+${claims.length}`, retryKey: claims[0].uid };
-      }
-      if (!storm) return { claims: [head], items: [item], id: head.uid, retryKey: head.uid };
-      const held = storm.held.get(item.key);
-      // a recovery goes out past the limit, after what was held back of its key
-      if (item.recovered && item.status === 'OK') return held ? this.digest(item.key, held) : { claims: [head], items: [item], id: head.uid, retryKey: head.uid };
-      if (!held && storm.allows(item.key, now)) return { claims: [head], items: [item], id: head.uid, retryKey: head.uid, stormKey: item.key };
-      storm.hold(item.key, head, now);
-      this.pending.shift();
-    }
-    return wait;
+  /**
+   * queueDigests moves the storm digests whose window ended into the outbox,
+   * as ordinary items, in one transaction; it returns when the next is due.
+   */
+  private queueDigests(now: number): number | undefined {
+    const limit = this.spec.limit;
+    if (!limit) return undefined;
+    // moving a digest into the outbox is one transaction: a power cut that rolls it back leaves the digest held
+    this.outbox ??= QueueWriter.open(this.spec.dir, { hostname: this.opts.hostname, log: this.opts.log, durability: 'normal' });
+    const out = this.outbox;
+    const table = StormTable.of(out.database);
+    const at = table.nextDue(limit.windowMs);
+    if (at === undefined || at > now) return at;
+    return out.transaction(() => {
+      const due = table.takeDue(now, limit.windowMs);
+      if (due.length) out.append(due.map((d) => digestItem(d, limit.windowMs, this.spec.sender.render) as unknown as Message));
+      return table.nextDue(limit.windowMs);
+    });
   }
 
-  /** digest makes one item of the held items of a key: "17 more from web1 in the last 10 min: …". */
-  private digest(key: string, held: Held): Attempt {
-    const items = held.claims.map((c) => c.message as unknown as OutboxItem);
-    const last = items[items.length - 1];
-    const hosts = [...new Set(items.map((i) => i.hostname))].join(', ');
-    const subjects = items.slice(0, LISTED).map((i) => i.subject);
-    const subject = `${items.length} more from ${hosts} in the last ${windowText(this.storm!.windowMs)}: ${subjects.join('; ')}${items.length > LISTED ? '; …' : ''}`;
-    const m: Message = { key, hostname: last.hostname, status: last.status, subject, digest_count: items.length };
-    const item: OutboxItem = { ...last, subject, recovered: false, payload: this.spec.sender.render(m) };
-    return { claims: held.claims, items: [item], id: `${held.claims[0].uid}+${held.claims.length}`, retryKey: held.claims[0].uid, stormKey: key };
+  /** next picks the delivery to try now, or says when one will be due. */
+  private next(now: number, wait: number | undefined): Attempt | number | undefined {
+    const head = this.pending[0];
+    if (!head) return wait;
+    if (this.spec.digestMs > 0) {
+      const at = (head.message as unknown as OutboxItem).queued_at + this.spec.digestMs;
+      if (at > now && this.pending.length < DIGEST_MAX) return wait === undefined ? at : Math.min(wait, at);
+      const claims = this.pending.slice(0, DIGEST_MAX);
+      return { claims, items: claims.map((c) => c.message as unknown as OutboxItem), id: `${claims[0].uid}+${claims.length}`, retryKey: claims[0].uid };
+    }
+    return { claims: [head], items: [head.message as unknown as OutboxItem], id: head.uid, retryKey: head.uid };
   }
 
   private async attempt(a: Attempt): Promise<void> {
@@ -169,7 +166,6 @@ export class ChannelWorker {
     if (error === undefined) {
       this.reader.ack(a.claims);
       this.settle(a);
-      if (a.stormKey !== undefined) this.storm?.record(a.stormKey, now);
       this.delivered++;
       return;
     }
@@ -187,13 +183,10 @@ export class ChannelWorker {
     this.opts.log.warn('a channel could not deliver; trying again', { channel: spec.name, error: reason, retry_in_ms: Math.round(delay) });
   }
 
-  /** settle takes a finished delivery's claims out of the pending list or the storm's held items. */
+  /** settle takes a finished delivery's claims out of the pending list. */
   private settle(a: Attempt): void {
     if (this.failing?.key === a.retryKey) this.failing = undefined;
     const done = new Set(a.claims);
-    if (a.claims.length && this.storm) {
-      for (const [key, h] of this.storm.held) if (h.claims[0] === a.claims[0]) this.storm.held.delete(key);
-    }
     while (this.pending.length && done.has(this.pending[0])) this.pending.shift();
   }
 

@@ -25,11 +25,40 @@ export function declareChannel(spec: ChannelSpec, log: Logger): () => void {
   };
 }
 
-/** Deliveries runs one worker per declared outbox, in the reactor daemon's process. */
+/**
+ * Deliveries runs one worker per declared outbox, in the reactor daemon's
+ * process. They share its thread with the rules, so while the reactor has a
+ * backlog each worker starts at most one delivery per batch the reactor
+ * handles: a storm's notifications wait a few batches instead of slowing
+ * the rules (a delivery costs about as much as a few hundred messages).
+ */
 export class Deliveries {
   private readonly workers = new Map<string, ChannelWorker>();
+  private backlog = false;
+  private turn?: { promise: Promise<void>; open: () => void };
+  private readonly opts: WorkerOptions;
 
-  constructor(private readonly opts: WorkerOptions) {}
+  constructor(opts: Omit<WorkerOptions, 'turn'>) {
+    this.opts = { ...opts, turn: () => this.wait() };
+  }
+
+  /** batchDone says the reactor handled a batch, and whether more are waiting. */
+  batchDone(backlog: boolean): void {
+    this.backlog = backlog;
+    const t = this.turn;
+    this.turn = undefined;
+    t?.open();
+  }
+
+  private wait(): Promise<void> | undefined {
+    if (!this.backlog) return undefined;
+    if (!this.turn) {
+      let open!: () => void;
+      const promise = new Promise<void>((r) => (open = r));
+      this.turn = { promise, open };
+    }
+    return this.turn.promise;
+  }
 
   /** sync starts workers for new outboxes, gives running ones their reloaded config and stops those no longer declared. */
   sync(): void {
@@ -52,6 +81,7 @@ export class Deliveries {
   }
 
   async close(): Promise<void> {
+    this.batchDone(false);
     await Promise.all([...this.workers.values()].map((w) => w.close()));
     this.workers.clear();
   }

@@ -53,6 +53,9 @@ export class QueueWriter {
   private readonly host: string;
   /** the connection's synchronous mode now */
   private durability: Durability;
+  /** inside transaction(): appends wake the reader only once it committed */
+  private deferred?: { added: boolean };
+  private readonly inTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   private constructor(
     private readonly db: Database.Database,
@@ -62,6 +65,7 @@ export class QueueWriter {
   ) {
     this.host = host;
     this.durability = defaultDurability;
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO message_queue (uid, data) VALUES (?, ?)',
     );
@@ -115,14 +119,47 @@ export class QueueWriter {
    */
   append(messages: readonly Message[], opts: AppendOptions = {}): number {
     if (messages.length === 0 && !opts.cursor) return 0;
-    const durability = opts.durability ?? this.defaultDurability;
-    if (durability !== this.durability) {
-      setDurability(this.db, durability);
-      this.durability = durability;
-    }
+    // inside transaction() the commit is the transaction's
+    if (!this.deferred) this.useDurability(opts.durability);
     const added = this.appendAll(messages, opts);
-    if (added) signalWritten(this.dir);
+    if (added && this.deferred) this.deferred.added = true;
+    else if (added) signalWritten(this.dir);
     return added;
+  }
+
+  /**
+   * transaction runs `fn` in one immediate transaction of this queue's
+   * database: its appends and what it writes through `database` (tables of
+   * the queue's owner, e.g. a channel's storm counts) commit together, and
+   * the reader is woken once they did. `durability` is the commit's, as
+   * with append.
+   */
+  transaction<T>(fn: () => T, durability?: Durability): T {
+    const outer = this.deferred === undefined;
+    if (outer) {
+      this.useDurability(durability);
+      this.deferred = { added: false };
+    }
+    const added = this.deferred!;
+    try {
+      return this.inTransaction.immediate(fn) as T;
+    } finally {
+      if (outer) {
+        this.deferred = undefined;
+        if (added.added) signalWritten(this.dir);
+      }
+    }
+  }
+
+  private useDurability(durability = this.defaultDurability): void {
+    if (durability === this.durability) return;
+    setDurability(this.db, durability);
+    this.durability = durability;
+  }
+
+  /** database is the queue's connection, for tables written in `transaction` (a channel's storm state). */
+  get database(): Database.Database {
+    return this.db;
   }
 
   /** cursor reads a cursor stored with earlier appends (undefined before the first). */

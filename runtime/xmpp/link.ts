@@ -69,13 +69,14 @@ export interface Receipt {
 
 /**
  * LinkEvent is a change of the connection: online (presence sent), offline,
- * an error, or a peer (a JID in `peers`) becoming available or unavailable.
+ * an error, or a peer (a JID in `peers`) becoming available (with its
+ * presence's `show`: away, xa, dnd, chat) or unavailable.
  */
 export type LinkEvent =
   | { kind: 'online' }
   | { kind: 'offline' }
   | { kind: 'error'; message: string }
-  | { kind: 'peer'; jid: string; available: boolean; receipts: boolean }
+  | { kind: 'peer'; jid: string; available: boolean; receipts: boolean; show?: string }
   | { kind: 'receipt'; jid: string; id: string };
 
 /** ArchivePage is one page of a catch-up query: the messages after the one asked for, in the archive's order. */
@@ -340,7 +341,8 @@ export class XmppLink {
     else if (type === undefined || type === 'unavailable') {
       const receipts = stanza.getChild('c', CAPS)?.attrs.ver === RECEIPTS_VER;
       if (type === undefined) this.receiptPeers[receipts ? 'add' : 'delete'](jid);
-      onEvent({ kind: 'peer', jid, available: type === undefined, receipts });
+      const show = stanza.getChildText('show');
+      onEvent({ kind: 'peer', jid, available: type === undefined, receipts, ...(show ? { show } : {}) });
     }
   }
 

@@ -8,6 +8,7 @@ import Pulse from './pulse.js';
 import RSS from './rss.js';
 import Uptime from './uptime.js';
 import XMPP from './xmpp.js';
+import XMPPPresence from './xmpp-presence.js';
 
 /** monitorPlugins are all monitor plugins by name. */
-export const monitorPlugins: ReadonlyMap<string, MonitorPluginDef> = new Map([Command, Directory, DiskSpace, FileTail, Idle, Pulse, RSS, Uptime, XMPP].map((p) => [p.name, p] as const));
+export const monitorPlugins: ReadonlyMap<string, MonitorPluginDef> = new Map([Command, Directory, DiskSpace, FileTail, Idle, Pulse, RSS, Uptime, XMPP, XMPPPresence].map((p) => [p.name, p] as const));
