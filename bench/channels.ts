@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +25,19 @@ function home(work: string, name: string, extraRules: string): string {
   return dir;
 }
 
+/** the bench reactors' warnings and errors; their info lines would drown the figures */
+const benchLog = createLogger(
+  new Writable({
+    write(line: Buffer, _enc, done) {
+      if (!line.includes('"level":"info"')) process.stderr.write(line);
+      done();
+    },
+  }),
+  false,
+);
+
 async function startReactor(dir: string): Promise<{ reactor: Reactor; done: Promise<void> }> {
-  const reactor = new Reactor({ home: dir, hostname: 'bench', log: createLogger(process.stderr, false), batch: 500 });
+  const reactor = new Reactor({ home: dir, hostname: 'bench', log: benchLog, batch: 500 });
   if (!(await reactor.start())) throw new Error('bench reactor does not start');
   return { reactor, done: reactor.run() };
 }
