@@ -18,6 +18,8 @@ for (const kind of xmppServerKinds()) describe(`XMPP presence through ${kind}`, 
   /** personClient is the person's own XMPP client: it approves the watcher's subscription, as clients ask their user to. */
   const personClient = async (): Promise<Client> => {
     const c = client({ service: `xmpp://127.0.0.1:${server.port}`, domain: 'localhost', username: 'me', password: 'me-pw', resource: 'desktop' });
+    // @xmpp/client gives the server 2 s to open the stream, which a busy machine can take (seen under stress-ng)
+    (c as unknown as { timeout: number }).timeout = 30_000;
     c.on('error', () => {});
     c.on('stanza', (s) => {
       if (s.is('presence') && s.attrs.type === 'subscribe') void c.send(xml('presence', { type: 'subscribed', to: String(s.attrs.from) }));
