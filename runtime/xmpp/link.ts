@@ -280,6 +280,11 @@ export class XmppLink {
     });
   }
 
+  /** socket is the client's current TCP socket (@xmpp/client types do not name it). */
+  private get socket(): { destroy(): void } | null | undefined {
+    return (this.xmpp as unknown as { socket?: { destroy(): void } | null }).socket;
+  }
+
   /**
    * checkAlive drops a connection that stopped answering, or an attempt
    * that never got through, so that the client reconnects: TCP alone
@@ -289,7 +294,7 @@ export class XmppLink {
   private checkAlive(keepalive: number): void {
     const now = Date.now();
     const { status, at } = this.lastStatus;
-    const socket = (this.xmpp as unknown as { socket?: { destroy(): void } | null }).socket;
+    const socket = this.socket;
     if (this.stopping || !socket) return;
     if (status !== 'online') {
       if (status !== 'offline' && status !== 'disconnect' && now - at > keepalive) {
@@ -305,7 +310,7 @@ export class XmppLink {
       () => (this.pinging = false),
       (e: Error) => {
         this.pinging = false;
-        if (e.name !== 'TimeoutError' || (this.xmpp as unknown as { socket?: unknown }).socket !== socket) return;
+        if (e.name !== 'TimeoutError' || this.socket !== socket) return;
         this.opts.log.warn('the XMPP server stopped answering; reconnecting', { seconds: Math.round(keepalive / 1000) });
         socket.destroy();
       },
@@ -521,7 +526,7 @@ export class XmppLink {
     const gaveUp = new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)));
     await Promise.race([this.xmpp.stop().catch(() => {}), gaveUp]);
     clearTimeout(timer);
-    (this.xmpp as unknown as { socket?: { destroy(): void } | null }).socket?.destroy();
+    this.socket?.destroy();
     // requests still waiting for an answer would hold the process for their whole timeout (a minute for an archive page)
     const waiting = (this.xmpp.iqCaller as unknown as { handlers: Map<string, { reject(e: Error): void }> }).handlers;
     for (const request of waiting.values()) request.reject(new Error('the XMPP link stopped'));
