@@ -30,6 +30,9 @@ export interface XmppFigures {
   /** CPU microseconds per message of the burst: raw's two clients, and ours' two monitors (the server's not counted) */
   readonly rawCpuUs: number;
   readonly oursCpuUs: number;
+  /** the server's CPU microseconds per message of the burst, for raw and for ours */
+  readonly rawServerCpuUs: number;
+  readonly oursServerCpuUs: number;
   /** CPU milliseconds over IDLE_MS of an idle sending monitor, receiving monitor and reactor */
   readonly idleCpu: { readonly sender: number; readonly receiver: number; readonly reactor: number };
 }
@@ -61,7 +64,7 @@ async function online(port: number, user: string): Promise<Client> {
 }
 
 /** raw sends `bodies` from one client to another and times the burst; then `steady` more, one every 2 ms, for latency. */
-async function raw(port: number, bodies: readonly string[], steady: number): Promise<Run> {
+async function raw(port: number, server: number, bodies: readonly string[], steady: number): Promise<Run> {
   const rx = await online(port, 'rawb');
   const tx = await online(port, 'rawa');
   const sentAt = new Map<string, number>();
@@ -74,12 +77,14 @@ async function raw(port: number, bodies: readonly string[], steady: number): Pro
     if (t !== undefined) latencies.push(performance.now() - t);
   });
   const cpu0 = process.cpuUsage();
+  const server0 = cpuMs(server);
   const t0 = performance.now();
   for (let i = 0; i < bodies.length; i++) await tx.send(xml('message', { type: 'chat', to: 'rawb@localhost', id: `b${i}` }, xml('body', {}, bodies[i])));
   while (got < bodies.length) await sleep(1);
   const rate = bodies.length / ((performance.now() - t0) / 1000);
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = (cpu.user + cpu.system) / bodies.length;
+  const serverCpuUs = ((cpuMs(server) - server0) * 1000) / bodies.length;
   for (let i = 0; i < steady; i++) {
     sentAt.set(`s${i}`, performance.now());
     await tx.send(xml('message', { type: 'chat', to: 'rawb@localhost', id: `s${i}` }, xml('body', {}, bodies[i])));
@@ -87,7 +92,7 @@ async function raw(port: number, bodies: readonly string[], steady: number): Pro
   }
   while (latencies.length < steady) await sleep(1);
   await Promise.all([tx.stop(), rx.stop()]);
-  return { rate, latency: percentiles(latencies), cpuUs };
+  return { rate, latency: percentiles(latencies), cpuUs, serverCpuUs };
 }
 
 /** Run is one side's figures: the burst's rate and CPU time per message, the steady rate's latency percentiles. */
@@ -95,6 +100,7 @@ interface Run {
   rate: number;
   latency: [number, number];
   cpuUs: number;
+  serverCpuUs: number;
 }
 
 /** botHome: a bot whose link sends its monitor queue to `to`, or (without `to`) only receives, from `allow`. */
@@ -161,7 +167,7 @@ async function linkedBots(wubot: string, work: string, port: number): Promise<{ 
 }
 
 /** ours sends `messages` from a wubot monitor's queue to another's, burst then steady, as raw does. */
-async function ours(wubot: string, work: string, port: number, messages: readonly Message[], steady: number): Promise<Run> {
+async function ours(wubot: string, work: string, port: number, server: number, messages: readonly Message[], steady: number): Promise<Run> {
   const { a, b, procs } = await linkedBots(wubot, work, port);
   // b's queue is read when b's writes wake this process (at most 50 ms apart regardless)
   const arrival = new QueueWake(join(b, 'reactor'));
@@ -171,6 +177,7 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
   procs[1].kill('SIGSTOP');
   w.append(messages.map((m) => ({ ...m, key: 'Bench-xmpp' })));
   const cpu0 = procs.map((p) => cpuMs(p.pid!));
+  const server0 = cpuMs(server);
   const t0 = performance.now();
   procs[1].kill('SIGCONT');
   const db = new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
@@ -183,6 +190,7 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
   while ((arrived.get(base) as number) < messages.length) await arrival.wait(50);
   const rate = messages.length / ((performance.now() - t0) / 1000);
   const cpuUs = (procs.reduce((sum, p, i) => sum + cpuMs(p.pid!) - cpu0[i], 0) * 1000) / messages.length;
+  const serverCpuUs = ((cpuMs(server) - server0) * 1000) / messages.length;
   // steady: one message every 2 ms, as raw sends, each timed from when its append returned (it is in a's queue then);
   // an append that took longer than 2 ms is followed by one of all the messages due meanwhile
   const latencies: number[] = [];
@@ -210,7 +218,7 @@ async function ours(wubot: string, work: string, port: number, messages: readonl
   db.close();
   w.close();
   await stopAll(procs);
-  return { rate, latency: percentiles(latencies), cpuUs };
+  return { rate, latency: percentiles(latencies), cpuUs, serverCpuUs };
 }
 
 /** idleCpu measures, over IDLE_MS, the CPU time of linked sending and receiving monitors and of a reactor, none of them getting messages. */
@@ -238,6 +246,7 @@ export async function xmppFigures(root: string, work: string, messages: readonly
   // full, which would measure the server (and each pair sends more than a full archive holds)
   execFileSync(script, ['start', dir, String(port)], { env: { ...process.env, XMPP_MAM: '0' } });
   try {
+    const server = Number(readFileSync(join(dir, 'prosody.pid'), 'utf8'));
     for (const u of ['rawa', 'rawb', 'a', 'b']) execFileSync(script, ['adduser', dir, u, `${u}-pw`]);
     // raw sends the very bodies wubot puts on the wire: stamped at the first store, marked noforward, with the path
     const bodies = messages.map((m) => {
@@ -248,8 +257,8 @@ export async function xmppFigures(root: string, work: string, messages: readonly
     // the machine is shared: three pairs, taking turns going first; the median pair is reported
     const pairs: { r: Awaited<ReturnType<typeof raw>>; o: Awaited<ReturnType<typeof ours>> }[] = [];
     for (let i = 0; i < 3; i++) {
-      const runRaw = () => raw(port, bodies, steady);
-      const runOurs = () => ours(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-')), port, messages, steady);
+      const runRaw = () => raw(port, server, bodies, steady);
+      const runOurs = () => ours(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-')), port, server, messages, steady);
       if (i % 2) {
         const o = await runOurs();
         pairs.push({ o, r: await runRaw() });
@@ -261,7 +270,7 @@ export async function xmppFigures(root: string, work: string, messages: readonly
     const ratios = pairs.map((p) => p.o.rate / p.r.rate);
     const mid = pairs[[0, 1, 2].sort((a, b) => ratios[a] - ratios[b])[1]];
     const idle = await idleCpu(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-idle-')), port);
-    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, rawCpuUs: mid.r.cpuUs, oursCpuUs: mid.o.cpuUs, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
+    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, rawCpuUs: mid.r.cpuUs, oursCpuUs: mid.o.cpuUs, rawServerCpuUs: mid.r.serverCpuUs, oursServerCpuUs: mid.o.serverCpuUs, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
   } finally {
     execFileSync(script, ['stop', dir]);
   }
