@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { client, xml } from '@xmpp/client';
@@ -20,7 +21,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
   const daemons = daemonPool();
 
   before(async () => {
-    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd']);
+    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf']);
   });
 
   after(async () => {
@@ -29,9 +30,9 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
   });
 
   const pending = (home: string): number => queueMessages(join(home, 'outbox'), 'WHERE acked_at IS NULL').length;
-  const burst = (home: string, host: string) => {
+  const burst = (home: string, host: string, n = N) => {
     const w = QueueWriter.open(join(home, 'outbox'), { hostname: host });
-    w.append(Array.from({ length: N }, (_, n) => ({ key: 'Test-receipts', n, subject: `message ${n}` })));
+    w.append(Array.from({ length: n }, (_, i) => ({ key: 'Test-receipts', n: i, subject: `message ${i}` })));
     w.close();
   };
 
@@ -87,6 +88,51 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
       assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued`);
     } finally {
       await perl.stop();
+    }
+  });
+
+  it('sends what is written while earlier messages still wait for the server\'s answer', async () => {
+    // a gate in front of the server holds back all the server says to the sender: its answers to the pings
+    // after each batch, as a server's Nagle algorithm holds a small answer until the sender's delayed ACK
+    let held: [Socket, Buffer][] | undefined;
+    const open = new Set<Socket>();
+    const gate = createServer((sock) => {
+      const up = connect(server.port, '127.0.0.1');
+      open.add(sock).add(up);
+      sock.pipe(up);
+      up.on('data', (d: Buffer) => (held ? held.push([sock, d]) : sock.write(d)));
+      up.on('error', () => sock.destroy());
+      sock.on('error', () => up.destroy());
+      up.on('close', () => sock.destroy());
+      sock.on('close', () => up.destroy());
+    });
+    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
+    const got: Incoming[] = [];
+    const events: LinkEvent[] = [];
+    const peer = new XmppLink(
+      { host: '127.0.0.1', port: server.port, domain: 'localhost', username: 'sf', password: 'sf-pw', resource: 'wubot', log: memoryLog(), peers: ['se@localhost'], receipts: true },
+      (m) => got.push(m),
+      (e) => events.push(e),
+    );
+    try {
+      await peer.start();
+      const sender = wubotHome('se', { 'plugins/XMPP/link.yaml': xmppConfig((gate.address() as AddressInfo).port, 'se', 'sf', { directory: 'outbox' }) });
+      await daemons.start('monitor', sender, 'se');
+      assert.ok(await waitFor(() => events.some((e) => e.kind === 'peer' && e.jid === 'se@localhost' && e.available && e.receipts), 30_000), 'no presence from the sender');
+      held = [];
+      burst(sender, 'se', 1);
+      assert.ok(await waitFor(() => got.length === 1, 30_000), 'the first message did not come');
+      // its batch now waits for the server's answer, which the gate holds: the next message goes all the same
+      burst(sender, 'se', 1);
+      assert.ok(await waitFor(() => got.length === 2, 30_000), 'a message written while the one before waited for the server\'s answer waited with it');
+      for (const [sock, d] of held) sock.write(d);
+      held = undefined;
+      peer.sendReceipts(got.map((m) => ({ to: 'se@localhost/wubot', id: m.receiptId! })));
+      assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued after the receipts`);
+    } finally {
+      await peer.stop();
+      for (const sock of open) sock.destroy();
+      await new Promise((r) => gate.close(r));
     }
   });
 });

@@ -5,7 +5,7 @@ import { hostConfig } from '../../runtime/config-tree.js';
 import { configPath } from '../../runtime/paths.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { QueueReader, type Claimed } from '../../runtime/queue/queue-reader.js';
-import { signalWritten } from '../../runtime/queue/queue-wake.js';
+import { QueueWake, signalWritten, type WaitResult } from '../../runtime/queue/queue-wake.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
 import { XmppLink, type LinkEvent, type TlsMode } from '../../runtime/xmpp/link.js';
 import { trustCaFor } from '../../runtime/xmpp/tls-trust.js';
@@ -33,6 +33,9 @@ interface Config {
 
 /** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
 const WINDOW = 8;
+
+/** MAX_DRAIN_MS: a drain waits for rows written while it sends for this long at most (the next check goes on). */
+const MAX_DRAIN_MS = 5000;
 
 /** ACK_EVERY: confirmed messages are acknowledged together, this many at a time (and at the end of each drain). */
 const ACK_EVERY = 1000;
@@ -208,6 +211,14 @@ export default defineMonitor<Config>({
       ...(ctx.readCursor ? { readCursor: ctx.readCursor } : {}),
     });
     let reader: QueueReader | undefined;
+    // while batches wait for the server's answer, rows written meanwhile are sent at once (see drain)
+    let outboxWake: QueueWake | undefined;
+    let written: Promise<WaitResult> | undefined;
+    const nextWrite = (): Promise<WaitResult> =>
+      (written ??= (outboxWake ??= new QueueWake(outbox)).wait().then((w) => {
+        written = undefined;
+        return w;
+      }));
     let started = false;
     const maxHops = c.max_hops ?? 8;
 
@@ -266,6 +277,8 @@ export default defineMonitor<Config>({
         return false;
       };
       let clean = false;
+      // a steady stream keeps one drain going; it ends now and then, well within the check's timeout
+      const drainUntil = Date.now() + MAX_DRAIN_MS;
       try {
         for (;;) {
           const careful = recipientAway;
@@ -275,7 +288,17 @@ export default defineMonitor<Config>({
             break;
           }
           const claimed = r.claim(careful ? 1 : (c.batch ?? 200));
-          if (claimed.length === 0) break;
+          if (claimed.length === 0) {
+            if (inFlight.length === 0 || Date.now() > drainUntil) break;
+            // rows written while the oldest batch waits for the server's answer go at once, not after it: a server
+            // may hold a small answer back for a while (Nagle's algorithm, waiting for this host's delayed ACK,
+            // 40 ms on Linux), and what it sends meanwhile would wait with it
+            const oldest = inFlight[0].confirmed.then(() => 'confirmed' as const, () => 'confirmed' as const);
+            const next = await Promise.race([oldest, nextWrite()]);
+            if (next === 'closed') break;
+            if (next === 'confirmed' && !(await settle())) break;
+            continue;
+          }
           const going: Claimed[] = [];
           for (const cl of claimed) {
             const stop = loopStop(cl.message, c.user, maxHops);
@@ -372,6 +395,7 @@ export default defineMonitor<Config>({
         receiver.flush();
         reader?.close();
         reader = undefined;
+        outboxWake?.close();
       },
     };
   },
