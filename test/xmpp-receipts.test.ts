@@ -21,7 +21,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
   const daemons = daemonPool();
 
   before(async () => {
-    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf']);
+    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf', 'sg']);
   });
 
   after(async () => {
@@ -36,7 +36,29 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
     w.close();
   };
 
-  it('keeps what the recipient did not confirm, and sends it again, in order, after the server restarted', async () => {
+  /**
+   * forgeReceipts: another account confirms `ids`, the real ones and 3,000
+   * the sender never sent, in stanzas as large as the server takes; it
+   * returns once the server handled them, so they reach the sender before
+   * anything sent after.
+   */
+  const forgeReceipts = async (to: string, ids: readonly string[]): Promise<void> => {
+    const forger = client({ service: `xmpp://127.0.0.1:${server.port}`, domain: 'localhost', username: 'sg', password: 'sg-pw', resource: 'forger' });
+    (forger as unknown as { timeout: number }).timeout = 30_000;
+    forger.on('error', () => {});
+    try {
+      await forger.start();
+      const unknown = Array.from({ length: 3000 }, (_, i) => `unknown-${i}-${'x'.repeat(i % 40)}`);
+      for (const chunk of [ids, unknown.slice(0, 1000), unknown.slice(1000, 2000), unknown.slice(2000)]) {
+        await forger.send(xml('message', { to, id: `forged-${chunk.length}` }, ...chunk.map((id) => xml('received', { xmlns: 'urn:xmpp:receipts', id }))));
+      }
+      await forger.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('ping', 'urn:xmpp:ping')), 30_000);
+    } finally {
+      await forger.stop();
+    }
+  };
+
+  it('keeps what the recipient did not confirm, and sends it again, in order, after the server restarted; receipts from anyone else count for nothing', async () => {
     const got: Incoming[] = [];
     const events: LinkEvent[] = [];
     const peer = new XmppLink(
@@ -53,6 +75,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
       assert.ok(await waitFor(() => got.length >= N, 30_000), `got ${got.length} of ${N}`);
       const ids = got.map((m) => m.receiptId);
       assert.ok(ids.every((id) => id !== undefined), 'a message without a receipt request');
+      await forgeReceipts('sa@localhost/wubot', ids as string[]);
       peer.sendReceipts(ids.slice(0, N / 2).map((id) => ({ to: 'sa@localhost/wubot', id: id! })));
       assert.ok(await waitFor(() => pending(sender) === N / 2, 30_000), `${pending(sender)} still queued, not ${N / 2}`);
       server.restart();
