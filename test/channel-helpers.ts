@@ -72,7 +72,11 @@ export interface RunningReactor {
 
 /** runReactor starts a reactor over a home whose config holds `files`. */
 export async function runReactor(host: string, files: Record<string, string>): Promise<RunningReactor> {
-  const home = wubotHome(host, files);
+  return runReactorIn(wubotHome(host, files), host);
+}
+
+/** runReactorIn runs an in-process reactor on a wubot home made before (e.g. by an earlier runReactor). */
+export async function runReactorIn(home: string, host: string): Promise<RunningReactor> {
   const log = memoryLog();
   const reactor = new Reactor({ home, hostname: host, log, fallbackMs: 200 });
   if (!(await reactor.start())) throw new Error(`the reactor did not start: ${log.lines.join('\n')}`);

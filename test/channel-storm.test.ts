@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { windowText } from '../runtime/channels/storm.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
-import { httpRecorder, runReactor, type HttpRecorder } from './channel-helpers.js';
+import { httpRecorder, runReactor, runReactorIn, type HttpRecorder } from './channel-helpers.js';
 import { queueMessages, startDaemon, stopChild, waitFor, wubotHome } from './helpers.js';
 
 /** heldCount reads how many items the digest row of `key` holds in an outbox's database. */
@@ -87,6 +87,45 @@ describe('channel storm control', () => {
       }
     } finally {
       writer.close();
+    }
+  });
+
+  it('sends what a limit held back as soon as the limit is gone from the config, once', async () => {
+    const hook = await httpRecorder();
+    servers.push(hook);
+    const rules = (limit: boolean) => JSON.stringify({ rules: [{ name: 'hook', plugin: 'Webhook', config: { url: hook.url, body: { text: '{$subject}' }, ...(limit ? { limit: { count: 1, per: '1h' } } : {}) } }] });
+    const texts = () => hook.requests.map((q) => (JSON.parse(q.body) as { text: string }).text);
+    const limited = await runReactor('h', { 'reactor.yaml': rules(true) });
+    const outbox = join(limited.home, 'outbox', 'webhook');
+    try {
+      limited.push(Array.from({ length: 4 }, (_, i) => ({ key: 'web1-load', subject: `m${i}`, hostname: 'web1', status: 'CRITICAL' })));
+      assert.ok(await waitFor(() => hook.requests.length === 1 && heldCount(outbox, 'web1-load') === 3, 10_000), JSON.stringify(texts()));
+    } finally {
+      await limited.stop();
+    }
+    // an hour's window: without the fix its digest would wait that long, and for good once the limit is gone
+    writeFileSync(join(limited.home, 'config', 'reactor.yaml'), rules(false));
+    const unlimited = await runReactorIn(limited.home, 'h');
+    try {
+      assert.ok(await waitFor(() => hook.requests.length === 2, 10_000), JSON.stringify(texts()));
+      assert.match(texts()[1], /^3 more from web1 in the last \d+ s: m1; m2; m3$/);
+      assert.equal(heldCount(outbox, 'web1-load'), 0);
+      unlimited.push([{ key: 'web1-load', subject: 'after', hostname: 'web1', status: 'CRITICAL' }]);
+      assert.ok(await waitFor(() => hook.requests.length === 3, 10_000), JSON.stringify(texts()));
+      assert.deepEqual(texts(), ['m0', texts()[1], 'after']);
+      // the same when the running reactor reloads its config: limited again, a storm held, the limit gone
+      const reloads = () => unlimited.log.lines.filter((l) => l.includes('reloaded the rule tree')).length;
+      writeFileSync(join(limited.home, 'config', 'reactor.yaml'), rules(true));
+      assert.ok(await waitFor(() => reloads() === 1, 10_000), unlimited.log.lines.join('\n'));
+      unlimited.push(Array.from({ length: 3 }, (_, i) => ({ key: 'web1-load', subject: `n${i}`, hostname: 'web1', status: 'CRITICAL' })));
+      // m0 went within the hour: the whole storm is held
+      assert.ok(await waitFor(() => heldCount(outbox, 'web1-load') === 3, 10_000), JSON.stringify(texts()));
+      writeFileSync(join(limited.home, 'config', 'reactor.yaml'), rules(false));
+      assert.ok(await waitFor(() => hook.requests.length === 4, 10_000), JSON.stringify(texts()));
+      assert.match(texts()[3], /^3 more from web1 in the last \d+ s: n0; n1; n2$/);
+      assert.equal(hook.requests.length, 4);
+    } finally {
+      await unlimited.stop();
     }
   });
 });

@@ -26,6 +26,11 @@ export interface WorkerOptions {
 export const CHANNEL_FAILED = 'channel_failed';
 
 const CLAIM = 200;
+
+/** heldFor rounds how long a digest was held the way its text says it: whole seconds, or whole minutes past a minute. */
+function heldFor(ms: number): number {
+  return ms > 60_000 ? Math.ceil(ms / 60_000) * 60_000 : Math.max(1, Math.ceil(ms / 1000)) * 1000;
+}
 const DIGEST_MAX = 100;
 
 interface Attempt {
@@ -55,6 +60,8 @@ export class ChannelWorker {
   private failing?: { key: string; attempt: number; nextAt: number };
   private closed = false;
   private warnings?: QueueWriter;
+  /** unlimited: the channel has no limit, and what was held under one it had before is out */
+  private unlimited = false;
   /** delivered counts deliveries the provider accepted (a digest counts once), for tests and figures. */
   delivered = 0;
   readonly done: Promise<void>;
@@ -75,6 +82,7 @@ export class ChannelWorker {
   update(spec: ChannelSpec): void {
     const old = this.spec;
     this.spec = spec;
+    this.unlimited = false;
     if (old.sender !== spec.sender) old.sender.close?.();
     this.wake.notify();
   }
@@ -113,10 +121,15 @@ export class ChannelWorker {
    */
   private queueDigests(now: number): number | undefined {
     const limit = this.spec.limit;
-    if (!limit) return undefined;
+    if (!limit && this.unlimited) return undefined;
     // moving a digest into the outbox is one transaction: a power cut that rolls it back leaves the digest held
     this.outbox ??= QueueWriter.open(this.spec.dir, { hostname: this.opts.hostname, log: this.opts.log, durability: 'normal' });
     const out = this.outbox;
+    if (!limit) {
+      this.unlimited = true;
+      this.queueLeftovers(out);
+      return undefined;
+    }
     const table = StormTable.of(out.database);
     const at = table.nextDue(limit.windowMs);
     if (at === undefined || at > now) return at;
@@ -124,6 +137,21 @@ export class ChannelWorker {
       const due = table.takeDue(now, limit.windowMs);
       if (due.length) out.append(due.map((d) => digestItem(d, limit.windowMs, this.spec.sender.render) as unknown as Message));
       return table.nextDue(limit.windowMs);
+    });
+  }
+
+  /**
+   * queueLeftovers moves the digests a limit held, which the channel's
+   * config no longer has, into the outbox at once: each says how long it
+   * was held.
+   */
+  private queueLeftovers(out: QueueWriter): void {
+    const table = StormTable.held(out.database);
+    if (!table?.nextDue(0)) return;
+    out.transaction(() => {
+      const now = Date.now();
+      const held = table.takeDue(now, 0);
+      out.append(held.map((d) => digestItem(d, heldFor(now - d.since), this.spec.sender.render) as unknown as Message));
     });
   }
 

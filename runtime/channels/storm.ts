@@ -67,6 +67,12 @@ export class StormTable {
     this.selectAll = db.prepare('SELECT data FROM channel_storm_digest').pluck();
   }
 
+  /** held gives the storm table of an outbox database when it has one: a channel limited once, whose digests may be held still. */
+  static held(db: Database.Database): StormTable | undefined {
+    const made = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'channel_storm_digest'").get();
+    return made ? StormTable.of(db) : undefined;
+  }
+
   /** of gives the storm table of an outbox database (made when missing). */
   static of(db: Database.Database): StormTable {
     let t = StormTable.tables.get(db);
