@@ -79,7 +79,7 @@ export default definePlugin<Config>({
         if (reported === 'active' || reported === 'idle') idle = remember(IDLE, reported, at);
         const shown = str(m[XMPP_PRESENCE]);
         if (XMPP_STATES.has(shown)) xmpp = remember(XMPP, shown, at);
-        m[field] = idle && at - idle.at <= staleS ? idle.state : xmpp ? XMPP_STATES.get(xmpp.state)! : 'away';
+        m[field] = idle && at - idle.at <= staleS ? idle.state : (xmpp && XMPP_STATES.get(xmpp.state)) ?? 'away';
         if (xmpp) m[`${field}_xmpp`] = xmpp.state;
       },
     };

@@ -16,15 +16,15 @@ for (const kind of xmppServerKinds()) describe(`XMPP presence through ${kind}`, 
   after(() => server.stop());
 
   /** personClient is the person's own XMPP client: it approves the watcher's subscription, as clients ask their user to. */
-  const personClient = async (): Promise<Client> => {
-    const c = client({ service: `xmpp://127.0.0.1:${server.port}`, domain: 'localhost', username: 'me', password: 'me-pw', resource: 'desktop' });
+  const personClient = async (resource = 'desktop', show?: string): Promise<Client> => {
+    const c = client({ service: `xmpp://127.0.0.1:${server.port}`, domain: 'localhost', username: 'me', password: 'me-pw', resource });
     // @xmpp/client gives the server 2 s to open the stream, which a busy machine can take (seen under stress-ng)
     (c as unknown as { timeout: number }).timeout = 30_000;
     c.on('error', () => {});
     c.on('stanza', (s) => {
       if (s.is('presence') && s.attrs.type === 'subscribe') void c.send(xml('presence', { type: 'subscribed', to: String(s.attrs.from) }));
     });
-    c.on('online', () => void c.send(xml('presence')));
+    c.on('online', () => void c.send(xml('presence', {}, ...(show ? [xml('show', {}, show)] : []))));
     await c.start();
     return c;
   };
@@ -72,6 +72,44 @@ for (const kind of xmppServerKinds()) describe(`XMPP presence through ${kind}`, 
       await person.stop().catch(() => {});
       await monitor.close?.();
       rt.close();
+    }
+  });
+
+  it('with several clients of the person, reports the most present one; a made-up show counts as available', async () => {
+    const emitted: Message[] = [];
+    const monitor = monitorPlugins.get('XMPPPresence')!.create(
+      { account: 'watcher@localhost', password: 'watcher-pw', host: '127.0.0.1', port: server.port, person: 'me@localhost', resource: 'second' },
+      { hostname: 'laptop', home: tempDir('wubot-presence-'), key: 'XMPPPresence-me', log: memoryLog(), emit: (ms) => void emitted.push(...ms) },
+    );
+    const states = () => emitted.map((m) => m.xmpp_presence);
+    const desktop = await personClient('desktop');
+    let phone: Client | undefined;
+    try {
+      await monitor.check({}, new AbortController().signal);
+      assert.ok(await waitFor(() => states().at(-1) === 'available', 30_000), JSON.stringify(states()));
+      // the phone in a pocket says away: the desktop is still in use
+      phone = await personClient('phone', 'away');
+      await desktop.send(xml('presence', {}, xml('show', {}, 'chat')));
+      assert.ok(await waitFor(() => states().at(-1) === 'chat', 30_000), JSON.stringify(states()));
+      assert.ok(!states().includes('away'), JSON.stringify(states()));
+      // the desktop goes xa: the phone's away is the most present now
+      await desktop.send(xml('presence', {}, xml('show', {}, 'xa')));
+      assert.ok(await waitFor(() => states().at(-1) === 'away', 30_000), JSON.stringify(states()));
+      await phone.stop();
+      assert.ok(await waitFor(() => states().at(-1) === 'xa', 30_000), JSON.stringify(states()));
+      // Prosody passes a show of anyone's making on; ejabberd refuses such a presence
+      const madeUp = kind === 'prosody';
+      if (madeUp) {
+        await desktop.send(xml('presence', {}, xml('show', {}, 'sleeping')));
+        assert.ok(await waitFor(() => states().at(-1) === 'available', 30_000), JSON.stringify(states()));
+      }
+      await desktop.stop();
+      assert.ok(await waitFor(() => states().at(-1) === 'unavailable', 30_000), JSON.stringify(states()));
+      assert.deepEqual(states(), ['available', 'chat', 'away', 'xa', ...(madeUp ? ['available'] : []), 'unavailable']);
+    } finally {
+      await phone?.stop().catch(() => {});
+      await desktop.stop().catch(() => {});
+      await monitor.close?.();
     }
   });
 });

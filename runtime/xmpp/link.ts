@@ -70,13 +70,14 @@ export interface Receipt {
 /**
  * LinkEvent is a change of the connection: online (presence sent), offline,
  * an error, or a peer (a JID in `peers`) becoming available (with its
- * presence's `show`: away, xa, dnd, chat) or unavailable.
+ * presence's `show`: away, xa, dnd, chat) or unavailable, from one of its
+ * clients (`resource`, empty for the account as a whole).
  */
 export type LinkEvent =
   | { kind: 'online' }
   | { kind: 'offline' }
   | { kind: 'error'; message: string }
-  | { kind: 'peer'; jid: string; available: boolean; receipts: boolean; show?: string }
+  | { kind: 'peer'; jid: string; resource: string; available: boolean; receipts: boolean; show?: string }
   | { kind: 'receipt'; jid: string; id: string };
 
 /** ArchivePage is one page of a catch-up query: the messages after the one asked for, in the archive's order. */
@@ -339,7 +340,8 @@ export class XmppLink {
 
   /** onPresence approves peers' subscription requests and reports when a peer comes and goes; other JIDs are ignored. */
   private onPresence(stanza: Element, onEvent: (e: LinkEvent) => void): void {
-    const jid = bareJid(String(stanza.attrs.from ?? ''));
+    const from = String(stanza.attrs.from ?? '');
+    const jid = bareJid(from);
     if (!this.peers.has(jid)) return;
     const type = stanza.attrs.type as string | undefined;
     if (type === 'subscribe') void this.xmpp.send(xml('presence', { type: 'subscribed', to: jid })).catch(() => {});
@@ -347,7 +349,8 @@ export class XmppLink {
       const receipts = stanza.getChild('c', CAPS)?.attrs.ver === RECEIPTS_VER;
       if (type === undefined) this.receiptPeers[receipts ? 'add' : 'delete'](jid);
       const show = stanza.getChildText('show');
-      onEvent({ kind: 'peer', jid, available: type === undefined, receipts, ...(show ? { show } : {}) });
+      const slash = from.indexOf('/');
+      onEvent({ kind: 'peer', jid, resource: slash < 0 ? '' : from.slice(slash + 1), available: type === undefined, receipts, ...(show ? { show } : {}) });
     }
   }
 

@@ -6,6 +6,9 @@ import { defineMonitor } from '../monitor-plugin.js';
 import { XMPP_PRESENCE } from '../presence.js';
 import { xmppAccountKeys, type XmppAccount } from '../xmpp-account.js';
 
+/** PRESENT: the states of a client, the most present first: with several clients, the person is as present as the most present one. */
+const PRESENT = ['chat', 'available', 'away', 'dnd', 'xa'];
+
 interface Config extends XmppAccount {
   resource?: string;
   person: string;
@@ -14,7 +17,7 @@ interface Config extends XmppAccount {
 export default defineMonitor<Config>({
   name: 'XMPPPresence',
   summary: 'Report the XMPP presence of a person\'s own clients (available, away, xa, dnd), for the Presence plugin.',
-  docs: `Logs in as \`account\` (an account of its own; \`host\`, \`port\`, \`tls\`, \`tls_ca\` as for the XMPP monitor, whose link code it uses) and subscribes to the presence of \`person\`, whose client must approve it once (most ask). Each change of the person's presence becomes a message with \`${XMPP_PRESENCE}\` (\`available\`, \`chat\`, \`away\`, \`xa\`, \`dnd\` or \`unavailable\`), \`xmpp_jid\` and \`noforward\`; the Presence plugin uses it where no Idle report is fresh. With several clients of the person, the latest change counts.`,
+  docs: `Logs in as \`account\` (an account of its own; \`host\`, \`port\`, \`tls\`, \`tls_ca\` as for the XMPP monitor, whose link code it uses) and subscribes to the presence of \`person\`, whose client must approve it once (most ask). Each change of the person's presence becomes a message with \`${XMPP_PRESENCE}\` (\`available\`, \`chat\`, \`away\`, \`xa\`, \`dnd\` or \`unavailable\`), \`xmpp_jid\` and \`noforward\`; the Presence plugin uses it where no Idle report is fresh. With several clients of the person, the most present one counts (\`chat\`, \`available\`, \`away\`, \`dnd\`, \`xa\`, in that order): a phone left \`away\` does not hide the desktop in use. A \`show\` outside those names counts as \`available\`.`,
   decorateConfig: false,
   schema: {
     type: 'object',
@@ -30,9 +33,17 @@ export default defineMonitor<Config>({
     const person = bareJid(c.person);
     if (c.tls_ca) trustCaFor(domain, configPath(c.tls_ca, ctx.home));
     let last: string | undefined;
+    /** each client's state, by resource */
+    const clients = new Map<string, string>();
     const onEvent = (e: LinkEvent): void => {
+      // a new session gets every client's presence again
+      if (e.kind === 'online') clients.clear();
       if (e.kind !== 'peer' || e.jid !== person) return;
-      const state = e.available ? (e.show ?? 'available') : 'unavailable';
+      if (!e.available && e.resource === '') clients.clear();
+      else if (!e.available) clients.delete(e.resource);
+      // a `show` outside the four RFC 6121 names is a client's mistake: it is there all the same
+      else clients.set(e.resource, e.show && PRESENT.includes(e.show) ? e.show : 'available');
+      const state = [...clients.values()].sort((a, b) => PRESENT.indexOf(a) - PRESENT.indexOf(b))[0] ?? 'unavailable';
       if (state === last) return;
       last = state;
       ctx.emit([{ subject: `${person} is ${state}`, [XMPP_PRESENCE]: state, xmpp_jid: person, noforward: 1 }]);
