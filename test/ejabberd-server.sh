@@ -25,16 +25,7 @@ installed() { command -v ejabberdctl >/dev/null && compgen -G '/usr/lib/erlang/l
 
 install() {
   installed && return 0
-  # keep the package from starting a system-wide server (and epmd) on every interface
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    guard=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' > "$guard"
-    chmod +x "$guard"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q ejabberd erlang-p1-sqlite3 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q ejabberd erlang-p1-sqlite3 >/dev/null; }
-  [ -n "$guard" ] && rm -f "$guard"
+  bash "$(dirname "$0")/apt-install.sh" ejabberd erlang-p1-sqlite3
   installed || die "ejabberd did not install"
   # nor at the next boot
   systemctl disable --quiet ejabberd.service epmd.service epmd.socket >/dev/null 2>&1 || true

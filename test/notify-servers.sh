@@ -12,16 +12,7 @@ install() {
   command -v ngircd >/dev/null || [ -x /usr/sbin/ngircd ] || missing+=(ngircd)
   command -v openssl >/dev/null || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
-  # keep the packages from starting system-wide daemons
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    guard=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' > "$guard"
-    chmod +x "$guard"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
-  [ -n "$guard" ] && rm -f "$guard"
+  bash "$(dirname "$0")/apt-install.sh" "${missing[@]}"
   /usr/bin/python3 -c 'import aiosmtpd' || { echo "notify-servers.sh: python3-aiosmtpd did not install" >&2; exit 1; }
 }
 

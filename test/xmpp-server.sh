@@ -18,18 +18,9 @@ die() { echo "xmpp-server.sh: $*" >&2; exit 1; }
 
 install() {
   # the dead-link tests put bots in network namespaces of their own (ip, from iproute2)
-  command -v ip >/dev/null || { apt-get install -y -q iproute2 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q iproute2 >/dev/null; }; }
+  command -v ip >/dev/null || bash "$(dirname "$0")/apt-install.sh" iproute2
   command -v prosody >/dev/null && return 0
-  # keep the package from starting a system-wide server on 0.0.0.0
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    guard=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' > "$guard"
-    chmod +x "$guard"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q prosody lua-unbound >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q prosody lua-unbound >/dev/null; }
-  [ -n "$guard" ] && rm -f "$guard"
+  bash "$(dirname "$0")/apt-install.sh" prosody lua-unbound
   command -v prosody >/dev/null || die "prosody did not install"
 }
 
