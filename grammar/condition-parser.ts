@@ -40,6 +40,9 @@ export const MAX_CONDITION_LENGTH = 10_000;
 /** More groups than this inside one test would need 2^n readings of it. */
 const MAX_GROUPS_IN_TEST = 6;
 
+/** MAX_QUOTED: how much of a condition a message quotes at most. */
+const MAX_QUOTED = 80;
+
 function slice(w: Working, from: number, to: number): Working {
   const groups = new Map<number, Cond>();
   for (const [k, v] of w.groups) if (k >= from && k < to) groups.set(k - from, v);
@@ -77,6 +80,12 @@ class Resolver {
   /** written is the text as the condition holds it, on one line for a message. */
   private written(span: TextSpan): string {
     return this.source.slice(span.start, span.end).replace(/\n/g, '\\n');
+  }
+
+  /** quoted is the text of a span for a message: long ones cut (the caret shows where it is). */
+  private quoted(span: TextSpan): string {
+    const text = this.written(span);
+    return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED - 1)}…` : text;
   }
 
   /**
@@ -139,7 +148,7 @@ class Resolver {
       this.problems.push({
         kind: 'unparseable',
         span: whole,
-        message: whole.end > whole.start ? `cannot parse \`${this.written(whole)}\` as a test` : 'an empty test cannot be parsed',
+        message: whole.end > whole.start ? `cannot parse \`${this.quoted(whole)}\` as a test` : 'an empty test cannot be parsed',
         notes: [
           'the original logs `Condition could not be parsed` for it and takes it as false' +
             (slots.length > 0 ? ', after replacing each `( … )` inside it by TRUE or FALSE' : ''),
@@ -180,7 +189,7 @@ class Resolver {
     this.problems.push({
       kind: 'groupInsideLeaf',
       span: first.span,
-      message: `\`${this.written(first.span)}\` inside a test is replaced by the text TRUE or FALSE, as in the original`,
+      message: `\`${this.quoted(first.span)}\` inside a test is replaced by the text TRUE or FALSE, as in the original`,
       notes:
         varying.length === 0
           ? [`this test reads \`${concrete(w, fixed)[0]}\``]

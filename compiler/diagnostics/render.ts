@@ -34,14 +34,29 @@ function caretBlock(span: Span, text: string | undefined, secrets: string[]): st
   const before = redactLine(raw.slice(0, rawCol), secrets);
   const col = source.startsWith(before) ? before.length : rawCol;
   const width = end.line === line ? Math.max(1, end.col - rawCol) : Math.max(1, source.length - col);
+  const shown = lineWindow(source, col, width);
   const gutter = String(line + 1);
   const pad = ' '.repeat(gutter.length);
-  const prefix = source.slice(0, col).replace(/[^\t]/g, ' ');
+  const prefix = shown.text.slice(0, shown.col).replace(/[^\t]/g, ' ');
   return [
     `${pad} |`,
-    `${gutter} | ${source}`,
-    `${pad} | ${prefix}${'^'.repeat(width)}${text ? ' ' + text : ''}`,
+    `${gutter} | ${shown.text}`,
+    `${pad} | ${prefix}${'^'.repeat(shown.width)}${text ? ' ' + text : ''}`,
   ];
+}
+
+/** MAX_LINE: source lines longer than this are shown as a window of it around the caret (a condition can be 10,000 characters on one line). */
+const MAX_LINE = 160;
+/** LEAD: characters of the line shown before the caret in a window. */
+const LEAD = 40;
+
+/** lineWindow is the part of a long line around `col`, marked `…` where cut, with the caret's column and width in it. */
+function lineWindow(source: string, col: number, width: number): { text: string; col: number; width: number } {
+  if (source.length <= MAX_LINE) return { text: source, col, width };
+  const from = Math.max(0, col - LEAD);
+  const to = Math.min(source.length, from + MAX_LINE);
+  const head = from > 0 ? '…' : '';
+  return { text: head + source.slice(from, to) + (to < source.length ? '…' : ''), col: head.length + col - from, width: Math.max(1, Math.min(width, to - col)) };
 }
 
 /** renderText prints diagnostics as `path:line:col: severity CODE: message`, the line and a caret. */
