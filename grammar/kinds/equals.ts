@@ -15,8 +15,8 @@ export const equals = defineKind<EqualsTest>({
   kind: 'equals',
   forms: ['`F equals V`'],
   keywords: ['equals'],
-  pattern: new RegExp(`^${FIELD}${SPACES}equals${SPACES}([^\\n]*)$`, 'du'),
-  parse: (m, at) => ({ kind: 'equals', field: m[1], value: m[2], span: at.span, valueSpan: at.group(m, 2) }),
+  pattern: new RegExp(`^${FIELD}${SPACES}equals${SPACES}([^\\n]*)$`, 'u'),
+  parse: (m, at) => ({ kind: 'equals', field: m[1], value: m[2], span: at.span, valueSpan: at.tail(m, 2) }),
   unparse: (n) => `${n.field} equals ${n.value}`,
   fields: (n) => [n.field],
   // a false value has no text, so `F equals 0` and `F equals` never hold

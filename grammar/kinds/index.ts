@@ -4,7 +4,7 @@ import { contains } from './contains.js';
 import { equals } from './equals.js';
 import { isFalse } from './is-false.js';
 import { isTrue } from './is-true.js';
-import type { EmitContext, Env, Facts, Fields, KindDef, Truth, Types, Values, Where } from './kind.js';
+import { tailOf, type EmitContext, type Env, type Facts, type Fields, type KindDef, type Truth, type Types, type Values, type Where } from './kind.js';
 import { matches } from './matches.js';
 
 /**
@@ -30,11 +30,11 @@ function kindOf(n: Leaf): KindDef<Leaf> {
 }
 
 /** classify reads the text of one test with the first kind whose pattern matches it. */
-export function classify(text: string, at: Omit<Where, 'group'>): Leaf | undefined {
+export function classify(text: string, at: Omit<Where, 'tail'>): Leaf | undefined {
   const where: Where = {
     ...at,
-    group: (m, g) => {
-      const [a, b] = m.indices![g];
+    tail: (m, g) => {
+      const [a, b] = tailOf(m, g);
       return { start: at.origin(a), end: b > a ? at.origin(b - 1) + 1 : at.origin(a) };
     },
   };

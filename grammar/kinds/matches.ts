@@ -1,6 +1,6 @@
 import type { TextSpan } from '../ast.js';
 import { code } from '../code.js';
-import { defineKind, FIELD, own, SPACES, trueText, type Values } from './kind.js';
+import { defineKind, FIELD, own, SPACES, tailOf, trueText, type Values } from './kind.js';
 
 /** `F matches R`, `F imatches R`: the field holds a true value whose text the Perl regex R matches. */
 export interface MatchesTest {
@@ -23,9 +23,9 @@ export const matches = defineKind<MatchesTest>({
   kind: 'matches',
   forms: ['`F matches R`', '`F imatches R`'],
   keywords: ['matches', 'imatches'],
-  pattern: new RegExp(`^${FIELD}${SPACES}(matches|imatches)${SPACES}([^\\n]*)$`, 'du'),
+  pattern: new RegExp(`^${FIELD}${SPACES}(matches|imatches)${SPACES}([^\\n]*)$`, 'u'),
   parse: (m, at) => {
-    const [a, b] = m.indices![3];
+    const [a, b] = tailOf(m, 3);
     const offsets = Array.from({ length: b - a + 1 }, (_, i) => (i < b - a ? at.origin(a + i) : at.origin(b - 1) + 1));
     const contiguous = offsets.every((o, i) => o === offsets[0] + i);
     return {
@@ -34,7 +34,7 @@ export const matches = defineKind<MatchesTest>({
       regex: m[3],
       icase: m[2] === 'imatches',
       span: at.span,
-      regexSpan: at.group(m, 3),
+      regexSpan: at.tail(m, 3),
       ...(contiguous ? {} : { regexOffsets: offsets }),
     };
   },
