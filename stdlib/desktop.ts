@@ -1,10 +1,14 @@
-import dbus from 'dbus-next';
+import type dbus from 'dbus-next';
 import { DeliveryError } from '../runtime/channels/outbox-item.js';
 import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { parseTimeLength } from '../grammar/time-length.js';
 import { defineChannel, urgencyOf, type ChannelConfig, type Urgency } from './channel.js';
 import { fillTemplate } from './template.js';
+
+/** dbusLibrary loads dbus-next at the first delivery: lint, the editor and every start without a Desktop channel go without it. */
+let loaded: Promise<{ default: typeof dbus }> | undefined;
+const dbusLibrary = () => (loaded ??= import('dbus-next'));
 
 interface Config extends ChannelConfig {
   summary?: string;
@@ -53,10 +57,10 @@ export default defineChannel<Config>({
       bus?.disconnect();
       bus = undefined;
     };
-    const connect = (): dbus.MessageBus => {
+    const connect = (library: typeof dbus): dbus.MessageBus => {
       const address = c.bus ?? process.env.DBUS_SESSION_BUS_ADDRESS;
       if (!address) throw new DeliveryError('no D-Bus session bus: set `bus` or DBUS_SESSION_BUS_ADDRESS for the reactor', false);
-      const b = dbus.sessionBus({ busAddress: address });
+      const b = library.sessionBus({ busAddress: address });
       b.on('error', () => {
         if (bus === b) drop();
       });
@@ -64,23 +68,24 @@ export default defineChannel<Config>({
     };
     return {
       async send({ items, signal }) {
+        const { default: library } = await dbusLibrary();
         const p = items[0].payload;
-        const msg = new dbus.Message({
+        const msg = new library.Message({
           destination: NAME,
           path: PATH,
           interface: NAME,
           member: 'Notify',
           signature: 'susssasa{sv}i',
-          body: [c.app_name ?? 'wubot', 0, str(p.icon), str(p.summary), str(p.body), [], { urgency: new dbus.Variant('y', Number(p.urgency)) }, expire],
+          body: [c.app_name ?? 'wubot', 0, str(p.icon), str(p.summary), str(p.body), [], { urgency: new library.Variant('y', Number(p.urgency)) }, expire],
         });
         // a call the bus never answers leaves the connection suspect: the next try opens a new one
         const onAbort = () => drop();
         signal.addEventListener('abort', onAbort, { once: true });
         try {
-          await (bus ?? connect()).call(msg);
+          await (bus ?? connect(library)).call(msg);
         } catch (e) {
           // a bus that failed is opened again on the next try
-          if (!(e instanceof dbus.DBusError)) drop();
+          if (!(e instanceof library.DBusError)) drop();
           if (e instanceof DeliveryError) throw e;
           const err = e as { type?: string; text?: string; message?: string };
           throw new DeliveryError(`D-Bus: ${err.type ? `${err.type}: ${err.text ?? ''}` : (err.message ?? String(e))}`, err.type === 'org.freedesktop.DBus.Error.InvalidArgs');

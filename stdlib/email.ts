@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { DeliveryError, type OutboxItem } from '../runtime/channels/outbox-item.js';
 import { readConfigFile } from '../runtime/config-file.js';
 import { str } from '../grammar/perl-values.js';
@@ -65,8 +65,11 @@ export default defineChannel<Config>({
   render: (c, m) => ({ subject: fillTemplate(c.subject ?? SUBJECT, m), body: fillTemplate(c.body ?? BODY, m) }),
   sender(c, ctx) {
     const direct = c.tls === 'direct';
-    // one connection kept open: a STARTTLS handshake and login per mail would cost more than the mail
-    const transport = createTransport({
+    // one connection kept open: a STARTTLS handshake and login per mail would cost more than the mail;
+    // nodemailer is loaded at the first mail (lint, the editor and starts without an Email channel go without it)
+    const tls = c.tls_ca !== undefined ? { ca: readConfigFile(resolve(ctx.baseDir, c.tls_ca)) } : undefined;
+    let opened: Promise<Transporter> | undefined;
+    const transport = () => (opened ??= import('nodemailer').then(({ createTransport }) => createTransport({
       pool: true,
       maxConnections: 1,
       host: c.host,
@@ -75,21 +78,21 @@ export default defineChannel<Config>({
       requireTLS: (c.tls ?? 'starttls') === 'starttls',
       ignoreTLS: c.tls === 'none',
       auth: c.user !== undefined ? { user: c.user, pass: c.password ?? '' } : undefined,
-      tls: c.tls_ca !== undefined ? { ca: readConfigFile(resolve(ctx.baseDir, c.tls_ca)) } : undefined,
+      tls,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
-    });
+    })));
     return {
       async send({ items, idempotencyKey }) {
         const one = items.length === 1 ? { subject: str(items[0].payload.subject), text: str(items[0].payload.body) } : digestText(items);
         try {
-          await transport.sendMail({ from: c.from, to: c.to, subject: one.subject, text: one.text, messageId: `<${idempotencyKey}@wubot>` });
+          await (await transport()).sendMail({ from: c.from, to: c.to, subject: one.subject, text: one.text, messageId: `<${idempotencyKey}@wubot>` });
         } catch (e) {
           throw smtpError(e);
         }
       },
-      close: () => transport.close(),
+      close: () => void opened?.then((t) => t.close()),
     };
   },
 });

@@ -1,8 +1,12 @@
-import irc from 'irc-framework';
+import type irc from 'irc-framework';
 import { DeliveryError } from '../runtime/channels/outbox-item.js';
 import { str } from '../grammar/perl-values.js';
 import { defineChannel, type ChannelConfig } from './channel.js';
 import { fillTemplate } from './template.js';
+
+/** ircLibrary loads irc-framework at the first delivery: lint, the editor and every start without an IRC channel go without it. */
+let loaded: Promise<{ default: typeof irc }> | undefined;
+const ircLibrary = () => (loaded ??= import('irc-framework'));
 
 interface Config extends ChannelConfig {
   host: string;
@@ -48,8 +52,9 @@ export default defineChannel<Config>({
       session?.client.removeAllListeners();
       session = undefined;
     };
-    const open = (): Session => {
-      const client = new irc.Client({ auto_reconnect: false, ping_interval: 30, ping_timeout: 60 });
+    const open = async (): Promise<Session> => {
+      const { default: library } = await ircLibrary();
+      const client = new library.Client({ auto_reconnect: false, ping_interval: 30, ping_timeout: 60 });
       const ready = new Promise<void>((resolve, reject) => {
         client.once('registered', () => {
           if (!isChannel) return resolve();
@@ -71,7 +76,7 @@ export default defineChannel<Config>({
     };
     return {
       async send({ items, idempotencyKey, signal }) {
-        const s = session ?? open();
+        const s = session ?? (await open());
         signal.addEventListener('abort', drop, { once: true });
         try {
           await s.ready;
