@@ -52,9 +52,9 @@ export function conditionSpan(c: ConditionSource, s: TextSpan): Span {
 }
 
 /** walkRules visits every rule of a list, parents before children. */
-export function walkRules(rules: readonly RuleNode[], visit: (r: RuleNode, parents: readonly RuleNode[]) => void, parents: RuleNode[] = []): void {
+export function walkRules(rules: readonly RuleNode[], visit: (r: RuleNode) => void): void {
   for (const r of rules) {
-    visit(r, parents);
-    walkRules(r.children, visit, [...parents, r]);
+    visit(r);
+    walkRules(r.children, visit);
   }
 }
