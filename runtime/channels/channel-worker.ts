@@ -26,12 +26,12 @@ export interface WorkerOptions {
 export const CHANNEL_FAILED = 'channel_failed';
 
 const CLAIM = 200;
+const DIGEST_MAX = 100;
 
 /** heldFor rounds how long a digest was held the way its text says it: whole seconds, or whole minutes past a minute. */
 function heldFor(ms: number): number {
   return ms > 60_000 ? Math.ceil(ms / 60_000) * 60_000 : Math.max(1, Math.ceil(ms / 1000)) * 1000;
 }
-const DIGEST_MAX = 100;
 
 interface Attempt {
   readonly claims: readonly Claimed[];

@@ -34,8 +34,12 @@ interface Config {
 /** WINDOW is how many batches may wait for the server's confirmation while later ones are sent. */
 const WINDOW = 8;
 
-/** MAX_DRAIN_MS: a drain waits for rows written while it sends for this long at most (the next check goes on). */
-const MAX_DRAIN_MS = 5000;
+/**
+ * MAX_DRAIN_MS: a drain waits for rows written while it sends for this long
+ * at most; the next check, brought forward by those writes, goes on. Short,
+ * so that no check runs into a timeout the instance's config may set low.
+ */
+const MAX_DRAIN_MS = 1000;
 
 /** ACK_EVERY: confirmed messages are acknowledged together, this many at a time (and at the end of each drain). */
 const ACK_EVERY = 1000;
@@ -277,7 +281,7 @@ export default defineMonitor<Config>({
         return false;
       };
       let clean = false;
-      // a steady stream keeps one drain going; it ends now and then, well within the check's timeout
+      // a steady stream keeps one drain going; it ends every MAX_DRAIN_MS
       const drainUntil = Date.now() + MAX_DRAIN_MS;
       try {
         for (;;) {
