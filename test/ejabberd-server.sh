@@ -4,7 +4,7 @@
 #   ejabberd-server.sh install                  install ejabberd from Debian's packages if missing
 #   ejabberd-server.sh start DIR PORT           start (or find running) and print its PID
 #   ejabberd-server.sh adduser DIR USER PASS    create or overwrite an account
-#   ejabberd-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
+#   ejabberd-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after STOP_WAIT s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144),
 # XMPP_SMACKS=1 (mod_stream_mgmt), XMPP_MAM=0 (no message archive), XMPP_INTERFACE (listen there, not on
 # 127.0.0.1: a test's own network namespace). XMPP_TLS=1: a self-signed certificate for the domain
@@ -15,6 +15,10 @@
 set -euo pipefail
 
 domain=${XMPP_DOMAIN:-localhost}
+# seconds, not rounds of a loop: a busy machine makes each round slower. A start that is ready
+# later than this is broken; a server still stopping after STOP_WAIT is killed.
+START_WAIT=${XMPP_START_WAIT:-120}
+STOP_WAIT=${XMPP_STOP_WAIT:-20}
 ebin=$(compgen -G '/usr/lib/*/ejabberd-*/ebin' | head -n 1 || true)
 # a SCRAM iteration count as low as Prosody's test config: @xmpp/client does one awaited HMAC per round
 iterations=128
@@ -150,7 +154,8 @@ start() {
     pid=$!
     # the port accepts before the hosts' tables exist: ready is when ejabberd says it accepts,
     # which a loaded 2-core machine may take several seconds to reach
-    for _ in $(seq 1 600); do
+    local deadline=$((SECONDS + START_WAIT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
       if grep -q "Start accepting TCP connections at ${XMPP_INTERFACE:-127.0.0.1}:$port " "$dir/logs/stdout.log" && ! port_free "$port"; then
         echo "$pid" > "$dir/ejabberd.pid"; echo "$pid"; return 0
       fi
@@ -192,7 +197,8 @@ stop() {
   local dir=$1 pid
   pid=$(running_pid "$dir") || return 0
   kill "$pid"
-  for _ in $(seq 1 50); do alive "$pid" || return 0; sleep 0.1; done
+  local deadline=$((SECONDS + STOP_WAIT))
+  while [ "$SECONDS" -lt "$deadline" ]; do alive "$pid" || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
 }
 

@@ -84,18 +84,25 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
 
   it('comes back once after a server restart, and keeps that session', async () => {
     const events: LinkEvent['kind'][] = [];
+    const story: string[] = [];
+    const log = memoryLog();
+    const t0 = Date.now();
     const alice = new XmppLink(
-      { host: '127.0.0.1', port, domain: 'localhost', username: 'alice', password: 'alice-pw', resource: 'wubot', log: memoryLog() },
+      { host: '127.0.0.1', port, domain: 'localhost', username: 'alice', password: 'alice-pw', resource: 'wubot', log },
       () => {},
-      (e) => events.push(e.kind),
+      (e) => {
+        events.push(e.kind);
+        story.push(`${Date.now() - t0} ms ${JSON.stringify(e)}`);
+      },
     );
+    (alice as unknown as { xmpp: { on(ev: string, f: (s: string) => void): void } }).xmpp.on('status', (st) => story.push(`${Date.now() - t0} ms status ${st}`));
     await alice.start();
     // ejabberd ends with a stream error and no stream footer: the client's close after it once ended the next session
     server.restart();
     assert.ok(await waitFor(() => events.includes('offline') && alice.isOnline, 60_000), 'the link did not come back');
     const offline = () => events.filter((k) => k === 'offline').length;
     // that close came 2 s after the stream error, about a second into the new session
-    assert.equal(await waitFor(() => offline() > 1, 5000), false, 'the link dropped the session it came back with');
+    assert.equal(await waitFor(() => offline() > 1, 5000), false, `the link dropped the session it came back with:\n${[...story, ...log.lines].join('\n')}`);
     assert.equal((await alice.sendBatch([{ id: 'r0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }])).size, 0);
     await alice.stop();
   });

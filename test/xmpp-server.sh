@@ -4,7 +4,7 @@
 #   xmpp-server.sh install                  install prosody (and iproute2) from Debian's packages if missing
 #   xmpp-server.sh start DIR PORT           start (or find running) and print its PID
 #   xmpp-server.sh adduser DIR USER PASS    create or overwrite an account
-#   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after 5 s)
+#   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after STOP_WAIT s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
 # XMPP_MAM=0: no message archive (XEP-0313), which is on by default.
 # XMPP_INTERFACE: the address to listen on (default 127.0.0.1; a test's own network namespace may give its own).
@@ -13,6 +13,10 @@
 set -euo pipefail
 
 domain=${XMPP_DOMAIN:-localhost}
+# seconds, not rounds of a loop: a busy machine makes each round slower. A start that is ready
+# later than this is broken; a server still stopping after STOP_WAIT is killed.
+START_WAIT=${XMPP_START_WAIT:-120}
+STOP_WAIT=${XMPP_STOP_WAIT:-20}
 
 die() { echo "xmpp-server.sh: $*" >&2; exit 1; }
 
@@ -81,7 +85,8 @@ start() {
   config "$dir" "$port"
   nohup prosody --config "$dir/prosody.cfg.lua" -F </dev/null >"$dir/stdout.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do
+  local deadline=$((SECONDS + START_WAIT))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     if (exec 3<>"/dev/tcp/${XMPP_INTERFACE:-127.0.0.1}/$port") 2>/dev/null; then echo "$pid"; return 0; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -101,7 +106,8 @@ stop() {
   local dir=$1 pid
   pid=$(running_pid "$dir") || return 0
   kill "$pid"
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  local deadline=$((SECONDS + STOP_WAIT))
+  while [ "$SECONDS" -lt "$deadline" ]; do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
 }
 
