@@ -117,7 +117,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** readQueue runs `read` on a queue directory's file, read-only; `none` when it has no file, or no tables yet. */
-function readQueue<T>(dir: string, none: T, read: (db: Database.Database) => T): T {
+export function readQueue<T>(dir: string, none: T, read: (db: Database.Database) => T): T {
   const file = join(dir, 'queue.sqlite');
   if (!existsSync(file)) return none;
   const db = new Database(file, { readonly: true });

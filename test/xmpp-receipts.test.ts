@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { client, xml } from '@xmpp/client';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { XmppLink, type Incoming, type LinkEvent } from '../runtime/xmpp/link.js';
-import { daemonPool, memoryLog, queueMessages, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
+import { decodeBody } from '../runtime/xmpp/wire.js';
+import { daemonPool, memoryLog, queueMessages, readQueue, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
 
 /*
  * Delivery receipts (XEP-0184) between wubot bots: a sending bot keeps each
@@ -21,7 +22,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
   const daemons = daemonPool();
 
   before(async () => {
-    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf', 'sg']);
+    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf', 'sg', 'sh', 'si']);
   });
 
   after(async () => {
@@ -87,6 +88,60 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
       assert.ok(await waitFor(() => peer.isOnline, 30_000));
       peer.sendReceipts(ids.slice(N / 2).map((id) => ({ to: 'sa@localhost/wubot', id: id! })));
       assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued after all receipts`);
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  /** archived counts the messages the recipient's archive holds, asked by a session of its account that sends no presence (so it is not there for them) */
+  const archived = async (user: string): Promise<number> => {
+    const probe = client({ service: `xmpp://127.0.0.1:${server.port}`, domain: 'localhost', username: user, password: `${user}-pw`, resource: 'probe' });
+    (probe as unknown as { timeout: number }).timeout = 30_000;
+    probe.on('error', () => {});
+    let count = 0;
+    probe.on('stanza', (s) => {
+      if (s.is('message') && s.getChild('result', 'urn:xmpp:mam:2')) count++;
+    });
+    try {
+      await probe.start();
+      await probe.iqCaller.request(xml('iq', { type: 'set' }, xml('query', { xmlns: 'urn:xmpp:mam:2', queryid: 'q' })), 30_000);
+      return count;
+    } finally {
+      await probe.stop();
+    }
+  };
+
+  it('a sender restarted while its recipient is away still waits for the recipient\'s receipts', async () => {
+    const got: Incoming[] = [];
+    const events: LinkEvent[] = [];
+    const recipient = () =>
+      new XmppLink(
+        { host: '127.0.0.1', port: server.port, domain: 'localhost', username: 'si', password: 'si-pw', resource: 'wubot', log: memoryLog(), peers: ['sh@localhost'], receipts: true },
+        (m) => got.push(m),
+        (e) => events.push(e),
+      );
+    const sender = wubotHome('sh', { 'plugins/XMPP/link.yaml': xmppConfig(server.port, 'sh', 'si', { directory: 'outbox' }) });
+    const remembered = () => readQueue(join(sender, 'outbox'), undefined, (db) => db.prepare("SELECT value FROM message_queue_cursor WHERE name = 'xmpp-receipts:si@localhost'").pluck().get() as string | undefined);
+    let peer = recipient();
+    await peer.start();
+    let daemon = await daemons.start('monitor', sender, 'sh');
+    assert.ok(await waitFor(() => remembered() === '1', 30_000), 'the sender did not note that its recipient sends receipts');
+    await daemons.stop(daemon);
+    await peer.stop();
+    // the sender comes back (a reboot) while its recipient is away: the server's word is not enough
+    burst(sender, 'sh');
+    daemon = await daemons.start('monitor', sender, 'sh');
+    let kept = 0;
+    for (const deadline = Date.now() + 60_000; kept < N && Date.now() < deadline; ) kept = await archived('si');
+    assert.equal(kept, N, 'the server did not get them all');
+    peer = recipient();
+    try {
+      await peer.start();
+      assert.ok(await waitFor(() => got.length >= N, 30_000), `got ${got.length} of ${N}`);
+      assert.equal(pending(sender), N, 'messages the recipient never confirmed were taken off the queue on the server\'s word');
+      assert.deepEqual(got.slice(0, N).map((m) => (decodeBody(m.body) as { n: number }).n), Array.from({ length: N }, (_, i) => i));
+      peer.sendReceipts(got.map((m) => ({ to: 'sh@localhost/wubot', id: m.receiptId! })));
+      assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued after the receipts`);
     } finally {
       await peer.stop();
     }

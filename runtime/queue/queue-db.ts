@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS message_queue_rejected (
   at INTEGER NOT NULL
 );
 -- where a writer's source stands (e.g. the last XMPP archive id received), written in the
--- same transaction as the messages it brought, so a crash can never separate the two
+-- same transaction as the messages it brought, so a crash can never separate the two;
+-- and what a reader learned of where it sends (that an XMPP recipient sends receipts)
 CREATE TABLE IF NOT EXISTS message_queue_cursor (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL,

@@ -37,7 +37,8 @@ const MERGE_MS = 60_000;
  * ends, however it ends.
  */
 export class QueueReader {
-  private cursor = 0;
+  /** the id of the last row claimed */
+  private position = 0;
   private readonly acked = new AckedRanges();
   /** the range row this reader wrote last, which later acks right after it extend */
   private last: { lo: number; hi: number; at: number } | undefined;
@@ -121,16 +122,16 @@ export class QueueReader {
   claim(max: number): Claimed[] {
     const out: Claimed[] = [];
     while (out.length < max) {
-      const rows = this.selectPending.all(this.cursor, max - out.length) as [number, string, string][];
+      const rows = this.selectPending.all(this.position, max - out.length) as [number, string, string][];
       if (rows.length === 0) break;
       for (const [id, uid, data] of rows) {
         const end = this.acked.endOf(id);
         if (end !== undefined) {
           // acknowledged already (seen again after a rewind or restart): skip the whole range
-          this.cursor = end;
+          this.position = end;
           break;
         }
-        this.cursor = id;
+        this.position = id;
         const m = decodeRow(uid, data);
         if (typeof m === 'string') this.reject(id, data, m);
         else out.push({ id, uid, message: m });
@@ -152,12 +153,22 @@ export class QueueReader {
 
   /** unclaim makes a claimed message, and every one claimed after it, claimable again. */
   unclaim(from: Claimed): void {
-    this.cursor = Math.min(this.cursor, from.id - 1);
+    this.position = Math.min(this.position, from.id - 1);
   }
 
   /** rewind makes claimed but unacknowledged messages claimable again, as after a restart. */
   rewind(): void {
-    this.cursor = 0;
+    this.position = 0;
+  }
+
+  /** cursor reads a value stored under `name` (undefined when none is). */
+  cursor(name: string): string | undefined {
+    return this.db.prepare('SELECT value FROM message_queue_cursor WHERE name = ?').pluck().get(name) as string | undefined;
+  }
+
+  /** setCursor stores what the reader learned of where it sends, e.g. that a recipient confirms what it stored. */
+  setCursor(name: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO message_queue_cursor (name, value, at) VALUES (?, ?, ?)').run(name, value, Date.now());
   }
 
   /** purge deletes acknowledged rows older than the retention time. */

@@ -91,7 +91,7 @@ function recipientsOnThisHost(home: string, hostname: string): string[] {
 export default defineMonitor<Config>({
   name: 'XMPP',
   summary: 'Send and receive messages between hosts over XMPP.',
-  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it (by a wubot recipient, whose presence says it sends delivery receipts, only once it stored it: what a server loses is sent again), and one the server bounces stays queued. Messages received from a JID that one of this host\'s XMPP instances sends to, or one in `allow`, are decoded (bodies over `max_body` are not), marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. Where the server keeps a message archive (XEP-0313), the archive id of the last message queued is stored with it, and after every (re)connect the archive is read from there, so a bot killed or cut off mid-stream loses nothing; a connection silent for `keepalive` seconds (default 60) is pinged and dropped when the ping is not answered. Linked bots subscribe to each other\'s presence: a message the server bounces while its recipient is away is sent again when the recipient is back. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent. `tls`: `starttls` (default), `required` or `direct`; `tls_ca`: the CA of a server whose certificate is of its own making.',
+  docs: 'Logs in as `account` (with `password`) to the server at `host`:`port` (default 127.0.0.1:5222) with a fixed `resource`, and announces presence so the server hands over what it kept while this bot was offline. Every message that lands in the `directory` queue is sent to `user`, in order, in the original\'s wire format, with `noforward` set; a message is taken off the queue only once the server accepted it (by a wubot recipient, whose presence says it sends delivery receipts, only once it stored it: what a server loses is sent again; the outbox remembers what that presence said across restarts), and one the server bounces stays queued. Messages received from a JID that one of this host\'s XMPP instances sends to, or one in `allow`, are decoded (bodies over `max_body` are not), marked `noforward` and queued for the reactor with their own id, `lastupdate`, `key`, `plugin` and `hostname`; anything else is logged and dropped. Where the server keeps a message archive (XEP-0313), the archive id of the last message queued is stored with it, and after every (re)connect the archive is read from there, so a bot killed or cut off mid-stream loses nothing; a connection silent for `keepalive` seconds (default 60) is pinged and dropped when the ping is not answered. Linked bots subscribe to each other\'s presence: a message the server bounces while its recipient is away is sent again when the recipient is back. A message whose path already holds the recipient, or has `max_hops` (default 8) hops, is kept in the queue\'s dead-letter table instead of being sent. `tls`: `starttls` (default), `required` or `direct`; `tls_ca`: the CA of a server whose certificate is of its own making.',
   decorateConfig: false,
   schema: {
     type: 'object',
@@ -171,7 +171,9 @@ export default defineMonitor<Config>({
         if (!recipientHeard) signalWritten(outbox);
         recipientHeard = true;
         // an unavailable presence carries no capabilities: what the recipient said when it was there still holds
-        if (e.available) recipientReceipts = e.receipts;
+        if (e.available) learnReceipts(e.receipts);
+        // a recipient back from away first confirms what its server kept for it: the wait for receipts starts now
+        if (e.available && !recipientPresent) lastReceiptAt = Date.now();
         recipientPresent = e.available;
         recipientAway = !e.available;
         if (e.available) {
@@ -215,6 +217,34 @@ export default defineMonitor<Config>({
       ...(ctx.readCursor ? { readCursor: ctx.readCursor } : {}),
     });
     let reader: QueueReader | undefined;
+    // acknowledgements without an fsync each: one lost to a power cut only sends a message again, which the receiver drops by its id
+    const outboxReader = (): QueueReader => (reader ??= QueueReader.open(outbox, { log: ctx.log, durability: 'normal' }));
+    // whether the recipient sends receipts is kept in the outbox: a sender started while its recipient is away
+    // (say, after a reboot) still waits for the receipts, and does not take the server's word for them
+    const receiptsCursor = `xmpp-receipts:${bareJid(c.user ?? '')}`;
+    let learned = false;
+    const learnReceipts = (receipts: boolean): void => {
+      recipientReceipts = receipts;
+      learned = true;
+      if (!c.user) return;
+      try {
+        const r = outboxReader();
+        if (r.cursor(receiptsCursor) !== String(Number(receipts))) r.setCursor(receiptsCursor, String(Number(receipts)));
+      } catch (e) {
+        ctx.log.warn('could not note in the outbox whether the recipient sends receipts', { error: (e as Error).message });
+      }
+    };
+    /** remembered: the outbox says what the recipient's last available presence said of receipts (read once, at the first check) */
+    let remembered: boolean | undefined;
+    const recall = (): boolean => {
+      if (remembered === undefined) {
+        const stored = outboxReader().cursor(receiptsCursor);
+        remembered = stored !== undefined;
+        // an available presence heard since says it anew; an unavailable one says nothing of receipts
+        if (remembered && !learned) recipientReceipts = stored === '1';
+      }
+      return remembered;
+    };
     // while batches wait for the server's answer, rows written meanwhile are sent at once (see drain)
     let outboxWake: QueueWake | undefined;
     let written: Promise<WaitResult> | undefined;
@@ -240,9 +270,7 @@ export default defineMonitor<Config>({
      */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
-      // acknowledgements without an fsync each: one lost to a power cut only sends a message again, which the receiver drops by its id
-      reader ??= QueueReader.open(outbox, { log: ctx.log, durability: 'normal' });
-      const r = reader;
+      const r = outboxReader();
       if (!recipientReceipts && unreceipted.size) {
         // the recipient no longer sends receipts (another program took its account): the server's word is all there is
         r.ack([...unreceipted.values()].map((u) => u.cl));
@@ -382,8 +410,10 @@ export default defineMonitor<Config>({
             if (!(await startLink())) return {};
             started = true;
           }
-          // what goes before the recipient's presence says whether it sends receipts would be acknowledged on the server's word
-          if (!recipientHeard && Date.now() - firstOnlineAt < PRESENCE_WAIT_MS) return {};
+          // what goes before the recipient's presence says whether it sends receipts would be acknowledged on the
+          // server's word, unless the outbox remembers what its last presence said
+          const known = recall() || recipientHeard;
+          if (!known && Date.now() - firstOnlineAt < PRESENCE_WAIT_MS) return {};
           draining = drain();
           await draining;
           return {};
