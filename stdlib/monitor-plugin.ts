@@ -48,6 +48,17 @@ export interface MonitorInstance {
   close?(): void | Promise<void>;
 }
 
+/**
+ * InstanceLink is what a monitor instance links its host to (XMPP): the
+ * account it logs in as (what it receives goes through its `react:` rules),
+ * and the account it sends the queue `directory` to. The loop check reads it.
+ */
+export interface InstanceLink {
+  readonly account?: string;
+  /** user and directory come together: the queue `directory` is sent to `user` */
+  readonly send?: { readonly user: string; readonly directory: string };
+}
+
 /** MonitorPluginDef defines a monitor plugin as data plus its code. */
 export interface MonitorPluginDef<C = Record<string, unknown>> {
   readonly name: string;
@@ -58,6 +69,8 @@ export interface MonitorPluginDef<C = Record<string, unknown>> {
   /** decorateConfig: copy the instance's keys onto messages as `config.*` (default true; XMPP does not, as the original 0.5). */
   readonly decorateConfig?: boolean;
   check?(config: C): ConfigProblem[];
+  /** link: what an instance links to, read from its config as written (not yet checked against the schema) */
+  link?(config: Record<string, unknown>): InstanceLink;
   create(config: C, ctx: MonitorContext): MonitorInstance;
 }
 

@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
-import { perlYamlData } from '../../grammar/yaml-source.js';
+import { isMap, type Node } from 'yaml';
+import { nodeSpan, pairOf, parseYaml } from '../../grammar/yaml-source.js';
+import { monitorPlugins } from '../../stdlib/monitors/index.js';
+import type { InstanceLink } from '../../stdlib/monitor-plugin.js';
 import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
 import { shortHostname } from '../../runtime/hostname.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
@@ -8,7 +11,7 @@ import { compile } from '../compile.js';
 import { fastRuleTree } from '../stages/fast-load.js';
 import { parseConditions } from '../stages/parse.js';
 import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
-import { SourceFile, span, type Span } from '../../grammar/diagnostics/source.js';
+import type { Span } from '../../grammar/diagnostics/source.js';
 import { SET_ASIDE } from '../rule-files.js';
 import type { RuleTree } from '../rule-tree.js';
 
@@ -82,11 +85,6 @@ export function queuePath(dir: string, home: string): string {
 }
 
 
-function keySpan(file: SourceFile, key: string): Span {
-  const m = new RegExp(`^${key}\\s*:`, 'm').exec(file.text);
-  return m ? span(file, m.index, m.index + key.length) : span(file, 0, 0);
-}
-
 /** readTree reads a reactor rule file with its conditions parsed: the fast way when it can, else the full one (which reports what is wrong). */
 function readTree(path: string): { tree?: RuleTree; errors: Diagnostic[] } {
   const fast = fastRuleTree(path, readFileSync(path, 'utf8'));
@@ -113,29 +111,33 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
     const hc = hostConfig(configDir, host, { list, listIgnored: false });
     const links: Link[] = [];
     const accounts: string[] = [];
-    const xmpp: { file: SourceFile; config: Record<string, unknown>; react?: RuleTree }[] = [];
-    for (const inst of hc.instances.filter((i) => i.plugin === 'XMPP')) {
-      const file = new SourceFile(inst.path, readFileSync(inst.path, 'utf8'));
+    const linked: { link: InstanceLink; userSpan: Span; react?: RuleTree }[] = [];
+    for (const inst of hc.instances) {
+      const def = monitorPlugins.get(inst.plugin);
+      if (!def?.link) continue;
       try {
-        const config = (perlYamlData(file.text) ?? {}) as Record<string, unknown>;
-        const c = config.react ? compile(inst.path, { optimize: false, emit: false, instanceOf: 'XMPP' }) : undefined;
-        xmpp.push({ file, config, react: c?.diagnostics.some((d) => d.severity === 'error') ? undefined : c?.tree });
+        const { yaml, diagnostics } = parseYaml(inst.path, readFileSync(inst.path, 'utf8'));
+        // wubotc lint reports a broken file; the check goes on without it
+        if (diagnostics.some((d) => d.severity === 'error')) continue;
+        const root = yaml.doc.contents;
+        const config = (yaml.doc.toJS({ maxAliasCount: -1 }) ?? {}) as Record<string, unknown>;
+        const c = config.react ? compile(inst.path, { optimize: false, emit: false, instanceOf: inst.plugin }) : undefined;
+        const user = isMap(root) ? pairOf(root, 'user')?.key : undefined;
+        linked.push({ link: def.link(config), userSpan: nodeSpan(yaml.file, user as Node | undefined), react: c?.diagnostics.some((d) => d.severity === 'error') ? undefined : c?.tree });
       } catch {
-        // wubotc lint reports the broken file; the check goes on without it
+        // as above: an unreadable file is lint's to report
       }
     }
     const receivers = new Map<string, RuleTree | undefined>();
     // the home: given, or told by an absolute path to a reactor queue, or ~/wubot
-    const told = xmpp.map((x) => x.config.directory).find((d): d is string => typeof d === 'string' && /^\/.*\/reactor\/?$/.test(d));
+    const told = linked.map((x) => x.link.send?.directory).find((d): d is string => typeof d === 'string' && /^\/.*\/reactor\/?$/.test(d));
     const home = homeOption ?? (told ? posix.dirname(posix.normalize(told)) : '~/wubot');
-    for (const { file, config, react } of xmpp) {
-      if (typeof config.account === 'string') {
-        accounts.push(bareJid(config.account));
-        receivers.set(bareJid(config.account), react);
+    for (const { link, userSpan, react } of linked) {
+      if (link.account) {
+        accounts.push(bareJid(link.account));
+        receivers.set(bareJid(link.account), react);
       }
-      if (typeof config.user === 'string' && typeof config.directory === 'string') {
-        links.push({ host, from: queuePath(config.directory, home), user: bareJid(config.user), span: keySpan(file, 'user') });
-      }
+      if (link.send) links.push({ host, from: queuePath(link.send.directory, home), user: bareJid(link.send.user), span: userSpan });
     }
     let tree: RuleTree | undefined;
     if (hc.reactor && existsSync(hc.reactor)) {

@@ -108,6 +108,10 @@ export default defineMonitor<Config>({
     },
     required: ['account', 'password', 'directory'],
   },
+  link: ({ account, user, directory }) => ({
+    ...(typeof account === 'string' ? { account } : {}),
+    ...(typeof user === 'string' && typeof directory === 'string' ? { send: { user, directory } } : {}),
+  }),
   create(c, ctx) {
     const [username, domain] = c.account.split('@');
     const allowed = new Set([...recipientsOnThisHost(ctx.home, ctx.hostname), ...(c.user ? [c.user] : []), ...(c.allow ?? [])].map(bareJid));
