@@ -33,6 +33,18 @@ describe('the kinds of test', () => {
     }
     assert.deepEqual([...read], KINDS.map((k) => k.kind), 'one text of each kind, in their order');
   });
+
+  it('match only texts that hold one of their keywords (classify looks for those first)', () => {
+    // texts made of the patterns' own pieces, so that near misses and matches both come often
+    const piece = fc.constantFrom('a', 'x.y', 'é', '_1', ' ', '  ', '\t', 'equals', 'matches', 'imatches', 'contains', 'is', 'true', 'false', '<', '<=', '>', '>=', '=', '3.5', '^a(', '\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        for (const k of KINDS) if (k.pattern.test(text)) assert.ok(k.keywords.some((w) => text.includes(w)), `${k.kind} matched ${JSON.stringify(text)} without its keywords`);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
 });
 
 describe('a condition means one thing', () => {

@@ -39,6 +39,8 @@ export function classify(text: string, at: Omit<Where, 'tail'>): Leaf | undefine
     },
   };
   for (const k of KINDS as readonly KindDef<Leaf>[]) {
+    // a text without the kind's keywords cannot match its pattern; looking for them costs far less than the pattern
+    if (!k.keywords.some((w) => text.includes(w))) continue;
     const m = k.pattern.exec(text);
     if (m) return k.parse(m, where);
   }

@@ -82,7 +82,10 @@ export interface KindDef<N extends TestNode> {
   readonly kind: N['kind'];
   /** forms are how the test is written, for the hint on a test that does not parse. */
   readonly forms: readonly string[];
-  /** keywords are the words the editor offers to complete. */
+  /**
+   * keywords are the words the editor offers to complete; the pattern matches
+   * only a text that holds one of them (classify skips the kind otherwise).
+   */
   readonly keywords: readonly string[];
   /** pattern is the exact regex the original matches a whole test against (kinds are tried in index.ts order). */
   readonly pattern: RegExp;
