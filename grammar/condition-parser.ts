@@ -1,6 +1,7 @@
 import type { Cond, TextSpan } from './ast.js';
 import { classifyTest, hintFor } from './leaf.js';
 import { PERL_SPACE } from './perl-classes.js';
+import { counting } from './scalar-offsets.js';
 
 /** ConditionProblem is something found in a condition, with a span relative to the condition text. */
 export interface ConditionProblem {
@@ -267,7 +268,7 @@ export function parseCondition(text: string): ParsedCondition {
     return { problems: [{ kind: 'tooLong', span: { start: 0, end: 1 }, message, hint: 'split it into nested rules, whose conditions combine by AND' }] };
   }
   const resolver = new Resolver(text);
-  const origin = Array.from({ length: text.length + 1 }, (_, i) => i);
+  const origin = counting(0, text.length + 1);
   const ast = resolver.resolve({ text, origin, groups: new Map() });
   return { ast, problems: resolver.problems };
 }

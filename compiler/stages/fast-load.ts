@@ -1,6 +1,6 @@
 import type { Scalar as YamlScalar } from 'yaml';
 import { perlPlainScalar, reservedWord } from '../../grammar/plain-scalar.js';
-import { scalarOffsets } from '../../grammar/scalar-offsets.js';
+import { counting, scalarOffsets } from '../../grammar/scalar-offsets.js';
 import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import { caseEscapes } from '../checks/regex.js';
 import { truthy } from '../../grammar/perl-values.js';
@@ -85,13 +85,13 @@ function scalar(text: string, at: number): Scalar | undefined {
     const close = text.indexOf('"', 1);
     if (close < 0 || text.slice(1, close).includes('\\') || !/^(?:\s+#.*)?$/.test(text.slice(close + 1))) return undefined;
     const value = text.slice(1, close);
-    return { value, start: at, end: at + close + 1, offsets: () => Array.from({ length: value.length + 1 }, (_, k) => at + 1 + k) };
+    return { value, start: at, end: at + close + 1, offsets: () => counting(at + 1, value.length + 1) };
   }
   const hash = text.search(/\s#/);
   const plain = (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
   if (plain === '' || !PLAIN.test(plain) || plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) return undefined;
   const value = perlPlainScalar(plain);
-  return { value, start: at, end: at + plain.length, offsets: () => Array.from({ length: plain.length + 1 }, (_, k) => at + k) };
+  return { value, start: at, end: at + plain.length, offsets: () => counting(at, plain.length + 1) };
 }
 
 /** FlowMap is a one-line flow mapping: its keys in order, each with where it starts and its value. */

@@ -26,7 +26,10 @@ export const matches = defineKind<MatchesTest>({
   pattern: new RegExp(`^${FIELD}${SPACES}(matches|imatches)${SPACES}([^\\n]*)$`, 'u'),
   parse: (m, at) => {
     const [a, b] = tailOf(m, 3);
-    const offsets = Array.from({ length: b - a + 1 }, (_, i) => (i < b - a ? at.origin(a + i) : at.origin(b - 1) + 1));
+    // a loop at the array's size: Array.from({ length }, f) costs ten times as much
+    const offsets = new Array<number>(b - a + 1);
+    for (let i = a; i < b; i++) offsets[i - a] = at.origin(i);
+    offsets[b - a] = at.origin(b - 1) + 1;
     const contiguous = offsets.every((o, i) => o === offsets[0] + i);
     return {
       kind: 'matches',
