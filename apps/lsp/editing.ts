@@ -18,6 +18,12 @@ import { webuiShape } from '../../compiler/schema/webui-schema.js';
 
 const OPERATORS = [...KEYWORDS, 'AND', 'OR', 'NOT'];
 
+/** a field name before a test's keyword (`F equals`, `F is true`, `F <=`): the kinds' own keywords, longest first */
+const FIELD_BEFORE_KEYWORD = new RegExp(
+  `\\b([A-Za-z_][A-Za-z0-9_.]*)\\s+(?:${[...KEYWORDS].filter((w) => w !== 'contains').sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\s`,
+  'g',
+);
+
 /** indentOf is a line's indentation, counting the `- ` of a list item as indentation of its first key. */
 function keyIndent(line: string): number {
   const m = /^(\s*)(-\s+)?/.exec(line)!;
@@ -54,7 +60,7 @@ export function configPluginAt(text: string, line: number): string | undefined {
 /** fieldsIn lists the field names a document tests or sets, for completing conditions. */
 function fieldsIn(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(/\b([A-Za-z_][A-Za-z0-9_.]*)\s+(?:equals|matches|imatches|is true|is false|[<>]=?)\s/g)) out.add(m[1]);
+  for (const m of text.matchAll(FIELD_BEFORE_KEYWORD)) out.add(m[1]);
   for (const m of text.matchAll(/\bcontains\s+([A-Za-z_][A-Za-z0-9_.]*)/g)) out.add(m[1]);
   for (const m of text.matchAll(/\b(?:field|target_field|source_field):\s*([A-Za-z_][A-Za-z0-9_.]*)/g)) out.add(m[1]);
   for (const m of text.matchAll(/\bset:\s*\{([^}]*)\}/g)) for (const k of m[1].matchAll(/([A-Za-z_][A-Za-z0-9_.]*)\s*:/g)) out.add(k[1]);
