@@ -100,11 +100,16 @@ interface FlowMap {
 }
 
 const FLOW_KEY = /([A-Za-z_][A-Za-z0-9_]*): +/y;
-const FLOW_PLAIN_END = /[,{}[\]:#\t]/;
+const FLOW_PLAIN_END = /[,{}[\]:#\t]/g;
 const REST = /^\s*(?:\s#.*)?$/;
 
 function isFlowMap(v: Scalar | FlowMap): v is FlowMap {
   return 'entries' in v;
+}
+
+function hasBackslash(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (s.charCodeAt(k) === 92) return true;
+  return false;
 }
 
 /** flowScalar reads a quoted or plain scalar inside a flow mapping at s[i]; `text` is the file, `base` the file offset of s[0]. */
@@ -113,7 +118,13 @@ function flowScalar(text: string, s: string, i: number, base: number): { scalar:
   let value: string | number | boolean | null;
   let next: number;
   let type: YamlScalar['type'];
-  if (q === "'") {
+  const close = q === "'" || q === '"' ? s.indexOf(q, i + 1) : -1;
+  if (close > i && s[close + 1] !== q && !hasBackslash(s, i + 1, close)) {
+    // the usual quoted value, with no escape in it: a slice, not a string built one character at a time
+    value = s.slice(i + 1, close);
+    next = close + 1;
+    type = q === "'" ? 'QUOTE_SINGLE' : 'QUOTE_DOUBLE';
+  } else if (q === "'") {
     let v = '';
     let j = i + 1;
     for (; j < s.length; j++) {
@@ -134,10 +145,10 @@ function flowScalar(text: string, s: string, i: number, base: number): { scalar:
     if (j >= s.length) return undefined;
     [value, next, type] = [v, j + 1, 'QUOTE_DOUBLE'];
   } else {
-    const rest = s.slice(i);
-    const stop = rest.search(FLOW_PLAIN_END);
-    if (stop < 0 || (rest[stop] !== ',' && rest[stop] !== '}')) return undefined;
-    const plain = rest.slice(0, stop).trimEnd();
+    FLOW_PLAIN_END.lastIndex = i;
+    const stop = FLOW_PLAIN_END.exec(s);
+    if (!stop || (stop[0] !== ',' && stop[0] !== '}')) return undefined;
+    const plain = s.slice(i, stop.index).trimEnd();
     if (plain === '' || !PLAIN.test(plain)) return undefined;
     [value, next, type] = [perlPlainScalar(plain), i + plain.length, 'PLAIN'];
   }
