@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { client, xml } from '@xmpp/client';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { XmppLink, type Incoming, type LinkEvent } from '../runtime/xmpp/link.js';
-import { decodeBody } from '../runtime/xmpp/wire.js';
+import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
 import { daemonPool, memoryLog, queueMessages, readQueue, startXmppServer, waitFor, wubotHome, xmppConfig, xmppServerKinds, type XmppServer } from './helpers.js';
 
 /*
@@ -22,7 +22,7 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
   const daemons = daemonPool();
 
   before(async () => {
-    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf', 'sg', 'sh', 'si']);
+    server = await startXmppServer(kind, ['sa', 'sb', 'sc', 'sd', 'se', 'sf', 'sg', 'sh', 'si', 'sj', 'sk']);
   });
 
   after(async () => {
@@ -142,6 +142,27 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
       assert.deepEqual(got.slice(0, N).map((m) => (decodeBody(m.body) as { n: number }).n), Array.from({ length: N }, (_, i) => i));
       peer.sendReceipts(got.map((m) => ({ to: 'sh@localhost/wubot', id: m.receiptId! })));
       assert.ok(await waitFor(() => pending(sender) === 0, 30_000), `${pending(sender)} still queued after the receipts`);
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  it('an instance that only receives leaves its directory alone, though it is the reactor\'s queue', async () => {
+    const home = wubotHome('sj', {
+      'plugins/XMPP/in.yaml': `account: sj@localhost\npassword: sj-pw\nhost: 127.0.0.1\nport: ${server.port}\ndirectory: reactor\nallow: [sk@localhost]\ndelay: 0.2\n`,
+      'reactor.yaml': 'rules: []\n',
+    });
+    await daemons.start('reactor', home, 'sj');
+    await daemons.start('monitor', home, 'sj');
+    const peer = new XmppLink({ host: '127.0.0.1', port: server.port, domain: 'localhost', username: 'sk', password: 'sk-pw', resource: 'wubot', log: memoryLog() }, () => {});
+    try {
+      await peer.start();
+      const all = () => queueMessages(join(home, 'reactor'));
+      assert.ok(await waitFor(() => all().some((m) => m.subject === 'XMPP: session ready'), 30_000), 'the instance never started');
+      // checks run every 0.2 s: a few of them, then a message through
+      assert.equal((await peer.sendBatch([{ id: 'in-1', to: 'sj@localhost', body: encodeBody({ key: 'Test-in', subject: 'came in' }) }])).size, 0);
+      assert.ok(await waitFor(() => all().some((m) => m.subject === 'came in'), 30_000), 'the message did not come in');
+      assert.deepEqual(all().filter((m) => String(m.subject).startsWith('XMPP: ERROR')).map((m) => m.subject), []);
     } finally {
       await peer.stop();
     }

@@ -241,6 +241,8 @@ export default defineMonitor<Config>({
     /** remembered: the outbox says what the recipient's last available presence said of receipts (read once, at the first check) */
     let remembered: boolean | undefined;
     const recall = (): boolean => {
+      // an instance that only receives has no outbox to read: its `directory` may be the reactor's own queue
+      if (!c.user) return false;
       if (remembered === undefined) {
         const stored = outboxReader().cursor(receiptsCursor);
         remembered = stored !== undefined;
