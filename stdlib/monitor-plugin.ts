@@ -51,12 +51,15 @@ export interface MonitorInstance {
 /**
  * InstanceLink is what a monitor instance links its host to (XMPP): the
  * account it logs in as (what it receives goes through its `react:` rules),
- * and the account it sends the queue `directory` to. The loop check reads it.
+ * the queue directory it names, and the account it sends that queue to.
+ * The loop check reads it.
  */
 export interface InstanceLink {
   readonly account?: string;
-  /** user and directory come together: the queue `directory` is sent to `user` */
-  readonly send?: { readonly user: string; readonly directory: string };
+  /** queue: the directory as written (an absolute path to a `reactor` queue also tells where the wubot home is) */
+  readonly queue?: string;
+  /** user: the account `queue` is sent to (none: the instance only receives) */
+  readonly user?: string;
 }
 
 /** MonitorPluginDef defines a monitor plugin as data plus its code. */

@@ -130,14 +130,14 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
     }
     const receivers = new Map<string, RuleTree | undefined>();
     // the home: given, or told by an absolute path to a reactor queue, or ~/wubot
-    const told = linked.map((x) => x.link.send?.directory).find((d): d is string => typeof d === 'string' && /^\/.*\/reactor\/?$/.test(d));
+    const told = linked.map((x) => x.link.queue).find((d): d is string => typeof d === 'string' && /^\/.*\/reactor\/?$/.test(d));
     const home = homeOption ?? (told ? posix.dirname(posix.normalize(told)) : '~/wubot');
     for (const { link, userSpan, react } of linked) {
       if (link.account) {
         accounts.push(bareJid(link.account));
         receivers.set(bareJid(link.account), react);
       }
-      if (link.send) links.push({ host, from: queuePath(link.send.directory, home), user: bareJid(link.send.user), span: userSpan });
+      if (link.user !== undefined && link.queue !== undefined) links.push({ host, from: queuePath(link.queue, home), user: bareJid(link.user), span: userSpan });
     }
     let tree: RuleTree | undefined;
     if (hc.reactor && existsSync(hc.reactor)) {

@@ -110,7 +110,8 @@ export default defineMonitor<Config>({
   },
   link: ({ account, user, directory }) => ({
     ...(typeof account === 'string' ? { account } : {}),
-    ...(typeof user === 'string' && typeof directory === 'string' ? { send: { user, directory } } : {}),
+    ...(typeof directory === 'string' ? { queue: directory } : {}),
+    ...(typeof user === 'string' ? { user } : {}),
   }),
   create(c, ctx) {
     const [username, domain] = c.account.split('@');
