@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS message_queue_dead (
 );
 `;
 
+/** READ_CURSOR and WRITE_CURSOR are the statements of message_queue_cursor, for writers and readers alike. */
+export const READ_CURSOR = 'SELECT value FROM message_queue_cursor WHERE name = ?';
+export const WRITE_CURSOR = 'INSERT OR REPLACE INTO message_queue_cursor (name, value, at) VALUES (?, ?, ?)';
+
 /** hasQueueTables tells whether a queue file has its tables yet (its first opener creates them; a reader may come first). */
 export function hasQueueTables(db: Database.Database): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_queue_state'").get() !== undefined;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '../pipeline-api.js';
-import { openQueueDb, type QueueOptions } from './queue-db.js';
+import { openQueueDb, READ_CURSOR, WRITE_CURSOR, type QueueOptions } from './queue-db.js';
 import { AckedRanges } from './acked-ranges.js';
 import { decodeRow } from './row-codec.js';
 
@@ -163,12 +163,12 @@ export class QueueReader {
 
   /** cursor reads a value stored under `name` (undefined when none is). */
   cursor(name: string): string | undefined {
-    return this.db.prepare('SELECT value FROM message_queue_cursor WHERE name = ?').pluck().get(name) as string | undefined;
+    return this.db.prepare(READ_CURSOR).pluck().get(name) as string | undefined;
   }
 
   /** setCursor stores what the reader learned of where it sends, e.g. that a recipient confirms what it stored. */
   setCursor(name: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO message_queue_cursor (name, value, at) VALUES (?, ?, ?)').run(name, value, Date.now());
+    this.db.prepare(WRITE_CURSOR).run(name, value, Date.now());
   }
 
   /** purge deletes acknowledged rows older than the retention time. */

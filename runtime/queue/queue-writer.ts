@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { shortHostname } from '../hostname.js';
 import type { Message } from '../pipeline-api.js';
 import { hasMessageId, ID_FIELD, newMessageId, stampFields } from './message-id.js';
-import { openQueueDb, setDurability, type Durability, type QueueOptions } from './queue-db.js';
+import { openQueueDb, READ_CURSOR, setDurability, WRITE_CURSOR, type Durability, type QueueOptions } from './queue-db.js';
 import { signalWritten } from './queue-wake.js';
 
 /**
@@ -72,8 +72,8 @@ export class QueueWriter {
     this.insertChunk = db.prepare(`INSERT OR IGNORE INTO message_queue (uid, data) VALUES ${Array(CHUNK).fill('(?, ?)').join(', ')}`);
     const chunk: string[] = new Array(2 * CHUNK);
     const one: string[] = new Array(2);
-    const writeCursor = db.prepare('INSERT OR REPLACE INTO message_queue_cursor (name, value, at) VALUES (?, ?, ?)');
-    this.readCursor = db.prepare('SELECT value FROM message_queue_cursor WHERE name = ?').pluck();
+    const writeCursor = db.prepare(WRITE_CURSOR);
+    this.readCursor = db.prepare(READ_CURSOR).pluck();
     this.appendAll = db.transaction((messages: readonly Message[], { cursor, from }: AppendOptions) => {
       let added = 0;
       const now = Date.now();
