@@ -83,7 +83,9 @@ for (const kind of xmppServerKinds()) describe(`XMPP faults mid-stream through $
   it('a receiver away for the whole burst gets all of it when it comes back', async () => {
     const { sender, receiver } = pair('a3', 'b3');
     // the receiver logs in once, so that it exists, and goes away
-    await kill(await monitor(receiver, 'b3'));
+    const first = await monitor(receiver, 'b3');
+    assert.ok(await waitFor(() => queueMessages(join(receiver, 'reactor')).some((m) => m.subject === 'XMPP: session ready'), 60_000), first.log);
+    await kill(first);
     await monitor(sender, 'a3');
     // to a recipient that is away the sender has one message in flight at a time (none may pass a bounced one)
     burst(sender, 'a3', AWAY);

@@ -201,4 +201,42 @@ for (const kind of xmppServerKinds()) describe(`XMPP link over TLS with ${kind}`
       await new Promise((r) => proxy.close(r));
     }
   });
+  it('a `wubot monitor` whose server stops answering mid-login stops at once on SIGTERM, not when its session start times out', async () => {
+    // a proxy passes the server's words until its SASL success, and holds that back: the session start waits for its timeout
+    const open = new Set<Socket>();
+    let held = false;
+    const proxy = createServer((sock) => {
+      const up = connect(plainServer.port, '127.0.0.1');
+      for (const s of [sock, up]) {
+        open.add(s);
+        s.on('error', () => {});
+      }
+      sock.pipe(up);
+      let said = '';
+      up.on('data', (d: Buffer) => {
+        if (held) return;
+        said += d.toString();
+        if (said.includes('<success')) held = true;
+        else sock.write(d);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as AddressInfo).port;
+    const home = wubotHome('frank', { 'plugins/XMPP/link.yaml': xmppConfig(port, 'frank', 'erin', { delay: 0.1 }) });
+    const daemons = daemonPool();
+    try {
+      const monitor = await daemons.start('monitor', home, 'frank');
+      assert.ok(await waitFor(() => held, 30_000), `the login never got to the server's success: ${monitor.log}`);
+      const exited = new Promise<number | null>((r) => monitor.once('exit', (code) => r(code)));
+      await daemons.stop(monitor);
+      assert.equal(await exited, 0, monitor.log);
+      // a start that ran into its timeout would have said so before the process could exit
+      assert.doesNotMatch(monitor.log, /no session within|cannot start a session/, monitor.log);
+      assert.match(monitor.log, /monitor stopped/);
+    } finally {
+      await daemons.stopAll();
+      for (const s of open) s.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
 });

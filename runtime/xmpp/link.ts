@@ -434,7 +434,7 @@ export class XmppLink {
     } catch (e) {
       this.xmpp.reconnect.stop();
       await this.xmpp.stop().catch(() => {});
-      this.xmpp.reconnect.start();
+      if (!this.stopping) this.xmpp.reconnect.start();
       throw e;
     } finally {
       clearTimeout(timer);
@@ -523,6 +523,8 @@ export class XmppLink {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    // a start still waiting for its session gives up now, not at its timeout (its timer would hold the process)
+    this.failStart?.(new Error('the XMPP link stopped'));
     clearInterval(this.watchdog);
     this.xmpp.reconnect.stop();
     let timer: NodeJS.Timeout | undefined;

@@ -379,12 +379,15 @@ export default defineMonitor<Config>({
     // a session that cannot start (no TLS where it is required, a wrong password, no server) is tried again
     // after 1 s, doubling to a minute, and said once, not at every try
     let failedStarts = 0;
+    let closed = false;
     let nextStart = 0;
     let startProblem = '';
     async function startLink(): Promise<boolean> {
       try {
         await link.start();
       } catch (e) {
+        // the monitor is stopping: the start gave up for that
+        if (closed) return false;
         const message = (e as Error).message;
         const waitMs = Math.min(MAX_START_DELAY_MS, 1000 * 2 ** failedStarts++);
         nextStart = Date.now() + waitMs;
@@ -432,6 +435,7 @@ export default defineMonitor<Config>({
         }
       },
       async close() {
+        closed = true;
         await link.stop().catch(() => {});
         receiver.flush();
         reader?.close();
