@@ -1,4 +1,4 @@
-import { decodeHTML } from 'entities';
+import { createRequire } from 'node:module';
 import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin } from './plugin.js';
@@ -30,6 +30,10 @@ function tagEnd(html: string, i: number): number {
   return html.length;
 }
 
+// the entity decoder is loaded by the first message stripped: `wubotc lint` reads this plugin's definition only
+let decoder: ((s: string) => string) | undefined;
+const decodeHTML = (): ((s: string) => string) => (decoder ??= (createRequire(import.meta.url)('entities') as typeof import('entities')).decodeHTML);
+
 /**
  * stripHtml is what the original's HTML::Strip makes of a field: every `<`
  * starts a tag, which goes (with the content of script, style, title and
@@ -56,7 +60,7 @@ export function stripHtml(html: string): string {
     spaceDue = true;
     i = end;
   }
-  return decodeHTML(out).replace(/\u00A0/g, ' ');
+  return decodeHTML()(out).replace(/\u00A0/g, ' ');
 }
 
 export default definePlugin<Config>({

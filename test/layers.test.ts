@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -89,5 +91,29 @@ describe('layers', () => {
     assert.ok(all.some((i) => i.from === join('compiler', 'compile.ts') && top(i.to) === 'grammar'));
     assert.ok(all.some((i) => i.from === join('bin', 'wubot.ts') && top(i.to) === 'apps'));
     assert.ok(all.filter((i) => top(i.from) === 'stdlib' && top(i.to) === 'runtime').length > 50);
+  });
+});
+
+/*
+ * What a program loads at start-up is part of its speed: `wubotc lint` reads
+ * every plugin's definition, and none of the libraries plugins connect or
+ * parse with (the XMPP client alone was a tenth of a lint's start-up).
+ */
+describe('what `wubotc lint` loads', () => {
+  it('no client or parser library of a plugin', () => {
+    const hook = `export async function load(url, context, next) { if (url.includes('/node_modules/')) process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const dir = mkdtempSync(join(tmpdir(), 'wubot-loads-'));
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, 'rules:\n  - name: one\n    condition: subject matches ^x\n    plugin: HTMLStrip\n    config: { field: body }\n');
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(root, 'dist', 'bin', 'wubotc.js'), 'lint', file], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const packages = new Set([...r.stderr.matchAll(/^LOADED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)/gm)].map((m) => m[1]));
+    // the hook sees ES modules: a pattern that saw none would pass anything
+    assert.ok(packages.has('yaml'), [...packages].join(', '));
+    for (const lib of ['@xmpp/client', 'fast-xml-parser', 'entities', 'nodemailer', 'irc-framework', 'dbus-next', 'chevrotain', 'ts-morph', 'hono']) {
+      assert.ok(!packages.has(lib), `lint loaded ${lib}`);
+    }
   });
 });

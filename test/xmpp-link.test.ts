@@ -95,8 +95,9 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
         story.push(`${Date.now() - t0} ms ${JSON.stringify(e)}`);
       },
     );
-    (alice as unknown as { xmpp: { on(ev: string, f: (s: string) => void): void } }).xmpp.on('status', (st) => story.push(`${Date.now() - t0} ms status ${st}`));
     await alice.start();
+    // the client is made at the first start
+    (alice as unknown as { xmpp: { on(ev: string, f: (s: string) => void): void } }).xmpp.on('status', (st) => story.push(`${Date.now() - t0} ms status ${st}`));
     // ejabberd ends with a stream error and no stream footer: the client's close after it once ended the next session
     server.restart();
     assert.ok(await waitFor(() => events.includes('offline') && alice.isOnline, 60_000), 'the link did not come back');

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { client, xml, type Client } from '@xmpp/client';
+import type { Client } from '@xmpp/client';
 import type { Logger } from '../pipeline-api.js';
 import { bareJid } from './jid.js';
 import { checkDirectTlsAs } from './tls-trust.js';
@@ -96,8 +96,16 @@ export class ArchiveError extends Error {
   }
 }
 
+type XmppLibrary = typeof import('@xmpp/client');
 /** Element is a stanza or a part of one. */
-type Element = ReturnType<typeof xml>;
+type Element = ReturnType<XmppLibrary['xml']>;
+
+// the client library is loaded by the first link that starts: `wubotc lint` reads this plugin's definition and
+// never connects (its 70 modules were a tenth of a lint's start-up)
+let library: XmppLibrary | undefined;
+const loadLibrary = async (): Promise<XmppLibrary> => (library ??= await import('@xmpp/client'));
+/** xml builds a stanza; only a started link (its library loaded) builds any */
+const xml: XmppLibrary['xml'] = (...args) => library!.xml(...args);
 
 const MAM = 'urn:xmpp:mam:2';
 const RSM = 'http://jabber.org/protocol/rsm';
@@ -141,7 +149,8 @@ export interface Outgoing {
  * whose acceptance by the server it confirms.
  */
 export class XmppLink {
-  private readonly xmpp: Client;
+  /** xmpp is the client, made at the first start (see loadLibrary) */
+  private xmpp!: Client;
   /** messages sent and not yet confirmed, by id, with their recipient: only their bounces count */
   private readonly unconfirmed = new Map<string, { to: string; bounce?: string }>();
   /** what waits for the server's confirmation fails at once when the connection drops */
@@ -161,22 +170,27 @@ export class XmppLink {
   private pinging = false;
   /** refusedTls: this start found a server without TLS where it is required (what fails after that is its consequence) */
   private refusedTls = false;
-  private readonly watchdog: NodeJS.Timeout;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly opts: LinkOptions,
-    onMessage: (m: Incoming) => void,
-    report: (e: LinkEvent) => void = () => {},
+    private readonly onMessage: (m: Incoming) => void,
+    private readonly report: (e: LinkEvent) => void = () => {},
   ) {
-    // once a stop is asked for, what the closing connection does is no news (its owner may be gone)
-    const onEvent = (e: LinkEvent) => {
-      if (!this.stopping) report(e);
-    };
     this.me = bareJid(`${opts.username}@${opts.domain}`);
     this.peers = new Set((opts.peers ?? []).map(bareJid));
+    if (opts.tls === 'direct') checkDirectTlsAs(opts.host, opts.port ?? 5223, opts.domain);
+  }
+
+  /** setup makes the client and wires its events, once, at the first start. */
+  private setup({ client }: XmppLibrary): void {
+    const { opts, onMessage } = this;
+    // once a stop is asked for, what the closing connection does is no news (its owner may be gone)
+    const onEvent = (e: LinkEvent) => {
+      if (!this.stopping) this.report(e);
+    };
     const direct = opts.tls === 'direct';
     const port = opts.port ?? (direct ? 5223 : 5222);
-    if (direct) checkDirectTlsAs(opts.host, port, opts.domain);
     this.xmpp = client({
       service: `${direct ? 'xmpps' : 'xmpp'}://${opts.host}:${port}`,
       domain: opts.domain,
@@ -283,7 +297,7 @@ export class XmppLink {
 
   /** socket is the client's current TCP socket (@xmpp/client types do not name it). */
   private get socket(): { destroy(): void } | null | undefined {
-    return (this.xmpp as unknown as { socket?: { destroy(): void } | null }).socket;
+    return (this.xmpp as unknown as { socket?: { destroy(): void } | null } | undefined)?.socket;
   }
 
   /**
@@ -422,6 +436,12 @@ export class XmppLink {
    * `timeoutMs`) and leaves the link stopped, ready for another start.
    */
   async start(timeoutMs = 30_000): Promise<void> {
+    if (this.stopping) throw new Error('the XMPP link stopped');
+    if (!this.xmpp) {
+      const lib = await loadLibrary();
+      if (this.stopping) throw new Error('the XMPP link stopped');
+      if (!this.xmpp) this.setup(lib);
+    }
     this.refusedTls = false;
     let timer: NodeJS.Timeout | undefined;
     const failure = new Promise<never>((_, reject) => {
@@ -526,6 +546,8 @@ export class XmppLink {
     // a start still waiting for its session gives up now, not at its timeout (its timer would hold the process)
     this.failStart?.(new Error('the XMPP link stopped'));
     clearInterval(this.watchdog);
+    // a link never started has no client to stop
+    if (!this.xmpp) return;
     this.xmpp.reconnect.stop();
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)));

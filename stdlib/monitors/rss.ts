@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { redactUrl } from '../../runtime/secrets.js';
 import { defineMonitor } from '../monitor-plugin.js';
@@ -70,12 +71,15 @@ async function readCapped(res: Response, max: number, what: string): Promise<str
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  htmlEntities: true,
-  isArray: (name) => name === 'item' || name === 'entry' || name === 'link',
-});
+// the parser is loaded by the first feed read: `wubotc lint` reads this plugin's definition and parses no feed
+let parser: XMLParser | undefined;
+const feedParser = (): XMLParser =>
+  (parser ??= new (createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    htmlEntities: true,
+    isArray: (name) => name === 'item' || name === 'entry' || name === 'link',
+  }));
 
 /** own reads a parsed element's own child: the parser's output is plain objects and strings, whose inherited members (String.prototype.link…) are no children. */
 function own(v: unknown, key: string): unknown {
@@ -102,7 +106,7 @@ export interface FeedItem {
 
 /** parseFeed reads the items of an RSS 2.0, RSS 1.0 or Atom document. */
 export function parseFeed(xml: string): { title?: string; items: FeedItem[] } {
-  const doc = parser.parse(xml) as unknown;
+  const doc = feedParser().parse(xml) as unknown;
   const rss = own(own(doc, 'rss'), 'channel');
   const rdf = own(doc, 'rdf:RDF');
   const channel = rss ?? own(rdf, 'channel') ?? own(doc, 'feed');
