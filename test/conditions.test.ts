@@ -268,3 +268,34 @@ describe('long conditions', () => {
     assert.match(renderText(c.diagnostics), /^rules\.yaml:3:17: error WB2005: condition of 27995 characters is longer than 10000/m);
   });
 });
+
+/* A condition written in many rules is parsed once (the parse stage shares it); each rule still gets its findings at its own place. */
+describe('a condition repeated in many rules', () => {
+  const rules = (condition: string, n: number) => ['rules:', ...Array.from({ length: n }, (_, i) => `  - name: r${i}\n    condition: ${condition}`)].join('\n') + '\n';
+
+  it('is found wrong at every place it is written', () => {
+    const c = compileText(rules('subject equals', 3));
+    assert.deepEqual(
+      c.diagnostics.map((d) => `${d.primary.span.file.position(d.primary.span.start).line + 1} ${d.code}`),
+      ['3 WB2001', '5 WB2001', '7 WB2001'],
+    );
+  });
+
+  it('has the warnings of its regex at every place it is written, once each', () => {
+    const c = compileText(rules('subject matches x\\Uy OR body matches x\\Uy', 3));
+    const lines = c.diagnostics.map((d) => d.primary.span.file.position(d.primary.span.start));
+    assert.equal(new Set(c.diagnostics.map((d) => d.code)).size, 1, renderText(c.diagnostics));
+    assert.deepEqual(
+      lines.map((l) => `${l.line + 1}:${l.col + 1}`),
+      ['3:33', '3:54', '5:33', '5:54', '7:33', '7:54'],
+    );
+  });
+
+  it('is read alike in every rule, whose ASTs stay apart from the text around them', () => {
+    const c = compileText(rules('noforward is false', 4) + '  - name: other\n    condition: noforward is false AND x is true\n');
+    assert.equal(c.diagnostics.length, 0, renderText(c.diagnostics));
+    const asts = c.tree!.rules.map((r) => r.condition!.ast!);
+    assert.ok(asts.slice(1, 4).every((a) => a === asts[0]), 'one parse for one text');
+    assert.notEqual(asts[4], asts[0]);
+  });
+});

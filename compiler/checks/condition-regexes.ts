@@ -23,8 +23,7 @@ function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
     case 'matches': {
       const at = (i: number): number => (c.regexOffsets ? c.regexOffsets[Math.min(i, c.regex.length)] : c.regexSpan.start + i);
       for (const i of caseEscapes(c.regex)) {
-        const d = caseEscapeDiagnostic(c.regex, i, conditionSpan(src, { start: at(i), end: at(i + 2) }));
-        if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
+        add(out, caseEscapeDiagnostic(c.regex, i, conditionSpan(src, { start: at(i), end: at(i + 2) })));
       }
       const t = translatePerlRegex(c.regex, { icase: c.icase });
       const range = (offset: number, length: number) => {
@@ -32,8 +31,7 @@ function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
         return conditionSpan(src, { start, end: Math.max(start, at(offset + length)) });
       };
       const d = t.ok ? backtrackingRegex(t, range, c.regex) : regexDiagnostic(t, range(t.offset, t.length), c.regex);
-      if (!d) return;
-      if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
+      if (d) add(out, d);
       return;
     }
     default:
@@ -41,11 +39,23 @@ function visit(c: Cond, src: ConditionSource, out: Diagnostic[]): void {
   }
 }
 
+/** add keeps one finding of each message at each place of a condition (a regex written twice in it is said once). */
+function add(out: Diagnostic[], d: Diagnostic): void {
+  if (!out.some((o) => o.message === d.message && o.primary.span.start === d.primary.span.start)) out.push(d);
+}
+
 /** conditionRegexes checks that every `matches`/`imatches` regex translates and compiles. */
 export function conditionRegexes(tree: RuleTree): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // the parse stage shares one AST among the rules that repeat a condition: one found clean is not looked at again
+  const clean = new WeakSet<Cond>();
   walkRules(tree.rules, (r) => {
-    if (r.condition?.ast) visit(r.condition.ast, r.condition, out);
+    const ast = r.condition?.ast;
+    if (!ast || clean.has(ast)) return;
+    const found: Diagnostic[] = [];
+    visit(ast, r.condition, found);
+    if (found.length) out.push(...found);
+    else clean.add(ast);
   });
   return out;
 }
