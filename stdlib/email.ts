@@ -84,10 +84,10 @@ export default defineChannel<Config>({
       socketTimeout: 30_000,
     })));
     return {
-      async send({ items, idempotencyKey }) {
+      async send({ items, idempotencyKey, signal }) {
         const one = items.length === 1 ? { subject: str(items[0].payload.subject), text: str(items[0].payload.body) } : digestText(items);
         try {
-          await (await transport()).sendMail({ from: c.from, to: c.to, subject: one.subject, text: one.text, messageId: `<${idempotencyKey}@wubot>` });
+          await (await transport()).sendMail({ from: c.from, to: c.to, subject: one.subject, text: one.text, messageId: `<${idempotencyKey}@wubot>`, signal });
         } catch (e) {
           throw smtpError(e);
         }

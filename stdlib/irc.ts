@@ -25,7 +25,12 @@ const REFUSED = new Set(['no_such_nick', 'no_such_channel', 'cannot_send_to_chan
 interface Session {
   readonly client: InstanceType<typeof irc.Client>;
   readonly ready: Promise<void>;
+  /** fail ends a wait for `ready` that a dropped session would leave waiting for good */
+  readonly fail: (e: Error) => void;
 }
+
+/** QUIT_GRACE_MS: a session dropped says QUIT and waits this long for the server to close; then its socket is closed */
+const QUIT_GRACE_MS = 1000;
 
 export default defineChannel<Config>({
   name: 'IRC',
@@ -48,14 +53,21 @@ export default defineChannel<Config>({
     let session: Session | undefined;
     const isChannel = /^[#&]/.test(c.target);
     const drop = () => {
-      session?.client.quit('bye');
-      session?.client.removeAllListeners();
+      if (!session) return;
+      const { client, fail } = session;
       session = undefined;
+      fail(new DeliveryError(`IRC: the session with ${c.host} was closed`, false));
+      client.removeAllListeners();
+      client.quit('bye');
+      // a server that does not answer the QUIT (or never took the login) would hold the socket, and the process, open
+      setTimeout(() => (client as unknown as { connection?: { end(data: null, hadError: boolean): void } }).connection?.end(null, true), QUIT_GRACE_MS);
     };
     const open = async (): Promise<Session> => {
       const { default: library } = await ircLibrary();
       const client = new library.Client({ auto_reconnect: false, ping_interval: 30, ping_timeout: 60 });
+      let fail: (e: Error) => void = () => {};
       const ready = new Promise<void>((resolve, reject) => {
+        fail = reject;
         client.once('registered', () => {
           if (!isChannel) return resolve();
           client.join(c.target);
@@ -72,7 +84,7 @@ export default defineChannel<Config>({
         if (session?.client === client) session = undefined;
       });
       client.connect({ host: c.host, port: c.port ?? (c.tls ? 6697 : 6667), tls: c.tls ?? false, nick: c.nick, username: c.nick, gecos: 'wubot', password: c.password });
-      return (session = { client, ready });
+      return (session = { client, ready, fail });
     };
     return {
       async send({ items, idempotencyKey, signal }) {

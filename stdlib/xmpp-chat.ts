@@ -34,6 +34,8 @@ export default defineChannel<Config>({
     if (c.tls_ca) trustCaFor(domain, configPath(c.tls_ca, ctx.home));
     let link: XmppLink | undefined;
     let starting: Promise<XmppLink> | undefined;
+    /** made: the link, from the start of its first session on (close stops it, started or not) */
+    let made: XmppLink | undefined;
     // the first delivery starts the session; after a drop the link reconnects by itself
     const online = async (): Promise<XmppLink> => {
       if (link) {
@@ -42,6 +44,7 @@ export default defineChannel<Config>({
       }
       starting ??= (async () => {
         const l = new XmppLink({ host: c.host ?? '127.0.0.1', port: c.port, tls: c.tls, domain, username, password: c.password, resource: c.resource ?? 'wubot-notify', log: ctx.log }, () => {});
+        made = l;
         try {
           await l.start();
         } catch (e) {
@@ -65,8 +68,9 @@ export default defineChannel<Config>({
         if (why !== undefined) throw new DeliveryError(`XMPP: the server bounced it: ${why}`, false);
       },
       close() {
-        void link?.stop();
-        link = undefined;
+        // a session still starting is given up too: its start would hold the process until it timed out
+        void made?.stop();
+        made = link = undefined;
       },
     };
   },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { httpRecorder, runReactor, type HttpRecorder } from './channel-helpers.js';
@@ -161,6 +162,41 @@ describe('channel delivery', () => {
       assert.equal(hook.requests.length, 52);
     } finally {
       await stopChild(child);
+    }
+  });
+  it('stops within seconds of SIGTERM while every kind of connection hangs mid-delivery, and keeps what was in flight', async () => {
+    // a server that takes each connection and says nothing: HTTP, SMTP, IRC and XMPP all wait for its first word
+    const open = new Set<Socket>();
+    const silent = createServer((sock) => {
+      open.add(sock);
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    // timeouts far longer than the test: a stop that waited for one would not end in time
+    const slow = { timeout: 300, give_up_after: 3600 };
+    const channels: Record<string, Record<string, unknown>> = {
+      Webhook: { channel: 'hook', url: `http://127.0.0.1:${port}/` },
+      Email: { channel: 'mail', host: '127.0.0.1', port, from: 'wubot@localhost', to: 'me@localhost' },
+      IRC: { channel: 'irc', host: '127.0.0.1', port, nick: 'wubot', target: '#ops' },
+      XMPPChat: { channel: 'chat', account: 'bot@localhost', password: 'pw', host: '127.0.0.1', port, to: 'me@localhost' },
+    };
+    const rules = { rules: Object.entries(channels).map(([plugin, config]) => ({ name: plugin, plugin, config: { ...config, ...slow } })) };
+    const home = wubotHome('h', { 'reactor.yaml': JSON.stringify(rules) });
+    const writer = QueueWriter.open(join(home, 'reactor'), { hostname: 'h' });
+    writer.append([{ key: 'k', subject: 'in flight', hostname: 'web1' }]);
+    writer.close();
+    const child = await startDaemon('reactor', home, 'h');
+    try {
+      assert.ok(await waitFor(() => open.size >= 4, 30_000), `${open.size} of 4 channels connected: ${child.log}`);
+      child.kill('SIGTERM');
+      assert.ok(await waitFor(() => child.exitCode !== null || child.signalCode !== null, 20_000), `the reactor did not stop: ${child.log}`);
+      assert.equal(child.exitCode, 0, child.log);
+      for (const c of Object.values(channels)) assert.equal(pendingIn(join(home, 'outbox', String(c.channel))), 1, `${String(c.channel)} lost what was in flight`);
+    } finally {
+      await stopChild(child, 'SIGKILL');
+      for (const sock of open) sock.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 });

@@ -174,6 +174,7 @@ export class ChannelWorker {
     const timeout = new AbortController();
     const signal = AbortSignal.any([this.abort.signal, timeout.signal]);
     let error: unknown;
+    let closing = (): void => {};
     try {
       await Promise.race([
         spec.sender.send({ items: a.items, idempotencyKey: a.id, signal }),
@@ -182,12 +183,16 @@ export class ChannelWorker {
             timeout.abort();
             reject(new DeliveryError(`no answer within ${spec.timeoutMs} ms`, false));
           }, spec.timeoutMs);
+          // a closing worker does not wait for a delivery in flight (it stays queued), however long its timeout
+          closing = () => reject(new DeliveryError('the channel closed', false));
+          this.abort.signal.addEventListener('abort', closing, { once: true });
         }),
       ]);
     } catch (e) {
       error = e;
     } finally {
       clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', closing);
     }
     if (this.closed) return;
     const now = Date.now();
