@@ -22,27 +22,59 @@ export interface CompileOptions {
   readonly instanceOf?: string;
 }
 
-/** Compilation is the state the stages pass along. */
+/** Compilation is what compile made of a file: each stage's output that was reached, and every finding. */
 export interface Compilation {
   readonly path: string;
   readonly options: CompileOptions;
-  diagnostics: Diagnostic[];
-  tree?: RuleTree;
+  readonly diagnostics: Diagnostic[];
+  readonly tree?: RuleTree;
   /** root is the file's top-level mapping as data (for an instance: its configuration). */
-  root?: Record<string, unknown>;
-  plan?: Plan;
-  sourceHash?: string;
-  code?: string;
-  timings: Record<string, number>;
+  readonly root?: Record<string, unknown>;
+  readonly plan?: Plan;
+  readonly sourceHash?: string;
+  readonly code?: string;
+  /** timings: how long each stage that ran took, in ms */
+  readonly timings: Readonly<Partial<Record<StageName, number>>>;
 }
 
-/** Stage is one named step of the compiler; a stage may stop the pipeline by reporting errors. */
-export interface Stage {
-  readonly name: string;
+/** Source is the compiler's input: a file's path and how to read and compile it. */
+export interface Source {
+  readonly path: string;
+  readonly options: CompileOptions;
+}
+
+/** Loaded is the load stage's output: the rule tree with its conditions as text, its plugins and their configs checked. */
+export interface Loaded {
+  readonly source: Source;
+  readonly tree: RuleTree;
+  readonly root?: Record<string, unknown>;
+}
+
+/** Parsed is the parse stage's output: every condition of the tree has its AST (`condition.ast`) and its regexes were checked. */
+export interface Parsed extends Loaded {
+  readonly parsed: true;
+}
+
+/** Planned is the optimize stage's output: the plan the emitter writes out. */
+export interface Planned extends Parsed {
+  readonly plan: Plan;
+}
+
+/** Emitted is the emit stage's output: the module and the hash of what it was made from. */
+export interface Emitted extends Planned {
+  readonly sourceHash: string;
+  readonly code: string;
+}
+
+/** Stage is one named step of the compiler: a function of the previous stage's output, with its findings. */
+export interface Stage<I, O> {
+  readonly name: StageName;
   /** stopOnErrors: later stages do not run when errors were reported up to here. */
   readonly stopOnErrors: boolean;
-  run(c: Compilation): void;
+  run(input: I): { readonly output: O; readonly diagnostics: readonly Diagnostic[] };
 }
+
+export type StageName = 'load' | 'parse' | 'check' | 'optimize' | 'emit';
 
 function shapeFor(instanceOf: string | undefined): FileShape | undefined {
   if (instanceOf === undefined) return undefined;
@@ -51,30 +83,47 @@ function shapeFor(instanceOf: string | undefined): FileShape | undefined {
   return instanceShape(def);
 }
 
-/** stages is the compiler, in order. */
-export const stages: readonly Stage[] = [
-  {
-    name: 'load',
-    stopOnErrors: false,
-    run: (c) => {
-      const r = loadRuleTree(c.path, c.options.text, c.options.readFile, shapeFor(c.options.instanceOf));
-      c.tree = r.tree;
-      c.root = r.root;
-      c.diagnostics.push(...r.diagnostics);
-    },
+const load: Stage<Source, Loaded> = {
+  name: 'load',
+  // a file with load errors still has its conditions parsed: the findings of both are shown together
+  stopOnErrors: false,
+  run: (source) => {
+    const { options } = source;
+    const r = loadRuleTree(source.path, options.text, options.readFile, shapeFor(options.instanceOf));
+    return { output: { source, tree: r.tree, ...(r.root ? { root: r.root } : {}) }, diagnostics: r.diagnostics };
   },
-  { name: 'parse', stopOnErrors: true, run: (c) => c.diagnostics.push(...parseConditions(c.tree!)) },
-  { name: 'check', stopOnErrors: true, run: (c) => c.diagnostics.push(...checkTree(c.tree!)) },
-  { name: 'optimize', stopOnErrors: false, run: (c) => (c.plan = planTree(c.tree!, c.options.optimize ?? true)) },
-  {
-    name: 'emit',
-    stopOnErrors: false,
-    run: (c) => {
-      c.sourceHash = sourceHash(c.tree!, c.options.optimize ?? true);
-      c.code = emitModule(c.plan!, c.sourceHash, c.options.language);
-    },
+};
+
+const parse: Stage<Loaded, Parsed> = {
+  name: 'parse',
+  stopOnErrors: true,
+  run: (loaded) => ({ diagnostics: parseConditions(loaded.tree), output: { ...loaded, parsed: true } }),
+};
+
+const check: Stage<Parsed, Parsed> = {
+  name: 'check',
+  stopOnErrors: true,
+  run: (parsed) => ({ output: parsed, diagnostics: checkTree(parsed.tree) }),
+};
+
+const optimize: Stage<Parsed, Planned> = {
+  name: 'optimize',
+  stopOnErrors: false,
+  run: (parsed) => ({ output: { ...parsed, plan: planTree(parsed.tree, parsed.source.options.optimize ?? true) }, diagnostics: [] }),
+};
+
+const emit: Stage<Planned, Emitted> = {
+  name: 'emit',
+  stopOnErrors: false,
+  run: (planned) => {
+    const { options } = planned.source;
+    const hash = sourceHash(planned.tree, options.optimize ?? true);
+    return { output: { ...planned, sourceHash: hash, code: emitModule(planned.plan, hash, options.language) }, diagnostics: [] };
   },
-];
+};
+
+/** stages is the compiler, in order: each stage's input is the output of the one before. */
+export const stages = [load, parse, check, optimize, emit] as const;
 
 /** sourceHash identifies the inputs of a compiled module: every file it read and the optimize switch. */
 export function sourceHash(tree: RuleTree, optimize: boolean): string {
@@ -83,15 +132,33 @@ export function sourceHash(tree: RuleTree, optimize: boolean): string {
   return h.digest('hex');
 }
 
-/** compile runs the stages over one rule file, stopping at errors and before emit for lint. */
+/** compile runs the stages over one rule file, stopping at errors and before optimize for lint (`emit: false`). */
 export function compile(path: string, options: CompileOptions = {}): Compilation {
-  const c: Compilation = { path, options, diagnostics: [], timings: {} };
-  for (const stage of stages) {
-    if (stage.name === 'optimize' && options.emit === false) break;
+  const diagnostics: Diagnostic[] = [];
+  const timings: Partial<Record<StageName, number>> = {};
+  /** step runs one stage; undefined when the stages after it must not run */
+  const step = <I, O>(stage: Stage<I, O>, input: I): O | undefined => {
     const t0 = performance.now();
-    stage.run(c);
-    c.timings[stage.name] = performance.now() - t0;
-    if (stage.stopOnErrors && hasErrors(c.diagnostics)) break;
-  }
-  return c;
+    const r = stage.run(input);
+    timings[stage.name] = performance.now() - t0;
+    for (const d of r.diagnostics) diagnostics.push(d);
+    return stage.stopOnErrors && hasErrors(diagnostics) ? undefined : r.output;
+  };
+  // load never stops the stages (stopOnErrors is false): its output is always there
+  const loaded = step(load, { path, options })!;
+  const parsed = step(parse, loaded);
+  const checked = parsed && step(check, parsed);
+  const planned = checked && options.emit !== false ? step(optimize, checked) : undefined;
+  const emitted = planned && step(emit, planned);
+  const reached = emitted ?? planned ?? loaded;
+  return {
+    path,
+    options,
+    diagnostics,
+    timings,
+    tree: reached.tree,
+    ...(reached.root ? { root: reached.root } : {}),
+    ...(planned ? { plan: planned.plan } : {}),
+    ...(emitted ? { sourceHash: emitted.sourceHash, code: emitted.code } : {}),
+  };
 }
