@@ -12,8 +12,8 @@ import { parseConditions } from './stages/parse.js';
 export interface CompileOptions {
   /** optimize: fold, drop dead rules, dispatch and memoize (default true). */
   readonly optimize?: boolean;
-  /** emit: produce TypeScript (default true); lint stops before it. */
-  readonly emit?: boolean;
+  /** until: the last stage to run (default emit); lint runs until check, the loop check until parse. */
+  readonly until?: StageName;
   /** language: of the emitted module, TypeScript (default) or JavaScript (for the module cache). */
   readonly language?: 'ts' | 'js';
   readonly text?: string;
@@ -74,7 +74,8 @@ export interface Stage<I, O> {
   run(input: I): { readonly output: O; readonly diagnostics: readonly Diagnostic[] };
 }
 
-export type StageName = 'load' | 'parse' | 'check' | 'optimize' | 'emit';
+const STAGE_NAMES = ['load', 'parse', 'check', 'optimize', 'emit'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
 
 function shapeFor(instanceOf: string | undefined): FileShape | undefined {
   if (instanceOf === undefined) return undefined;
@@ -132,7 +133,7 @@ export function sourceHash(tree: RuleTree, optimize: boolean): string {
   return h.digest('hex');
 }
 
-/** compile runs the stages over one rule file, stopping at errors and before optimize for lint (`emit: false`). */
+/** compile runs the stages over one rule file, up to `until`, stopping where errors stop them. */
 export function compile(path: string, options: CompileOptions = {}): Compilation {
   const diagnostics: Diagnostic[] = [];
   const timings: Partial<Record<StageName, number>> = {};
@@ -144,12 +145,14 @@ export function compile(path: string, options: CompileOptions = {}): Compilation
     for (const d of r.diagnostics) diagnostics.push(d);
     return stage.stopOnErrors && hasErrors(diagnostics) ? undefined : r.output;
   };
+  const last = STAGE_NAMES.indexOf(options.until ?? 'emit');
+  const runs = (stage: { name: StageName }) => STAGE_NAMES.indexOf(stage.name) <= last;
   // load never stops the stages (stopOnErrors is false): its output is always there
   const loaded = step(load, { path, options })!;
-  const parsed = step(parse, loaded);
-  const checked = parsed && step(check, parsed);
-  const planned = checked && options.emit !== false ? step(optimize, checked) : undefined;
-  const emitted = planned && step(emit, planned);
+  const parsed = runs(parse) ? step(parse, loaded) : undefined;
+  const checked = parsed && runs(check) ? step(check, parsed) : undefined;
+  const planned = checked && runs(optimize) ? step(optimize, checked) : undefined;
+  const emitted = planned && runs(emit) ? step(emit, planned) : undefined;
   const reached = emitted ?? planned ?? loaded;
   return {
     path,

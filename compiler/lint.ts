@@ -30,7 +30,7 @@ export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
     ];
   }
   if (file.webui) return loadRuleTree(file.path, text, undefined, webuiShape).diagnostics;
-  return compile(file.path, { emit: false, instanceOf: file.instanceOf, text }).diagnostics;
+  return compile(file.path, { until: 'check', instanceOf: file.instanceOf, text }).diagnostics;
 }
 
 /** treeLoops are the routing loops among the hosts of a config tree (its broken files are reported by lint itself). */

@@ -117,7 +117,7 @@ describe('monitor', () => {
 
   it('reports instance config errors at file:line:col, as lint does', () => {
     const h = home({ 'plugins/Uptime/x.yaml': 'warning_load: 5\ncritical_load: 2\nwarnin_load: 1\n' });
-    const c = compile(join(h, 'config/plugins/Uptime/x.yaml'), { instanceOf: 'Uptime', emit: false });
+    const c = compile(join(h, 'config/plugins/Uptime/x.yaml'), { instanceOf: 'Uptime', until: 'check' });
     const text = renderText(c.diagnostics);
     assert.match(text, /x\.yaml:3:1: warning WB1010: `warnin_load` is not a key of the Uptime instance: ignored, as the original ignores it/);
     assert.match(text, /did you mean `warning_load`\?/);

@@ -26,7 +26,7 @@ function lintInstance(plugin: string, text: string) {
   const dir = tempDir('wubot-instance-');
   const path = join(dir, `${plugin}-x.yaml`);
   writeFileSync(path, text);
-  const c = compile(path, { instanceOf: plugin, emit: false });
+  const c = compile(path, { instanceOf: plugin, until: 'check' });
   return { errors: hasErrors(c.diagnostics), text: renderText(c.diagnostics) };
 }
 

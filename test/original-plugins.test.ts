@@ -302,9 +302,9 @@ describe('SQLite without schema:, as the original', () => {
   });
 
   it('lint takes a SQLite rule without schema:, and checks constraints', () => {
-    const ok = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: /path/to/myfile.sql\n      tablename: mytable\n', { emit: false });
+    const ok = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: /path/to/myfile.sql\n      tablename: mytable\n', { until: 'check' });
     assert.equal(hasErrors(ok.diagnostics), false);
-    const bad = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: x.sql\n      tablename: t\n      schema: { a: TEXT, constraints: [ "CHECK (1); DROP TABLE t" ] }\n', { emit: false });
+    const bad = compileText('rules:\n  - name: store\n    plugin: SQLite\n    config:\n      file: x.sql\n      tablename: t\n      schema: { a: TEXT, constraints: [ "CHECK (1); DROP TABLE t" ] }\n', { until: 'check' });
     assert.equal(hasErrors(bad.diagnostics), true);
   });
 });

@@ -43,7 +43,7 @@ export function effectProblems(def: PluginDef, ex: PluginExample): string[] {
 function loopModelProblems(def: PluginDef, ex: PluginExample): string[] {
   const input = JSON.parse(JSON.stringify(ex.input)) as Record<string, unknown>;
   const output = ex.output as Record<string, unknown>;
-  const c = compileText(JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] }), { emit: false });
+  const c = compileText(JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] }), { until: 'check' });
   const keys = new Set([...Object.keys(input), ...Object.keys(output)]);
   const start = new Map<string, Known>();
   for (const k of keys) {
@@ -74,7 +74,7 @@ describe('plugin examples', () => {
           rt.plugin(def.name, ex.config, ex.title).react(m);
           assert.deepEqual(JSON.parse(JSON.stringify(m)), ex.output);
           const rule = JSON.stringify({ rules: [{ name: ex.title, plugin: def.name, config: ex.config }] });
-          const c = compileText(rule, { emit: false });
+          const c = compileText(rule, { until: 'check' });
           assert.ok(!hasErrors(c.diagnostics), c.diagnostics.map((d) => d.message).join('\n'));
         });
         it(`${ex.title}: changes only what the declared effect says`, () => {
@@ -152,7 +152,7 @@ describe('plugin behaviour beyond the examples', () => {
   });
 
   it('Template rejects placeholders that are not plain names at compile time', () => {
-    const c = compileText(JSON.stringify({ rules: [{ name: 't', plugin: 'Template', config: { template: '{$x->{y}}', target_field: 't' } }] }), { emit: false });
+    const c = compileText(JSON.stringify({ rules: [{ name: 't', plugin: 'Template', config: { template: '{$x->{y}}', target_field: 't' } }] }), { until: 'check' });
     assert.ok(c.diagnostics.some((d) => d.code === 'WB5001'));
   });
 

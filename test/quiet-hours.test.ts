@@ -39,7 +39,7 @@ describe('QuietHours', () => {
   });
 
   it('is checked by lint: time zone, days and clock times', () => {
-    const rule = (config: object) => compileText(JSON.stringify({ rules: [{ name: 'q', plugin: 'QuietHours', config }] }), { emit: false });
+    const rule = (config: object) => compileText(JSON.stringify({ rules: [{ name: 'q', plugin: 'QuietHours', config }] }), { until: 'check' });
     for (const config of [{ timezone: 'Mars/Olympus', schedule: [{ from: '22:00', to: '07:00' }] }, { schedule: [{ days: 'weekdays', from: '22:00', to: '07:00' }] }, { schedule: [{ from: '25:00', to: '07:00' }] }]) {
       const c = rule(config);
       assert.ok(hasErrors(c.diagnostics), JSON.stringify(config));

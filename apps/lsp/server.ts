@@ -102,7 +102,7 @@ export function serve(connection: Connection): void {
     const text = doc.getText();
     const reactorFile = !file.instanceOf && /^reactor\.yaml(\.|$)/.test(basename(path));
     // a reactor file is compiled once, for its own findings and for the loop check below
-    const compiled = reactorFile ? compile(path, { emit: false, text }) : undefined;
+    const compiled = reactorFile ? compile(path, { until: 'check', text }) : undefined;
     const found = compiled ? compiled.diagnostics : lintFile(file, text);
     // the tree's routing loops that close in this file (the others' files as saved); a loop closes at a
     // rule that writes to a queue, so a file without one closes none

@@ -8,8 +8,6 @@ import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
 import { shortHostname } from '../../runtime/hostname.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
 import { compile } from '../compile.js';
-import { fastRuleTree } from '../stages/fast-load.js';
-import { parseConditions } from '../stages/parse.js';
 import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import type { Span } from '../../grammar/diagnostics/source.js';
 import { SET_ASIDE } from '../rule-files.js';
@@ -85,11 +83,9 @@ export function queuePath(dir: string, home: string): string {
 }
 
 
-/** readTree reads a reactor rule file with its conditions parsed: the fast way when it can, else the full one (which reports what is wrong). */
+/** readTree reads a reactor rule file with its conditions parsed (the rest of what is wrong with it is lint's to report). */
 function readTree(path: string): { tree?: RuleTree; errors: Diagnostic[] } {
-  const fast = fastRuleTree(path, readFileSync(path, 'utf8'));
-  if (fast && !parseConditions(fast).some((d) => d.severity === 'error')) return { tree: fast, errors: [] };
-  const c = compile(path, { optimize: false, emit: false });
+  const c = compile(path, { optimize: false, until: 'parse' });
   const errors = c.diagnostics.filter((d) => d.severity === 'error');
   return { tree: errors.length ? undefined : c.tree, errors };
 }
@@ -121,7 +117,7 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
         if (diagnostics.some((d) => d.severity === 'error')) continue;
         const root = yaml.doc.contents;
         const config = (yaml.doc.toJS({ maxAliasCount: -1 }) ?? {}) as Record<string, unknown>;
-        const c = config.react ? compile(inst.path, { optimize: false, emit: false, instanceOf: inst.plugin }) : undefined;
+        const c = config.react ? compile(inst.path, { optimize: false, until: 'parse', instanceOf: inst.plugin }) : undefined;
         const user = isMap(root) ? pairOf(root, 'user')?.key : undefined;
         linked.push({ link: def.link(config), userSpan: nodeSpan(yaml.file, user as Node | undefined), react: c?.diagnostics.some((d) => d.severity === 'error') ? undefined : c?.tree });
       } catch {
