@@ -42,6 +42,14 @@ describe('wubotc check-loops', () => {
     assert.deepEqual(summary(loopsOf({ 'reactor.yaml': FORWARD_LOCAL, 'plugins/XMPP/link.yaml.a': link('a', 'b'), 'plugins/XMPP/link.yaml.b': link('b', 'a') })), []);
   });
 
+  it('a receive-only instance whose queue is an absolute reactor path tells the home the rules\' queues are in', () => {
+    // the rules queue to `forward` under the home; the links send /srv/wubot/forward: the same queue only with the home /srv/wubot
+    const files = { 'reactor.yaml': FORWARD_ALL, 'plugins/XMPP/link.yaml.a': link('a', 'b', '/srv/wubot/forward'), 'plugins/XMPP/link.yaml.b': link('b', 'a', '/srv/wubot/forward') };
+    assert.deepEqual(summary(loopsOf(files)), [], 'without a host telling its home, the queues differ');
+    const inbox = (me: string) => `account: ${me}@example.org\npassword: pw\ndirectory: /srv/wubot/reactor\n`;
+    assert.deepEqual(summary(loopsOf({ ...files, 'plugins/XMPP/inbox.yaml.a': inbox('a'), 'plugins/XMPP/inbox.yaml.b': inbox('b') })), ['error a → b → a']);
+  });
+
   it('two hosts without a reactor whose links send their reactor queues to each other: an error', () => {
     assert.deepEqual(summary(loopsOf({ 'plugins/XMPP/link.yaml.a': link('a', 'b', 'reactor'), 'plugins/XMPP/link.yaml.b': link('b', 'a', 'reactor') })), ['error a → b → a']);
   });
