@@ -42,7 +42,7 @@ export default definePlugin<Config>({
     },
   ],
   effect(c) {
-    if (c.source_field !== undefined && c.target_field !== undefined) return { copies: [{ from: c.source_field, to: c.target_field }] };
+    if (c.source_field !== undefined && c.target_field !== undefined) return { copies: [{ from: c.source_field, to: c.target_field }], exact: true };
     // a field named by the message: which field changes is known only then
     return { writes: c.target_field !== undefined ? [c.target_field] : 'any' };
   },

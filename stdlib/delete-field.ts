@@ -23,7 +23,7 @@ export default definePlugin<Config>({
       output: { subject: 'hello' },
     },
   ],
-  effect: (c) => ({ deletes: [c.field] }),
+  effect: (c) => ({ deletes: [c.field], exact: true }),
   create(c) {
     const field = c.field;
     return {

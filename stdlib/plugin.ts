@@ -48,6 +48,13 @@ export interface Effect {
   readonly writes?: readonly string[] | 'any';
   /** queue: the queue directory the message is appended to, as written in the config. */
   readonly queue?: string;
+  /**
+   * exact: the copies, sets and deletes above (in that order) are all the
+   * plugin does to a message, with no state or I/O: a compiled tree does
+   * them in place of calling the plugin (the differential test holds the
+   * two to the same result).
+   */
+  readonly exact?: boolean;
 }
 
 /** ANY_EFFECT is the effect of a plugin nothing is known of. */

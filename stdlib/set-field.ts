@@ -50,13 +50,13 @@ export default definePlugin<Config>({
       output: { color: 'red' },
     },
   ],
-  effect: (c) => ({ sets: fieldSets(c) }),
+  effect: (c) => ({ sets: fieldSets(c), exact: true }),
   create(c) {
     const sets = fieldSets(c);
     return {
       react(m: Message) {
         for (const s of sets) {
-          if (s.unlessTrue && truthy(m[s.field])) continue;
+          if (s.unlessTrue && Object.hasOwn(m, s.field) && truthy(m[s.field])) continue;
           m[s.field] = copy(s.value);
         }
       },

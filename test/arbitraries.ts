@@ -45,7 +45,8 @@ export const { cond } = fc.letrec<{ cond: string }>((tie) => ({
 }));
 
 const plugin = fc.oneof(
-  fc.tuple(field, value).map(([f, v]) => ({ plugin: 'SetField', config: { field: f, value: v } })),
+  // structured values too: a compiled tree copies them into each message as the plugin does
+  fc.tuple(field, fc.oneof(value, fc.constantFrom(['a', 'b'], { k: 'v', n: [1] }))).map(([f, v]) => ({ plugin: 'SetField', config: { field: f, value: v } })),
   fc.tuple(field, value, fc.boolean()).map(([f, v, keep]) => ({ plugin: 'SetField', config: { set: { [f]: v }, no_override: keep ? 1 : 0 } })),
   field.map((f) => ({ plugin: 'DeleteField', config: { field: f } })),
   fc.tuple(field, field).map(([s, t]) => ({ plugin: 'CopyField', config: { source_field: s, target_field: t } })),

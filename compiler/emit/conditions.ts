@@ -6,7 +6,8 @@ import { ENV } from '../../runtime/evaluate.js';
 import { translatePerlRegex } from '../../grammar/perl-regex.js';
 
 /** Names that a plain object inherits; reading them needs an own-property test. */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** INHERITED: names a message object inherits, which are no fields of it (a field read or written by one of them goes the safe way) */
+export const INHERITED: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
 
 /** MemoSlot holds the result of a test that appears more than once, until a field it reads may change. */
 export interface MemoSlot {

@@ -5,7 +5,8 @@ import { code, joinCode, name, type Code } from '../../grammar/code.js';
 import { testHelpers, type Types } from '../../grammar/kinds/index.js';
 import type { Plan, RuleStep, Step } from '../optimize/plan.js';
 import { pluginWrites } from '../optimize/writes.js';
-import { CondEmitter } from './conditions.js';
+import type { Effect } from '../../stdlib/plugin.js';
+import { CondEmitter, INHERITED } from './conditions.js';
 
 /** prelude is the helpers every module defines from rt.values and the kinds of test; fixed code, no user text. */
 function prelude(ty: Types): Code[] {
@@ -43,6 +44,8 @@ class Out {
 
 interface Emitted {
   plugins: Code[];
+  /** values: structured values that inlined plugins copy into messages */
+  values: Code[];
   entries: Code[];
   dispatch: Code[];
 }
@@ -59,7 +62,7 @@ function collectConds(steps: readonly Step[], out: Cond[] = []): Cond[] {
 
 class ModuleEmitter {
   readonly conds = new CondEmitter();
-  readonly decls: Emitted = { plugins: [], entries: [], dispatch: [] };
+  readonly decls: Emitted = { plugins: [], values: [], entries: [], dispatch: [] };
 
   constructor(
     private readonly plan: Plan,
@@ -96,9 +99,13 @@ class ModuleEmitter {
       w.lines(this.conds.resets(new Set(['wubot_rulelog'])));
       this.steps(w, s.children);
       if (r.plugin) {
-        const p = name('p', this.decls.plugins.length);
-        this.decls.plugins.push(code`const ${p} = rt.plugin(${r.plugin.name}, ${r.plugin.config}, ${r.name ?? ''});`);
-        w.line(code`${p}.react(m);`);
+        const inline = this.inline(r.plugin.def?.effect(r.plugin.config));
+        if (inline) w.lines(inline);
+        else {
+          const p = name('p', this.decls.plugins.length);
+          this.decls.plugins.push(code`const ${p} = rt.plugin(${r.plugin.name}, ${r.plugin.config}, ${r.name ?? ''});`);
+          w.line(code`${p}.react(m);`);
+        }
         w.lines(this.conds.resets(pluginWrites(r)));
       }
       if (r.lastRule) {
@@ -107,6 +114,33 @@ class ModuleEmitter {
       }
     };
     w.block(tests.length ? code`if (${joinCode(tests, ' && ')}) ` : undefined, inner);
+  }
+
+  /**
+   * inline is a plugin's exact effect written out (copies, sets, deletes, as
+   * the plugin does them), or undefined when it has none or touches a field
+   * whose name an object inherits (`constructor`, `__proto__`): those go
+   * through the plugin.
+   */
+  private inline(effect: Effect | undefined): Code[] | undefined {
+    if (!effect?.exact) return undefined;
+    const { copies = [], sets = [], deletes = [] } = effect;
+    const fields = [...copies.flatMap((c) => [c.from, c.to]), ...sets.map((s) => s.field), ...deletes];
+    if (fields.some((f) => INHERITED.has(f)) || effect.writes !== undefined || effect.queue !== undefined) return undefined;
+    const out: Code[] = [];
+    for (const c of copies) out.push(code`m[${c.to}] = hasOwn(m, ${c.from}) ? m[${c.from}] : null;`);
+    for (const s of sets) {
+      let value = code`${s.value ?? null}`;
+      if (s.value !== null && typeof s.value === 'object') {
+        // each message gets its own copy of a structured value, as the plugin gives it
+        const v = name('v', this.decls.values.length);
+        this.decls.values.push(code`const ${v} = ${s.value};`);
+        value = code`structuredClone(${v})`;
+      }
+      out.push(s.unlessTrue ? code`if (!truthy(own(m, ${s.field}))) m[${s.field}] = ${value};` : code`m[${s.field}] = ${value};`);
+    }
+    for (const d of deletes) out.push(code`delete m[${d}];`);
+    return out;
   }
 
   private dispatchStep(w: Out, s: Extract<Step, { kind: 'dispatch' }>): void {
@@ -158,7 +192,7 @@ export function emitModule(plan: Plan, sourceHash: string, language: 'ts' | 'js'
   w.block(code`export default function createPipeline(rt${ty(code`: PipelineRuntime`)})${ty(code`: Pipeline`)} `, () => {
     w.lines(prelude(ty));
     for (const r of e.conds.regexes.values()) w.line(code`const ${r.name} = rt.regex(${r.source}, ${r.icase}, ${r.rule});`);
-    w.lines([...e.decls.dispatch, ...e.decls.plugins, ...e.decls.entries]);
+    w.lines([...e.decls.dispatch, ...e.decls.values, ...e.decls.plugins, ...e.decls.entries]);
     writer.write(body.toString().trimEnd()).newLine();
     w.line(code`return run;`);
   });

@@ -15,9 +15,6 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
     const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;
     const d0 = new Map<string, number>([["beta", 0], ["gamma", 1], ["delta", 2]]);
-    const p0 = rt.plugin("SetField", JSON.parse("{\"field\":\"color\",\"value\":\"red\"}"), "a");
-    const p1 = rt.plugin("SetField", JSON.parse("{\"field\":\"color\",\"value\":\"blue\"}"), "b");
-    const p2 = rt.plugin("DeleteField", JSON.parse("{\"field\":\"subject\"}"), "urgent again");
     const n0 = rt.hostname + ":" + "a";
     const n1 = rt.hostname + ":" + "b";
     const n2 = rt.hostname + ":" + "c";
@@ -28,7 +25,7 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
         let t0 = 0;
         if (((eq(m["key"], "alpha")) && ((t0 === 0 ? (t0 = isTrue(m["urgent"]) ? 1 : 2) : t0) === 1))) {
             rulelog(m, n0);
-            p0.react(m);
+            m["color"] = "red";
         }
         {
             const v = m["key"];
@@ -36,7 +33,7 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
                 case 0: {
                     {
                         rulelog(m, n1);
-                        p1.react(m);
+                        m["color"] = "blue";
                     }
                 }
                 break;
@@ -57,7 +54,7 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
         }
         if (!truthy(m["last_rule"]) && ((t0 === 0 ? (t0 = isTrue(m["urgent"]) ? 1 : 2) : t0) === 1)) {
             rulelog(m, n4);
-            p2.react(m);
+            delete m["subject"];
         }
     }
     return run;
