@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { requireLater } from '../runtime/require-later.js';
 import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
 import { definePlugin } from './plugin.js';
@@ -31,8 +31,7 @@ function tagEnd(html: string, i: number): number {
 }
 
 // the entity decoder is loaded by the first message stripped: `wubotc lint` reads this plugin's definition only
-let decoder: ((s: string) => string) | undefined;
-const decodeHTML = (): ((s: string) => string) => (decoder ??= (createRequire(import.meta.url)('entities') as typeof import('entities')).decodeHTML);
+const entities = requireLater<typeof import('entities')>('entities');
 
 /**
  * stripHtml is what the original's HTML::Strip makes of a field: every `<`
@@ -60,7 +59,7 @@ export function stripHtml(html: string): string {
     spaceDue = true;
     i = end;
   }
-  return decodeHTML()(out).replace(/\u00A0/g, ' ');
+  return entities().decodeHTML(out).replace(/\u00A0/g, ' ');
 }
 
 export default definePlugin<Config>({

@@ -181,9 +181,12 @@ export async function produce(r: Instance, log: Logger, stop?: AbortSignal): Pro
     cache = result.cache;
     if (typeof result.delay === 'number') delay = result.delay;
   } catch (e) {
-    // a check cut short by the monitor's own stop is no failure (and its message is not queued)
-    if (stop?.aborted) log.info('check stopped with the monitor', { key: r.file.key });
-    else log.warn('check failed', { key: r.file.key, error: (e as Error).message });
+    // a check cut short by the monitor's own stop is no failure: nothing to report, nothing to queue
+    if (stop?.aborted) {
+      log.info('check stopped with the monitor', { key: r.file.key });
+      return { messages: [], delay };
+    }
+    log.warn('check failed', { key: r.file.key, error: (e as Error).message });
     messages = [failureMessage((e as Error).message, r.config)];
   }
   return { messages: prepare(r, messages, log), cache, delay };

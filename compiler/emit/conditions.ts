@@ -5,9 +5,8 @@ import { unparse } from '../../grammar/unparse.js';
 import { ENV } from '../../runtime/evaluate.js';
 import { translatePerlRegex } from '../../grammar/perl-regex.js';
 
-/** Names that a plain object inherits; reading them needs an own-property test. */
-/** INHERITED: names a message object inherits, which are no fields of it (a field read or written by one of them goes the safe way) */
-export const INHERITED: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+/** INHERITED: names a plain object inherits (`__proto__` among them), which are no fields of a message: reading one needs an own-property test, and writing one goes through the plugin. */
+export const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** MemoSlot holds the result of a test that appears more than once, until a field it reads may change. */
 export interface MemoSlot {

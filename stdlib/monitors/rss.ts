@@ -1,5 +1,5 @@
 import type { XMLParser } from 'fast-xml-parser';
-import { createRequire } from 'node:module';
+import { requireLater } from '../../runtime/require-later.js';
 import type { Message } from '../../runtime/pipeline-api.js';
 import { redactUrl } from '../../runtime/secrets.js';
 import { defineMonitor } from '../monitor-plugin.js';
@@ -72,9 +72,10 @@ async function readCapped(res: Response, max: number, what: string): Promise<str
 }
 
 // the parser is loaded by the first feed read: `wubotc lint` reads this plugin's definition and parses no feed
+const xmlParser = requireLater<typeof import('fast-xml-parser')>('fast-xml-parser');
 let parser: XMLParser | undefined;
 const feedParser = (): XMLParser =>
-  (parser ??= new (createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser({
+  (parser ??= new (xmlParser().XMLParser)({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     htmlEntities: true,
