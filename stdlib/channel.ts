@@ -79,9 +79,12 @@ export function statusOf(m: Message): string {
   return truthy(m.status) ? str(m.status).toUpperCase() : 'OK';
 }
 
-function failedOn(m: Message): string[] {
+/** NONE: what a message that is no failure report failed on (shared: it is never changed). */
+const NONE: readonly string[] = [];
+
+function failedOn(m: Message): readonly string[] {
   const f = m[CHANNEL_FAILED];
-  return Array.isArray(f) ? f.map(str) : f === undefined ? [] : [str(f)];
+  return f === undefined ? NONE : Array.isArray(f) ? f.map(str) : [str(f)];
 }
 
 /** Urgency is how pressing a notification is, for the channels that can say so. */
@@ -114,22 +117,14 @@ export function pushPayload(c: { title?: string; message?: string }, m: Message)
 type Notice = Omit<OutboxItem, 'payload'>;
 
 /** notice is what storm control reads of a message, before the channel renders it. */
-function notice(m: Message, now: number): Notice {
+function notice(m: Message, now: number, failed: readonly string[]): Notice {
   const status = statusOf(m);
-  const failed = failedOn(m);
-  return {
-    key: str(m.key),
-    status,
-    hostname: str(m.hostname),
-    subject: str(m.subject),
-    recovered: status === 'OK' && truthy(m.status_previous),
-    queued_at: now,
-    ...(failed.length ? { failed } : {}),
-  };
+  const n: Notice = { key: str(m.key), status, hostname: str(m.hostname), subject: str(m.subject), recovered: status === 'OK' && truthy(m.status_previous), queued_at: now };
+  return failed.length ? { ...n, failed } : n;
 }
 
 /** outboxItem is what a channel queues for a message. */
-export function outboxItem(m: Message, payload: Record<string, unknown>, now = Date.now(), n = notice(m, now)): OutboxItem & { [ID_FIELD]: string; checksum: string } {
+export function outboxItem(m: Message, payload: Record<string, unknown>, now = Date.now(), n = notice(m, now, failedOn(m))): OutboxItem & { [ID_FIELD]: string; checksum: string } {
   const id = hasMessageId(m) ? (m[ID_FIELD] as string) : newMessageId(now);
   return {
     [ID_FIELD]: id,
@@ -205,10 +200,11 @@ export function defineChannel<C extends ChannelConfig>(def: ChannelDef<C>): Plug
       return {
         react(m: Message) {
           // the channel's own failure report would fail the same way
-          if (failedOn(m).includes(name)) return;
+          const failed = failedOn(m);
+          if (failed.includes(name)) return;
           if (inbox?.acknowledged(m)) return;
           const now = Date.now();
-          const n = notice(m, now);
+          const n = notice(m, now, failed);
           if (storm) {
             if (!storm.admit(n, now)) return;
             if (n.recovered) pending.push(new DigestOf(n.key, storm.cut(n.key)));

@@ -4,7 +4,8 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { httpRecorder, runReactor, type HttpRecorder } from './channel-helpers.js';
-import { queueMessages, startDaemon, stopChild, waitFor, wubotHome } from './helpers.js';
+import { memoryLog, queueMessages, startDaemon, stopChild, waitFor, wubotHome } from './helpers.js';
+import { Reactor } from '../apps/wubot/reactor.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 
 /* The delivery core of every channel, through the generic Webhook: outbox, acknowledgement, retries, dead letters, faults. */
@@ -197,6 +198,60 @@ describe('channel delivery', () => {
       await stopChild(child, 'SIGKILL');
       for (const sock of open) sock.destroy();
       await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it('lets deliveries wait while the reactor works through a burst, at most burstWaitMs, then one per batch', async () => {
+    const hook = await server();
+    const home = wubotHome('burst', { 'reactor.yaml': webhookRules(hook.url) });
+    const batches = async (burstWaitMs: number, keys: string[]) => {
+      const log = memoryLog();
+      // batches of one message, stepped by the test: each step with more queued says "backlog"
+      const reactor = new Reactor({ home, hostname: 'burst', log, batch: 1, burstWaitMs });
+      assert.ok(await reactor.start(), log.lines.join('\n'));
+      const w = QueueWriter.open(join(home, 'reactor'), { hostname: 'burst' });
+      w.append(keys.map((key) => ({ key, subject: key })));
+      w.close();
+      return reactor;
+    };
+    const close = async (reactor: Reactor) => {
+      await reactor.deliveries.close();
+      reactor.close();
+    };
+
+    // within the wait: nothing goes out while batches come, all of it once the backlog ended
+    const r1 = await batches(600_000, ['b0', 'b1', 'b2', 'b3']);
+    try {
+      r1.step();
+      assert.ok(await waitFor(() => r1.deliveries.waiting), 'the first notification waits for its turn');
+      r1.step();
+      r1.step();
+      assert.ok(r1.deliveries.waiting, 'batches of a backlog give no turn within the wait');
+      assert.equal(hook.requests.length, 0);
+      r1.step();
+      assert.equal(hook.requests.length, 0);
+      // a full batch may have more behind it: the empty step after it ends the backlog
+      assert.equal(r1.step(), 0);
+      assert.ok(await waitFor(() => hook.requests.length === 4), `got ${hook.requests.length}`);
+      assert.deepEqual(hook.requests.map((q) => JSON.parse(q.body).key), ['b0', 'b1', 'b2', 'b3']);
+    } finally {
+      await close(r1);
+    }
+
+    // past the wait (0 here): a backlog still gives each batch one delivery
+    hook.requests.length = 0;
+    const r2 = await batches(0, ['c0', 'c1', 'c2', 'c3', 'c4']);
+    try {
+      r2.step();
+      assert.ok(await waitFor(() => r2.deliveries.waiting));
+      for (let n = 1; n <= 2; n++) {
+        r2.step();
+        assert.ok(await waitFor(() => hook.requests.length === n), `batch ${n}: ${hook.requests.length} delivered`);
+        assert.ok(await waitFor(() => r2.deliveries.waiting), 'the next one waits for the next batch');
+        assert.equal(hook.requests.length, n);
+      }
+    } finally {
+      await close(r2);
     }
   });
 });

@@ -33,6 +33,8 @@ export interface ReactorOptions {
    * stopped there: the message goes to the dead-letter table with the rule.
    */
   readonly budgetMs?: number;
+  /** burstWaitMs: how long deliveries wait for a backlog to end (default BURST_WAIT_MS, runtime/channels/deliveries.ts). */
+  readonly burstWaitMs?: number;
 }
 
 interface Loaded {
@@ -81,7 +83,7 @@ export class Reactor {
   steps = 0;
 
   constructor(private readonly opts: ReactorOptions) {
-    this.deliveries = new Deliveries({ home: opts.home, hostname: opts.hostname, log: opts.log });
+    this.deliveries = new Deliveries({ home: opts.home, hostname: opts.hostname, log: opts.log, ...(opts.burstWaitMs === undefined ? {} : { burstWaitMs: opts.burstWaitMs }) });
   }
 
   private get configPath(): string {

@@ -26,25 +26,46 @@ export function declareChannel(spec: ChannelSpec, log: Logger): () => void {
 }
 
 /**
+ * BURST_WAIT_MS: while the reactor works through a backlog, deliveries wait
+ * for it to end, at most this long; past it each worker starts one delivery
+ * per batch. A burst of a few thousand messages is handled at the rules'
+ * full speed and its notifications go out right after it (at most this much
+ * later); a longer storm shares the thread batch by batch.
+ */
+export const BURST_WAIT_MS = 250;
+
+/**
  * Deliveries runs one worker per declared outbox, in the reactor daemon's
- * process. They share its thread with the rules, so while the reactor has a
- * backlog each worker starts at most one delivery per batch the reactor
- * handles: a storm's notifications wait a few batches instead of slowing
- * the rules (a delivery costs about as much as a few hundred messages).
+ * process. They share its thread with the rules (a delivery costs about as
+ * much as a few hundred messages), so they give way to a backlog: see
+ * BURST_WAIT_MS.
  */
 export class Deliveries {
   private readonly workers = new Map<string, ChannelWorker>();
   private backlog = false;
+  /** when the first delivery began waiting for the current backlog (undefined: none waits, or no backlog) */
+  private waitingSince?: number;
   private turn?: { promise: Promise<void>; open: () => void };
   private readonly opts: WorkerOptions;
+  private readonly burstWaitMs: number;
 
-  constructor(opts: Omit<WorkerOptions, 'turn'>) {
+  /** `burstWaitMs` replaces BURST_WAIT_MS (tests). */
+  constructor({ burstWaitMs = BURST_WAIT_MS, ...opts }: Omit<WorkerOptions, 'turn'> & { readonly burstWaitMs?: number }) {
     this.opts = { ...opts, turn: () => this.wait() };
+    this.burstWaitMs = burstWaitMs;
+  }
+
+  /** waiting tells whether a delivery waits for the reactor's backlog (tests). */
+  get waiting(): boolean {
+    return this.turn !== undefined;
   }
 
   /** batchDone says the reactor handled a batch, and whether more are waiting. */
   batchDone(backlog: boolean): void {
     this.backlog = backlog;
+    if (!backlog) this.waitingSince = undefined;
+    // within a burst's first BURST_WAIT_MS deliveries keep waiting; after it, one per batch
+    else if (this.waitingSince !== undefined && performance.now() - this.waitingSince < this.burstWaitMs) return;
     const t = this.turn;
     this.turn = undefined;
     t?.open();
@@ -52,6 +73,7 @@ export class Deliveries {
 
   private wait(): Promise<void> | undefined {
     if (!this.backlog) return undefined;
+    this.waitingSince ??= performance.now();
     if (!this.turn) {
       let open!: () => void;
       const promise = new Promise<void>((r) => (open = r));
