@@ -55,6 +55,8 @@ export default defineChannel<Config>({
     let bus: dbus.MessageBus | undefined;
     const drop = () => {
       bus?.disconnect();
+      // disconnect only half-closes the socket: a bus that never answers (still authenticating) would keep it, and the process, open
+      (bus as unknown as { _connection?: { stream?: { destroy?(): void } } } | undefined)?._connection?.stream?.destroy?.();
       bus = undefined;
     };
     const connect = (library: typeof dbus): dbus.MessageBus => {

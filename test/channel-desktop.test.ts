@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runReactor } from './channel-helpers.js';
 import { listenForNotifications, startSessionBus, type SessionBus } from './dbus-notifications.js';
-import { waitFor } from './helpers.js';
+import { queueMessages, startDaemon, stopChild, waitFor, wubotHome } from './helpers.js';
+import { QueueWriter } from '../runtime/queue/queue-writer.js';
 
 /* Desktop notifications over a private D-Bus session bus, to a listener that owns org.freedesktop.Notifications. */
 
@@ -32,6 +33,28 @@ describe('Desktop channel', () => {
       db.close();
     } finally {
       await r.stop();
+      listener.close();
+    }
+  });
+
+  it('stops within seconds of SIGTERM while the notification daemon never answers, and keeps the notification', async () => {
+    const listener = await listenForNotifications(bus.address);
+    listener.silent = true;
+    // a timeout far longer than the test: a stop that waited for it would not end in time
+    const rules = { rules: [{ name: 'desktop', plugin: 'Desktop', config: { bus: bus.address, timeout: 300 } }] };
+    const home = wubotHome('laptop', { 'reactor.yaml': JSON.stringify(rules) });
+    const writer = QueueWriter.open(join(home, 'reactor'), { hostname: 'laptop' });
+    writer.append([{ key: 'disk', subject: 'disk full', hostname: 'web1', status: 'CRITICAL' }]);
+    writer.close();
+    const child = await startDaemon('reactor', home, 'laptop');
+    try {
+      assert.ok(await waitFor(() => listener.calls.length === 1, 30_000), child.log);
+      child.kill('SIGTERM');
+      assert.ok(await waitFor(() => child.exitCode !== null || child.signalCode !== null, 20_000), `the reactor did not stop: ${child.log}`);
+      assert.equal(child.exitCode, 0, child.log);
+      assert.equal(queueMessages(join(home, 'outbox', 'desktop'), 'WHERE acked_at IS NULL').length, 1, 'the notification in flight stays queued');
+    } finally {
+      await stopChild(child, 'SIGKILL');
       listener.close();
     }
   });

@@ -41,6 +41,8 @@ export interface NotificationListener {
   readonly calls: Notified[];
   /** refuse: answer Notify with this D-Bus error instead */
   refuse?: string;
+  /** silent: record Notify and never answer it */
+  silent?: boolean;
   close(): void;
 }
 
@@ -69,6 +71,7 @@ export async function listenForNotifications(address: string, onCall: (n: Notifi
     const n: Notified = { app_name, replaces_id, app_icon, summary, body, actions, urgency: hints.urgency?.value as number | undefined, expire_timeout };
     listener.calls.push(n);
     onCall(n);
+    if (listener.silent) return true;
     bus.send(dbus.Message.newMethodReturn(msg, 'u', [nextId++]));
     return true;
   });
