@@ -21,6 +21,15 @@ const MAX_HELD = 5000;
 /** FIRST_LOOKBACK_MS: how far back a bot's first session reads the archive: as long as a queue keeps what it acknowledged. */
 const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * GROUP_MIN and GROUP_MS: a store that took GROUP_MIN messages or more says
+ * a burst is coming in; the next one waits until GROUP_MS after it, so the
+ * burst is stored in fewer transactions (each waiting for the disk) and
+ * confirmed in fewer receipts. A light stream is stored message by message.
+ */
+const GROUP_MIN = 8;
+const GROUP_MS = 5;
+
 /** RETRY_MS: after a failed archive query or store, the catch-up runs again this much later. */
 const RETRY_MS = 5000;
 
@@ -78,6 +87,8 @@ export class Receiver {
   private overflowed = false;
   private live: Incoming[] = [];
   private flushScheduled = false;
+  /** when the last store of live messages began, and how many it took */
+  private lastFlush = { at: 0, count: 0 };
   /** each (re)connect starts a new catch-up; one of an older connection gives up */
   private generation = 0;
   private noArchive = false;
@@ -100,14 +111,17 @@ export class Receiver {
     this.live.push(m);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      // everything one read of the socket brought is stored in one transaction
-      setImmediate(() => this.flush());
+      // everything one read of the socket brought is stored in one transaction; in a burst, what came within GROUP_MS
+      const wait = this.lastFlush.count >= GROUP_MIN ? this.lastFlush.at + GROUP_MS - performance.now() : 0;
+      if (wait > 0) setTimeout(() => this.flush(), wait);
+      else setImmediate(() => this.flush());
     }
   }
 
   /** flush stores the live messages received so far. */
   flush(): void {
     this.flushScheduled = false;
+    this.lastFlush = { at: performance.now(), count: this.live.length };
     const batch = this.live;
     this.live = [];
     if (batch.length) this.store(batch);
