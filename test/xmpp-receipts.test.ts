@@ -39,7 +39,8 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
 
   /**
    * forgeReceipts: another account confirms `ids`, the real ones and 3,000
-   * the sender never sent, in stanzas as large as the server takes; it
+   * the sender never sent, in stanzas as large as the server takes, as
+   * XEP-0184 receipts and as wubot's receipt lists (some malformed); it
    * returns once the server handled them, so they reach the sender before
    * anything sent after.
    */
@@ -52,6 +53,10 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
       const unknown = Array.from({ length: 3000 }, (_, i) => `unknown-${i}-${'x'.repeat(i % 40)}`);
       for (const chunk of [ids, unknown.slice(0, 1000), unknown.slice(1000, 2000), unknown.slice(2000)]) {
         await forger.send(xml('message', { to, id: `forged-${chunk.length}` }, ...chunk.map((id) => xml('received', { xmlns: 'urn:xmpp:receipts', id }))));
+      }
+      // and as wubot's own receipt list, well formed and not
+      for (const text of [JSON.stringify(ids), JSON.stringify(unknown.slice(0, 1000)), '{"ids":[]}', '[1,null,{"a":2}]', 'not json', `[${'"'.repeat(5000)}`, '']) {
+        await forger.send(xml('message', { to, id: `forged-list-${text.length}` }, xml('receipts', { xmlns: 'https://wubot.invalid/receipts' }, text)));
       }
       await forger.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('ping', 'urn:xmpp:ping')), 30_000);
     } finally {

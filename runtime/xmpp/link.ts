@@ -113,21 +113,39 @@ const STANZA_ID = 'urn:xmpp:sid:0';
 const FORWARD = 'urn:xmpp:forward:0';
 const RECEIPTS = 'urn:xmpp:receipts';
 const HINTS = 'urn:xmpp:hints';
+/**
+ * RECEIPT_LIST: wubot's own receipt element, for a peer that is a wubot bot:
+ * the ids of many stored messages as one JSON array of strings, one text
+ * node where XEP-0184 has an element per id (the server parses and writes
+ * each element; a burst's receipts cost it a fifth of its work per message).
+ */
+const RECEIPT_LIST = 'https://wubot.invalid/receipts';
 /** RECEIPTS_PER_STANZA: receipts sent together to a wubot peer, at most (about 80 bytes each) */
 const RECEIPTS_PER_STANZA = 200;
 const CAPS = 'http://jabber.org/protocol/caps';
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const CAPS_NODE = 'https://wubot.invalid/caps';
-/** features a link has: receipts only where its owner sends them */
-const features = (receipts: boolean): string[] => [CAPS, DISCO_INFO, 'urn:xmpp:ping', ...(receipts ? [RECEIPTS] : [])].sort();
+/** features a link has: receipts (XEP-0184 and wubot's list) only where its owner sends them */
+const features = (receipts: boolean): string[] => [CAPS, DISCO_INFO, 'urn:xmpp:ping', ...(receipts ? [RECEIPTS, RECEIPT_LIST] : [])].sort();
 /** capsVer is the entity capabilities hash (XEP-0115) over wubot's identity and those features. */
 const capsVer = (receipts: boolean): string => createHash('sha1').update(`client/bot//wubot<${features(receipts).map((f) => `${f}<`).join('')}`).digest('base64');
 /**
  * RECEIPTS_VER: a peer whose presence carries this hash is a wubot bot that
- * sends delivery receipts (no disco query needed), and that reads several
- * receipts in one stanza: the server routes one stanza per read, not one per message.
+ * sends delivery receipts (no disco query needed), and that reads them as
+ * RECEIPT_LIST: the server routes one small stanza per read, not one per
+ * message. Any other peer (an older wubot too) gets XEP-0184's, one each.
  */
 const RECEIPTS_VER = capsVer(true);
+
+/** receiptList reads the ids of a RECEIPT_LIST element; anything but a JSON array of strings gives none. */
+function receiptList(text: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(text);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && id !== '') : [];
+  } catch {
+    return [];
+  }
+}
 
 /** receiptOf is what a message's sender asked for: a receipt of its id, when it has one and asked. */
 function receiptOf(message: Element): { receiptId?: string } {
@@ -282,9 +300,12 @@ export class XmppLink {
       if (type === 'error') return this.onBounce(stanza, from);
       const result = stanza.getChild('result', MAM);
       if (result) return this.onArchived(result, from);
+      const list = stanza.getChild('receipts', RECEIPT_LIST);
       const received = stanza.getChildren('received', RECEIPTS);
-      if (received.length) {
-        for (const r of received) if (r.attrs.id) onEvent({ kind: 'receipt', jid: bareJid(from), id: String(r.attrs.id) });
+      if (list || received.length) {
+        const jid = bareJid(from);
+        for (const id of list ? receiptList(list.text()) : []) onEvent({ kind: 'receipt', jid, id });
+        for (const r of received) if (r.attrs.id) onEvent({ kind: 'receipt', jid, id: String(r.attrs.id) });
         return;
       }
       const body = stanza.getChildText('body');
@@ -378,6 +399,7 @@ export class XmppLink {
     if (!this.online || receipts.length === 0) return;
     const receipt = (to: string, ids: readonly string[]) =>
       xml('message', { to, id: randomUUID() }, ...ids.map((id) => xml('received', { xmlns: RECEIPTS, id })), xml('no-store', { xmlns: HINTS })).toString();
+    const receiptList = (to: string, ids: readonly string[]) => xml('message', { to, id: randomUUID() }, xml('receipts', { xmlns: RECEIPT_LIST }, JSON.stringify(ids)), xml('no-store', { xmlns: HINTS })).toString();
     // a wubot peer gets its receipts together; anyone else one stanza each, as XEP-0184 has it
     const together = new Map<string, string[]>();
     const stanzas: string[] = [];
@@ -387,7 +409,7 @@ export class XmppLink {
       else together.set(r.to, [r.id]);
     }
     // a few hundred to a stanza: well under the smallest stanza size limit servers set (ejabberd's 64 KiB)
-    for (const [to, ids] of together) for (let i = 0; i < ids.length; i += RECEIPTS_PER_STANZA) stanzas.push(receipt(to, ids.slice(i, i + RECEIPTS_PER_STANZA)));
+    for (const [to, ids] of together) for (let i = 0; i < ids.length; i += RECEIPTS_PER_STANZA) stanzas.push(receiptList(to, ids.slice(i, i + RECEIPTS_PER_STANZA)));
     void (this.xmpp as unknown as { write(s: string): Promise<void> }).write(stanzas.join('')).catch(() => {});
   }
 
