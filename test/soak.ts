@@ -104,7 +104,12 @@ interface Host {
   instance?: MonitorInstance;
   writer?: QueueWriter;
   timer?: NodeJS.Timeout;
+  /** log: an in-process host's log, kept across its comings and goings */
+  log?: ReturnType<typeof memoryLog>;
 }
+
+/** lastWords: the end of a host's log (a daemon's stderr, or an in-process host's lines), to say why it lacks messages */
+const lastWords = (h: Host): string => (h.child ? h.child.log.trimEnd().split('\n') : (h.log?.lines ?? [])).slice(-12).join('\n');
 
 const latencies: number[] = [];
 let received = 0;
@@ -142,7 +147,7 @@ async function main(): Promise<number> {
       hostname: user(h.i),
       home: h.home,
       key: 'XMPP-link',
-      log: memoryLog(),
+      log: (h.log ??= memoryLog()),
       emit: (messages: Message[], opts) => {
         if (h.writer !== writer) return;
         const now = Date.now();
@@ -231,6 +236,7 @@ async function main(): Promise<number> {
   let duplicated = 0;
   let reordered = 0;
   let total = 0;
+  let lacking = 0;
   for (const h of hosts) {
     const seqs = got(h).map((m) => Number(m.seq));
     const seen = new Set<number>();
@@ -245,6 +251,11 @@ async function main(): Promise<number> {
       last = Math.max(last, s);
     }
     lost += expected[h.i] - seen.size;
+    // the first few that lack messages, with what their logs and their senders' logs ended with
+    if (expected[h.i] > seen.size && ++lacking <= 3) {
+      const sender = hosts[(h.i + HOSTS - 1) % HOSTS];
+      say(`host ${h.i} lacks ${expected[h.i] - seen.size} messages; its log ends:\n${lastWords(h)}\nits sender's (host ${sender.i}):\n${lastWords(sender)}`);
+    }
     total += expected[h.i];
   }
   const sorted = [...latencies].sort((a, b) => a - b);

@@ -82,6 +82,49 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     assert.match([...bounced.values()][0], kind === 'prosody' ? /service-unavailable/ : /resource-constraint/);
   });
 
+  // the login of a connection cut in the middle of SCRAM was still listening, and answered the next connection's
+  // challenge with its own nonce: the server refused that login ("doesn't match"), and the bot stayed without a
+  // session until its keepalive gave up on it (after a restart, hundreds of bots at once)
+  for (const cutAt of ['<challenge', '<response'] as const) {
+    it(`logs in on the next connection after one cut mid-login (at ${cutAt})`, async () => {
+      let connections = 0;
+      const open = new Set<Socket>();
+      const proxy = createServer((down) => {
+        const n = ++connections;
+        const up = connect(port, '127.0.0.1');
+        for (const s of [down, up]) {
+          open.add(s);
+          s.on('error', () => {}).on('close', () => open.delete(s));
+        }
+        const cut = () => {
+          down.destroy();
+          up.destroy();
+        };
+        // the first connection is cut before the server's challenge reaches the bot, or before the bot's answer to it reaches the server
+        down.on('data', (d: Buffer) => (n === 1 && cutAt === '<response' && d.toString().includes(cutAt) ? cut() : up.write(d)));
+        up.on('data', (d: Buffer) => (n === 1 && cutAt === '<challenge' && d.toString().includes(cutAt) ? cut() : down.write(d)));
+      });
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+      const events: LinkEvent[] = [];
+      const log = memoryLog();
+      const carol = new XmppLink(
+        { host: '127.0.0.1', port: (proxy.address() as AddressInfo).port, domain: 'localhost', username: 'carol', password: 'carol-pw', resource: 'wubot', log, minDelayMs: 50 },
+        () => {},
+        (e) => events.push(e),
+      );
+      try {
+        // the keepalive (a minute) would start a third connection: the second one must log in
+        await carol.start(20_000);
+        assert.equal(connections, 2, `connections made: ${connections}\n${log.lines.join('\n')}`);
+        assert.deepEqual(events.filter((e) => e.kind === 'error'), []);
+      } finally {
+        await carol.stop();
+        for (const s of open) s.destroy();
+        await new Promise((r) => proxy.close(r));
+      }
+    });
+  }
+
   it('comes back once after a server restart, and keeps that session', async () => {
     const events: LinkEvent['kind'][] = [];
     const story: string[] = [];
@@ -238,6 +281,41 @@ for (const kind of xmppServerKinds()) describe(`XMPP link over TLS with ${kind}`
       await daemons.stopAll();
       for (const s of open) s.destroy();
       await new Promise((r) => proxy.close(r));
+    }
+  });
+});
+
+/* A hostile server: it opens the stream and then offers nothing, so that no session ever starts. */
+describe('XMPP link against a server that never offers a login', () => {
+  it('gives up each start at its timeout and keeps no listener from it', async () => {
+    const open = new Set<Socket>();
+    const server = createServer((sock) => {
+      open.add(sock);
+      sock.on('error', () => {}).on('close', () => open.delete(sock));
+      sock.on('data', (d: Buffer) => {
+        const said = d.toString();
+        if (said.includes('<stream:stream')) sock.write(`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='s' from='localhost' version='1.0'>`);
+        if (said.includes('</stream:stream>')) sock.end('</stream:stream>');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const stray: unknown[] = [];
+    const onStray = (e: unknown) => stray.push(e);
+    process.on('unhandledRejection', onStray);
+    const l = new XmppLink({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, domain: 'localhost', username: 'u', password: 'p', resource: 'wubot', log: memoryLog() }, () => {});
+    const client = () => (l as unknown as { xmpp: { listenerCount(event: string): number } }).xmpp;
+    const counts = () => ['online', 'error', 'disconnect', 'nonza', 'element'].map((ev) => `${ev} ${client().listenerCount(ev)}`).join(', ');
+    try {
+      await assert.rejects(l.start(200), /no session within 200 ms/);
+      const first = counts();
+      for (let i = 0; i < 5; i++) await assert.rejects(l.start(200), /no session within 200 ms/);
+      assert.equal(counts(), first, 'listeners grew with failed starts');
+      assert.deepEqual(stray, []);
+    } finally {
+      process.off('unhandledRejection', onStray);
+      await l.stop();
+      for (const s of open) s.destroy();
+      await new Promise((r) => server.close(r));
     }
   });
 });

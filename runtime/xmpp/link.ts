@@ -183,7 +183,7 @@ export class XmppLink {
   private readonly receiptPeers = new Set<string>();
   private online = false;
   private stopping = false;
-  private readonly onlineWaiters: (() => void)[] = [];
+  private readonly onlineWaiters = new Set<() => void>();
   private failStart: ((e: Error) => void) | undefined;
   private lastHeard = 0;
   private lastStatus = { status: 'offline', at: 0 };
@@ -257,6 +257,10 @@ export class XmppLink {
     const maxDelay = opts.maxDelayMs ?? 60_000;
     let delay = minDelay;
     this.xmpp.prependListener('disconnect', () => {
+      // a login still under way on the connection that dropped listens on (@xmpp/sasl's procedure waits for SASL
+      // elements, with no end but success or failure): it would answer the next connection's SCRAM challenge with
+      // its own nonce, and the server refuse that login. Only logins listen for nonzas; the dead one is let go.
+      this.xmpp.removeAllListeners('nonza');
       this.xmpp.reconnect.delay = Math.round(delay * (0.8 + Math.random() * 0.4));
       delay = Math.min(maxDelay, delay * 2);
       const dropped = new Error('the connection dropped before the server answered');
@@ -286,7 +290,8 @@ export class XmppLink {
       const stanzas = [xml('presence', {}, xml('c', { xmlns: CAPS, hash: 'sha-1', node: CAPS_NODE, ver: capsVer(opts.receipts === true) })), ...[...this.peers].map((to) => xml('presence', { type: 'subscribe', to }))];
       await this.xmpp.write(stanzas.map((st) => st.toString()).join(''));
       this.online = true;
-      for (const wake of this.onlineWaiters.splice(0)) wake();
+      for (const wake of this.onlineWaiters) wake();
+      this.onlineWaiters.clear();
       onEvent({ kind: 'online' });
     });
     // what a peer's disco query about this bot's capabilities gets (the hash in its presence stands for this)
@@ -472,23 +477,31 @@ export class XmppLink {
       this.failStart = reject;
       timer = setTimeout(() => reject(new Error(`no session within ${timeoutMs} ms`)), timeoutMs);
     });
+    const online = this.whenOnline();
     try {
-      await Promise.race([this.xmpp.start(), failure]);
-      await Promise.race([this.whenOnline(), failure]);
+      // connect and open as the client's reconnect does: its start() would also wait for `online` with a listener
+      // that outlives a failed start (one more each time, until the next error or session)
+      const { service, domain, lang } = this.xmpp.options as { service: string; domain: string; lang?: string };
+      await Promise.race([this.xmpp.connect(service).then(() => this.xmpp.open({ domain, lang })), failure]);
+      await Promise.race([online.reached, failure]);
     } catch (e) {
       this.xmpp.reconnect.stop();
       await this.xmpp.stop().catch(() => {});
       if (!this.stopping) this.xmpp.reconnect.start();
       throw e;
     } finally {
+      online.cancel();
       clearTimeout(timer);
       this.failStart = undefined;
     }
   }
 
-  /** whenOnline resolves once presence is sent (at once when it was). */
-  private whenOnline(): Promise<void> {
-    return this.online ? Promise.resolve() : new Promise((r) => this.onlineWaiters.push(r));
+  /** whenOnline resolves once presence is sent (at once when it was), until cancelled. */
+  private whenOnline(): { reached: Promise<void>; cancel(): void } {
+    if (this.online) return { reached: Promise.resolve(), cancel: () => {} };
+    let wake: () => void = () => {};
+    const reached = new Promise<void>((r) => this.onlineWaiters.add((wake = r)));
+    return { reached, cancel: () => this.onlineWaiters.delete(wake) };
   }
 
   /**
