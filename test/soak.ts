@@ -108,6 +108,18 @@ interface Host {
   log?: ReturnType<typeof memoryLog>;
 }
 
+/** warned: how often in-process hosts warned of each thing since the last report */
+const warned = new Map<string, number>();
+/** hostLog keeps an in-process host's lines and counts its warnings and errors by what they say */
+function hostLog(): ReturnType<typeof memoryLog> {
+  const log = memoryLog();
+  const counted = (level: 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    warned.set(msg, (warned.get(msg) ?? 0) + 1);
+    log[level](msg, fields);
+  };
+  return { ...log, warn: counted('warn'), error: counted('error') };
+}
+
 /** lastWords: the end of a host's log (a daemon's stderr, or an in-process host's lines), to say why it lacks messages */
 const lastWords = (h: Host): string => (h.child ? h.child.log.trimEnd().split('\n') : (h.log?.lines ?? [])).slice(-12).join('\n');
 
@@ -147,7 +159,7 @@ async function main(): Promise<number> {
       hostname: user(h.i),
       home: h.home,
       key: 'XMPP-link',
-      log: (h.log ??= memoryLog()),
+      log: (h.log ??= hostLog()),
       emit: (messages: Message[], opts) => {
         if (h.writer !== writer) return;
         const now = Date.now();
@@ -219,6 +231,8 @@ async function main(): Promise<number> {
     }
     if (now - lastReport >= 60_000) {
       say(`received ${received} in-process, ${((received - lastReceived) / ((now - lastReport) / 1000)).toFixed(0)} msg/s; ${away.size} away, ${proxy.conns.size} connections`);
+      if (warned.size) say(`  in-process warnings: ${[...warned].map(([msg, n]) => `${n}× ${msg}`).join('; ')}`);
+      warned.clear();
       lastReport = now;
       lastReceived = received;
     }

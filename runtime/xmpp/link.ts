@@ -255,8 +255,14 @@ export class XmppLink {
     // reconnect with backoff: the client's own reconnect waits a fixed delay, set here before each wait
     const minDelay = opts.minDelayMs ?? 1000;
     const maxDelay = opts.maxDelayMs ?? 60_000;
+    const keepalive = opts.keepaliveMs ?? 60_000;
     let delay = minDelay;
+    // the backoff starts again only once a session outlived a whole keepalive round (silence, then an unanswered
+    // ping): a server busy with what all its bots asked for when they came back at once (after its restart,
+    // Prosody reading each one's archive) answered none of it in time, and tries every second made it busier
+    let stable: NodeJS.Timeout | undefined;
     this.xmpp.prependListener('disconnect', () => {
+      clearTimeout(stable);
       // a login still under way on the connection that dropped listens on (@xmpp/sasl's procedure waits for SASL
       // elements, with no end but success or failure): it would answer the next connection's SCRAM challenge with
       // its own nonce, and the server refuse that login. Only logins listen for nonzas; the dead one is let go.
@@ -270,9 +276,10 @@ export class XmppLink {
       this.online = false;
     });
     this.xmpp.on('online', () => {
-      delay = minDelay;
+      clearTimeout(stable);
+      stable = setTimeout(() => (delay = minDelay), 2 * keepalive);
+      stable.unref();
     });
-    const keepalive = opts.keepaliveMs ?? 60_000;
     this.xmpp.on('element', () => (this.lastHeard = Date.now()));
     this.xmpp.on('status', (status: string) => (this.lastStatus = { status, at: Date.now() }));
     this.watchdog = setInterval(() => this.checkAlive(keepalive), Math.max(100, keepalive / 4));
