@@ -13,8 +13,19 @@ import { num, str } from './perl-values.js';
 /** ScalarValue is what one YAML scalar reads as. */
 export type ScalarValue = string | number | boolean | null;
 
+/**
+ * NUMBER_START: what Perl's looks_like_number lets a number start with:
+ * whitespace, a sign, a digit, a dot, or the first letter of an infinity or
+ * a NaN (`inf`, `nan`, `qnan`, `snan`, any case). Most text starts otherwise
+ * and is no number without a closer look.
+ */
+const NUMBER_START = new Set([...' \t\n\r\f\v+-.0123456789iInNqQsS'].map((c) => c.charCodeAt(0)));
+
 /** numberish is a scalar's text as a number where Perl prints that number as the same text, else the text. */
 function numberish(text: string): string | number {
+  if (!NUMBER_START.has(text.charCodeAt(0))) return text;
+  // the usual number: up to 15 digits, no leading zero (so exact in a double, and printed back the same)
+  if (/^(?:0|[1-9][0-9]{0,14})$/.test(text)) return Number(text);
   const n = num(text);
   return n !== undefined && Number.isFinite(n) && str(n) === text ? n : text;
 }
