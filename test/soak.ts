@@ -11,7 +11,7 @@ import { monitorPlugins } from '../stdlib/monitors/index.js';
 import { freePort, memoryLog, queueMessages, startDaemon, startXmppServer, stopChild, waitFor, wubotHome, xmppConfig, type XmppServer, type XmppServerKind } from './helpers.js';
 
 /*
- * npm run soak [-- --server prosody|ejabberd --minutes 20 --hosts 200 --processes 10 --rate 200]
+ * npm run soak [-- --server prosody|ejabberd --minutes 20 --hosts 200 --processes 10 --rate 200 --archive sql|internal]
  *
  * Many hosts on one XMPP server for a long while, in a ring (host i sends to
  * host i+1), with faults all along: connections dropped at random (every bot
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
     server: { type: 'string', default: 'prosody' },
+    // Prosody's archive: in SQLite, as a server with thousands of messages an account should keep it (see xmpp-server.sh)
+    archive: { type: 'string', default: 'sql' },
   },
 });
 const MINUTES = Number(args.minutes);
@@ -127,8 +129,8 @@ const latencies: number[] = [];
 let received = 0;
 
 async function main(): Promise<number> {
-  say(`${HOSTS} hosts (${PROCESSES} as processes), ${RATE} msg/s, ${MINUTES} min, ${SERVER}`);
-  const server: XmppServer = await startXmppServer(SERVER, Array.from({ length: HOSTS }, (_, i) => user(i)));
+  say(`${HOSTS} hosts (${PROCESSES} as processes), ${RATE} msg/s, ${MINUTES} min, ${SERVER}${SERVER === 'prosody' ? ` (archive: ${args.archive})` : ''}`);
+  const server: XmppServer = await startXmppServer(SERVER, Array.from({ length: HOSTS }, (_, i) => user(i)), SERVER === 'prosody' ? { XMPP_ARCHIVE_STORAGE: args.archive! } : {});
   const proxy = new CuttingProxy(server.port);
   await proxy.start();
   const hosts: Host[] = Array.from({ length: HOSTS }, (_, i) => {

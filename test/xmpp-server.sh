@@ -7,6 +7,9 @@
 #   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after STOP_WAIT s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
 # XMPP_MAM=0: no message archive (XEP-0313), which is on by default.
+# XMPP_ARCHIVE_STORAGE=sql: the archive in SQLite (DIR/data/prosody.sqlite), the rest in files. Prosody's
+# internal (file) storage reads an account's whole archive for every archive query: with thousands of
+# messages an account, a server whose bots all catch up at once (after its restart) stalls for minutes.
 # XMPP_INTERFACE: the address to listen on (default 127.0.0.1; a test's own network namespace may give its own).
 # XMPP_TLS=1: a self-signed certificate for the domain (DIR/certs/DOMAIN.crt, which clients
 # can trust as their CA), encryption required; XMPP_TLS_PORT=P also listens for direct TLS on P.
@@ -23,9 +26,20 @@ die() { echo "xmpp-server.sh: $*" >&2; exit 1; }
 install() {
   # the dead-link tests put bots in network namespaces of their own (ip, from iproute2)
   command -v ip >/dev/null || bash "$(dirname "$0")/apt-install.sh" iproute2
-  command -v prosody >/dev/null && return 0
-  bash "$(dirname "$0")/apt-install.sh" prosody lua-unbound
+  # the SQLite driver too (XMPP_ARCHIVE_STORAGE=sql), on a machine that has Prosody without it
+  command -v prosody >/dev/null && dpkg -s lua-dbi-sqlite3 >/dev/null 2>&1 && return 0
+  bash "$(dirname "$0")/apt-install.sh" prosody lua-unbound lua-dbi-sqlite3
   command -v prosody >/dev/null || die "prosody did not install"
+}
+
+# archive_storage: where the archive is kept (see XMPP_ARCHIVE_STORAGE)
+archive_storage() {
+  local dir=$1
+  case "${XMPP_ARCHIVE_STORAGE:-internal}" in
+    internal) echo 'storage = "internal"' ;;
+    sql) echo 'storage = { archive = "sql" }'; echo "sql = { driver = \"SQLite3\", database = \"$dir/data/prosody.sqlite\" }" ;;
+    *) die "XMPP_ARCHIVE_STORAGE: internal or sql, not ${XMPP_ARCHIVE_STORAGE}" ;;
+  esac
 }
 
 tls_config() {
@@ -44,9 +58,10 @@ tls_config() {
 }
 
 config() {
-  local dir=$1 port=$2 tls
+  local dir=$1 port=$2 tls storage
   mkdir -p "$dir/data" "$dir/certs"
   tls=$(tls_config "$dir")
+  storage=$(archive_storage "$dir")
   cat > "$dir/prosody.cfg.lua" <<LUA
 run_as_root = true
 pidfile = "$dir/prosody.pid"
@@ -59,7 +74,7 @@ $tls
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 default_iteration_count = 128
-storage = "internal"
+$storage
 storage_archive_item_limit = ${XMPP_OFFLINE_LIMIT:-10000}
 archive_expires_after = "1w"
 max_archive_query_results = ${XMPP_MAM_PAGE:-1000}
