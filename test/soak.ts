@@ -33,8 +33,8 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
     server: { type: 'string', default: 'prosody' },
-    // Prosody's archive: in SQLite, as a server with thousands of messages an account should keep it (see xmpp-server.sh)
-    archive: { type: 'string', default: 'sql' },
+    // Prosody's archive: in its files (internal), as Prosody keeps it unless told otherwise, or in SQLite (sql)
+    archive: { type: 'string', default: 'internal' },
   },
 });
 const MINUTES = Number(args.minutes);

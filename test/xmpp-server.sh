@@ -8,8 +8,8 @@
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
 # XMPP_MAM=0: no message archive (XEP-0313), which is on by default.
 # XMPP_ARCHIVE_STORAGE=sql: the archive in SQLite (DIR/data/prosody.sqlite), the rest in files. Prosody's
-# internal (file) storage reads an account's whole archive for every archive query: with thousands of
-# messages an account, a server whose bots all catch up at once (after its restart) stalls for minutes.
+# internal (file) storage reads an account's whole archive for every archive query; its SQLite storage
+# commits every archived message on its own.
 # XMPP_INTERFACE: the address to listen on (default 127.0.0.1; a test's own network namespace may give its own).
 # XMPP_TLS=1: a self-signed certificate for the domain (DIR/certs/DOMAIN.crt, which clients
 # can trust as their CA), encryption required; XMPP_TLS_PORT=P also listens for direct TLS on P.

@@ -7,6 +7,9 @@ import { checkDirectTlsAs } from './tls-trust.js';
 /** how long a stopping link waits for the server to close the stream */
 const STOP_WAIT_MS = 2000;
 
+/** ARCHIVE_TIMEOUT_MS: an archive query unanswered this long means a dead link (a busy server reads big archives in seconds) */
+const ARCHIVE_TIMEOUT_MS = 60_000;
+
 /**
  * TlsMode: `starttls` upgrades when the server offers it (the default);
  * `required` also refuses to log in over a connection that stays plain;
@@ -353,14 +356,17 @@ export class XmppLink {
       }
       return;
     }
-    if (this.pinging || now - this.lastHeard < keepalive) return;
+    // while an archive query waits for its answer the server may be slow to answer anything (Prosody reads an
+    // account's whole archive file for each query, in its one thread): the query's own timeout says when the
+    // link is dead. Dropping the session would only ask for the same work again at the next session.
+    if (this.pinging || this.queries.size > 0 || now - this.lastHeard < keepalive) return;
     this.pinging = true;
     const ping = this.ping(keepalive);
     ping.then(
       () => (this.pinging = false),
       (e: Error) => {
         this.pinging = false;
-        if (e.name !== 'TimeoutError' || this.socket !== socket) return;
+        if (e.name !== 'TimeoutError' || this.socket !== socket || this.queries.size > 0) return;
         this.opts.log.warn('the XMPP server stopped answering; reconnecting', { seconds: Math.round(keepalive / 1000) });
         socket.destroy();
       },
@@ -444,14 +450,20 @@ export class XmppLink {
     const messages: Incoming[] = [];
     this.queries.set(queryid, messages);
     const drop = this.untilDrop();
+    const socket = this.socket;
     try {
-      const request = this.xmpp.iqCaller.request(query, 60_000);
+      const request = this.xmpp.iqCaller.request(query, ARCHIVE_TIMEOUT_MS);
       request.catch(() => {});
       const reply = await Promise.race([request, drop.dropped]);
       const fin = reply.getChild('fin', MAM);
       const last = fin?.getChild('set', RSM)?.getChildText('last') ?? messages.at(-1)?.archiveId;
       return { messages, ...(last ? { last } : {}), complete: fin?.attrs.complete === 'true' || fin?.attrs.complete === '1' || messages.length === 0 };
     } catch (e) {
+      // no answer at all: the link is dead (the keepalive does not ping while a query waits), and is made again
+      if ((e as Error).name === 'TimeoutError' && socket && this.socket === socket && !this.stopping) {
+        this.opts.log.warn('the XMPP server did not answer an archive query; reconnecting', { seconds: ARCHIVE_TIMEOUT_MS / 1000 });
+        socket.destroy();
+      }
       const condition = (e as { condition?: unknown }).condition;
       throw typeof condition === 'string' ? new ArchiveError(condition) : e;
     } finally {
