@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../runtime/pipeline-api.js';
 import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
-import { XmppLink, type Incoming, type LinkEvent, type TlsMode } from '../runtime/xmpp/link.js';
+import { ArchiveError, XmppLink, type Incoming, type LinkEvent, type TlsMode } from '../runtime/xmpp/link.js';
 import { trustCaFor } from '../runtime/xmpp/tls-trust.js';
 import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
@@ -124,6 +124,85 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
       }
     });
   }
+
+  // a proxy that stops passing the server's words once the bot asks for its archive: for `pause` ms (a server busy
+  // reading archive files, as Prosody's file storage after a restart), or for good (a link that died meanwhile)
+  const stallingProxy = async (pause: number) => {
+    const open = new Set<Socket>();
+    let connections = 0;
+    let stalled = false;
+    const proxy = createServer((down) => {
+      connections++;
+      const up = connect(port, '127.0.0.1');
+      for (const s of [down, up]) {
+        open.add(s);
+        s.on('error', () => {}).on('close', () => open.delete(s));
+      }
+      let held: Buffer[] | undefined;
+      down.on('data', (d: Buffer) => {
+        if (!held && !stalled && d.toString().includes('urn:xmpp:mam:2')) {
+          stalled = true;
+          held = [];
+          if (Number.isFinite(pause)) setTimeout(() => { down.write(Buffer.concat(held!)); held = undefined; }, pause);
+        }
+        up.write(d);
+      });
+      up.on('data', (d: Buffer) => (held ? held.push(d) : down.write(d)));
+      const end = () => { down.destroy(); up.destroy(); };
+      down.on('close', end);
+      up.on('close', end);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    return {
+      port: (proxy.address() as AddressInfo).port,
+      connections: () => connections,
+      close: async () => {
+        for (const s of open) s.destroy();
+        await new Promise((r) => proxy.close(r));
+      },
+    };
+  };
+  const archiveLink = (proxyPort: number, events: LinkEvent[], log: ReturnType<typeof memoryLog>) =>
+    new XmppLink(
+      { host: '127.0.0.1', port: proxyPort, domain: 'localhost', username: 'carol', password: 'carol-pw', resource: 'wubot', log, keepaliveMs: 1500, archiveTimeoutMs: 8000, minDelayMs: 50 },
+      () => {},
+      (e) => events.push(e),
+    );
+  /** asked: the archive's answer, or the server's refusal (this server keeps no archive): either is an answer */
+  const asked = (l: XmppLink) => l.archivePage({}, 10).then(() => 'answered', (e: Error) => (e instanceof ArchiveError ? 'answered' : `${e.name}: ${e.message}`));
+
+  it('keeps a session whose archive query the server is slow to answer (the keepalive waits for the query)', async () => {
+    const proxy = await stallingProxy(5000);
+    const events: LinkEvent[] = [];
+    const log = memoryLog();
+    const l = archiveLink(proxy.port, events, log);
+    try {
+      await l.start(10_000);
+      // silent for over three keepalives: a ping then would have gone unanswered and the session been dropped
+      assert.equal(await asked(l), 'answered', log.lines.join('\n'));
+      assert.deepEqual(events.filter((e) => e.kind === 'offline'), [], log.lines.join('\n'));
+      assert.equal(proxy.connections(), 1);
+    } finally {
+      await l.stop();
+      await proxy.close();
+    }
+  });
+
+  it('drops and makes again a link on which an archive query is never answered', async () => {
+    const proxy = await stallingProxy(Infinity);
+    const events: LinkEvent[] = [];
+    const log = memoryLog();
+    const l = archiveLink(proxy.port, events, log);
+    try {
+      await l.start(10_000);
+      assert.match(await asked(l), /^TimeoutError/);
+      assert.ok(await waitFor(() => proxy.connections() === 2 && l.isOnline, 20_000), `no new session:\n${log.lines.join('\n')}`);
+      assert.match(log.lines.join('\n'), /did not answer an archive query/);
+    } finally {
+      await l.stop();
+      await proxy.close();
+    }
+  });
 
   it('comes back once after a server restart, and keeps that session', async () => {
     const events: LinkEvent['kind'][] = [];

@@ -7,8 +7,9 @@ import { checkDirectTlsAs } from './tls-trust.js';
 /** how long a stopping link waits for the server to close the stream */
 const STOP_WAIT_MS = 2000;
 
-/** ARCHIVE_TIMEOUT_MS: an archive query unanswered this long means a dead link (a busy server reads big archives in seconds) */
-const ARCHIVE_TIMEOUT_MS = 60_000;
+/** MAX_PATIENCE: a keepalive ping waits at most this many keepalives for its answer (see XmppLink.patience) */
+const MAX_PATIENCE = 16;
+
 
 /**
  * TlsMode: `starttls` upgrades when the server offers it (the default);
@@ -44,6 +45,14 @@ export interface LinkOptions {
    * dead link (a laptop that moved networks) is noticed this way.
    */
   readonly keepaliveMs?: number;
+  /**
+   * archiveTimeoutMs: an archive query unanswered this long means a dead
+   * link, which is dropped to reconnect (default six keepalives, at most a
+   * minute). While a query
+   * waits, the keepalive does not ping: a server reading big archives
+   * answers nothing else meanwhile.
+   */
+  readonly archiveTimeoutMs?: number;
   /** receipts: the owner sends delivery receipts (sendReceipts) for what it stores, and this link's presence says so */
   readonly receipts?: boolean;
 }
@@ -191,6 +200,16 @@ export class XmppLink {
   private lastHeard = 0;
   private lastStatus = { status: 'offline', at: 0 };
   private pinging = false;
+  /**
+   * patience: how long a keepalive ping may wait for its answer: the
+   * keepalive, doubled (up to MAX_PATIENCE keepalives) each time a session
+   * was dropped for an unanswered ping, and back to the keepalive once a
+   * ping is answered within it. A dead link is still dropped at the first
+   * unanswered ping; a server that is only slow (Prosody after its restart,
+   * reading the archive files of every bot that came back) is given time,
+   * not a new session, which would only ask it for the same work again.
+   */
+  private patience = 0;
   /** refusedTls: this start found a server without TLS where it is required (what fails after that is its consequence) */
   private refusedTls = false;
   private watchdog: NodeJS.Timeout | undefined;
@@ -260,9 +279,10 @@ export class XmppLink {
     const maxDelay = opts.maxDelayMs ?? 60_000;
     const keepalive = opts.keepaliveMs ?? 60_000;
     let delay = minDelay;
-    // the backoff starts again only once a session outlived a whole keepalive round (silence, then an unanswered
-    // ping): a server busy with what all its bots asked for when they came back at once (after its restart,
-    // Prosody reading each one's archive) answered none of it in time, and tries every second made it busier
+    // the backoff starts again only once a session outlived a keepalive round (silence, then an unanswered ping,
+    // at the patience of the time) with time to spare: a server busy with what all its bots asked for when they
+    // came back at once (after its restart, Prosody reading each one's archive) answered none of it in time,
+    // and tries every second made it busier
     let stable: NodeJS.Timeout | undefined;
     this.xmpp.prependListener('disconnect', () => {
       clearTimeout(stable);
@@ -280,7 +300,7 @@ export class XmppLink {
     });
     this.xmpp.on('online', () => {
       clearTimeout(stable);
-      stable = setTimeout(() => (delay = minDelay), 2 * keepalive);
+      stable = setTimeout(() => (delay = minDelay), 3 * Math.max(keepalive, this.patience));
       stable.unref();
     });
     this.xmpp.on('element', () => (this.lastHeard = Date.now()));
@@ -361,13 +381,19 @@ export class XmppLink {
     // link is dead. Dropping the session would only ask for the same work again at the next session.
     if (this.pinging || this.queries.size > 0 || now - this.lastHeard < keepalive) return;
     this.pinging = true;
-    const ping = this.ping(keepalive);
+    const patience = Math.max(keepalive, this.patience);
+    const sent = Date.now();
+    const ping = this.ping(patience);
     ping.then(
-      () => (this.pinging = false),
+      () => {
+        this.pinging = false;
+        if (Date.now() - sent < keepalive) this.patience = keepalive;
+      },
       (e: Error) => {
         this.pinging = false;
         if (e.name !== 'TimeoutError' || this.socket !== socket || this.queries.size > 0) return;
-        this.opts.log.warn('the XMPP server stopped answering; reconnecting', { seconds: Math.round(keepalive / 1000) });
+        this.opts.log.warn('the XMPP server stopped answering; reconnecting', { seconds: Math.round(patience / 1000) });
+        this.patience = Math.min(patience * 2, MAX_PATIENCE * keepalive);
         socket.destroy();
       },
     );
@@ -451,8 +477,9 @@ export class XmppLink {
     this.queries.set(queryid, messages);
     const drop = this.untilDrop();
     const socket = this.socket;
+    const timeoutMs = this.opts.archiveTimeoutMs ?? Math.min(60_000, 6 * (this.opts.keepaliveMs ?? 60_000));
     try {
-      const request = this.xmpp.iqCaller.request(query, ARCHIVE_TIMEOUT_MS);
+      const request = this.xmpp.iqCaller.request(query, timeoutMs);
       request.catch(() => {});
       const reply = await Promise.race([request, drop.dropped]);
       const fin = reply.getChild('fin', MAM);
@@ -461,7 +488,7 @@ export class XmppLink {
     } catch (e) {
       // no answer at all: the link is dead (the keepalive does not ping while a query waits), and is made again
       if ((e as Error).name === 'TimeoutError' && socket && this.socket === socket && !this.stopping) {
-        this.opts.log.warn('the XMPP server did not answer an archive query; reconnecting', { seconds: ARCHIVE_TIMEOUT_MS / 1000 });
+        this.opts.log.warn('the XMPP server did not answer an archive query; reconnecting', { seconds: timeoutMs / 1000 });
         socket.destroy();
       }
       const condition = (e as { condition?: unknown }).condition;
