@@ -61,14 +61,18 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     await raw.xmpp.write(Array.from({ length: 3000 }, (_, i) => forged(`flood${i}`)).join('') + forged('real0'));
     const got: Incoming[] = [];
     const bob = link('bob', got);
-    await bob.start();
-    const bounced = await alice.sendBatch([{ id: 'real0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }]);
-    assert.equal(bounced.size, 0, 'a bounce from a JID the message was not sent to counted');
-    assert.equal((alice as unknown as { unconfirmed: Map<string, unknown> }).unconfirmed.size, 0, 'error stanzas left something behind');
-    // the server handles the 3,000 error stanzas before bob's message, which takes a while on a loaded machine
-    assert.ok(await waitFor(() => got.length >= 1, 30_000), 'bob got nothing');
-    assert.equal(got.length, 1);
-    await Promise.all([alice.stop(), mallory.stop(), bob.stop()]);
+    try {
+      await bob.start();
+      const bounced = await alice.sendBatch([{ id: 'real0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }]);
+      assert.equal(bounced.size, 0, 'a bounce from a JID the message was not sent to counted');
+      assert.equal((alice as unknown as { unconfirmed: Map<string, unknown> }).unconfirmed.size, 0, 'error stanzas left something behind');
+      // the server handles the 3,000 error stanzas before bob's message, which takes a while on a loaded machine
+      assert.ok(await waitFor(() => got.length >= 1, 60_000), `bob got nothing (alice online: ${alice.isOnline}, bob online: ${bob.isOnline})`);
+      assert.equal(got.length, 1);
+    } finally {
+      // a failure here must not leave three links reconnecting, holding the file until its timeout
+      await Promise.all([alice.stop(), mallory.stop(), bob.stop()]);
+    }
   });
 
   it('reports the messages the server bounced, by id', async () => {
