@@ -10,7 +10,6 @@ const STOP_WAIT_MS = 2000;
 /** MAX_PATIENCE: a keepalive ping waits at most this many keepalives for its answer (see XmppLink.patience) */
 const MAX_PATIENCE = 16;
 
-
 /**
  * TlsMode: `starttls` upgrades when the server offers it (the default);
  * `required` also refuses to log in over a connection that stays plain;
@@ -48,9 +47,8 @@ export interface LinkOptions {
   /**
    * archiveTimeoutMs: an archive query unanswered this long means a dead
    * link, which is dropped to reconnect (default six keepalives, at most a
-   * minute). While a query
-   * waits, the keepalive does not ping: a server reading big archives
-   * answers nothing else meanwhile.
+   * minute). While a query waits, the keepalive does not ping: a server
+   * reading big archives answers nothing else meanwhile.
    */
   readonly archiveTimeoutMs?: number;
   /** receipts: the owner sends delivery receipts (sendReceipts) for what it stores, and this link's presence says so */
