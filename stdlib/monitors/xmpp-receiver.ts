@@ -30,8 +30,9 @@ const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 const GROUP_MIN = 8;
 const GROUP_MS = 5;
 
-/** RETRY_MS: after a failed archive query or store, the catch-up runs again this much later. */
+/** RETRY_MS: after a failed archive query or store, the catch-up runs again this much later, doubling at each failure in a row up to MAX_RETRY_MS. */
 const RETRY_MS = 5000;
+const MAX_RETRY_MS = 60_000;
 
 /** ArchiveSource is what the receiver needs of the link: pages of the server's archive, and a way to send receipts. */
 export interface ArchiveSource {
@@ -49,6 +50,8 @@ export interface ReceiverOptions {
   /** emit stores messages (from one peer, whose ids are its own) and the cursor in one transaction */
   emit(messages: Message[], opts?: AppendOptions): void;
   readCursor?(name: string): string | undefined;
+  /** retryMs: the first wait after a failed catch-up (default RETRY_MS) */
+  readonly retryMs?: number;
 }
 
 /**
@@ -93,6 +96,10 @@ export class Receiver {
   private generation = 0;
   private noArchive = false;
   private readonly cursorName: string;
+  /** catch-ups that failed in a row: the next waits longer */
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly source: ArchiveSource,
@@ -144,6 +151,7 @@ export class Receiver {
    * starts again from the stored position.
    */
   async connected(): Promise<void> {
+    if (this.closed) return;
     const generation = ++this.generation;
     this.catchingUp = true;
     try {
@@ -160,6 +168,7 @@ export class Receiver {
         if (more) this.held = [];
       }
       this.release(at);
+      this.failures = 0;
     } catch (e) {
       if (generation !== this.generation) return;
       if (e instanceof ArchiveError && !this.noArchive && e.condition !== 'item-not-found') {
@@ -186,12 +195,27 @@ export class Receiver {
     return held.length || at ? this.store(held, positionOf(held) ?? at) : at;
   }
 
-  /** retryLater runs the catch-up again soon, unless the connection changed meanwhile (its own catch-up runs then). */
+  /**
+   * retryLater runs the catch-up again soon, unless the connection changed
+   * meanwhile (its own catch-up runs then) or the receiver closed: a server
+   * too busy to answer is asked less and less often.
+   */
   private retryLater(): void {
+    if (this.closed) return;
     const generation = this.generation;
-    setTimeout(() => {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
       if (generation === this.generation) void this.connected();
-    }, RETRY_MS).unref();
+    }, Math.min(MAX_RETRY_MS, (this.opts.retryMs ?? RETRY_MS) * 2 ** this.failures++));
+    this.retryTimer.unref();
+  }
+
+  /** close stores what came live and ends all catch-ups, the one running and any waiting to be tried again. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+    this.generation++;
+    clearTimeout(this.retryTimer);
   }
 
   /** readArchive stores the archive's pages after `start` (by id, or from its time when it has no id); it returns the position reached. */

@@ -53,14 +53,34 @@ const PRESENT_RETRY_MS = 2000;
 /** MAX_START_DELAY_MS: a session that cannot start is tried again at least this often. */
 const MAX_START_DELAY_MS = 60_000;
 
-/** RECEIPT_TIMEOUT_MS: when a present recipient confirmed nothing for this long, what it did not confirm is sent again. */
+/**
+ * RECEIPT_TIMEOUT_MS: when a present recipient confirmed nothing for this
+ * long, what it did not confirm is sent again; each time again in a row
+ * waits twice as long, up to 2^MAX_RECEIPT_DOUBLINGS times, so that a server
+ * too busy to pass receipts on is not sent the same messages over and over.
+ */
 const RECEIPT_TIMEOUT_MS = 30_000;
+const MAX_RECEIPT_DOUBLINGS = 4;
+
+/**
+ * MAX_CHECK_WAIT_MS: a check waits this long for its drain at most. A drain
+ * held up by a slow server goes on and the next check finds it running, so
+ * that no check outlives the timeout an instance's config may set.
+ */
+const MAX_CHECK_WAIT_MS = 10_000;
 
 /** MAX_UNRECEIPTED: sending pauses while this many messages wait for the recipient's receipt. */
 const MAX_UNRECEIPTED = 10_000;
 
 /** PRESENCE_WAIT_MS: a first session waits this long for the recipient's presence, which says whether it sends receipts. */
 const PRESENCE_WAIT_MS = 2000;
+
+/** atMost waits for `p` (which never rejects), but no longer than `ms`. */
+async function atMost(p: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * loopStop says why a message must not go to `to`: the recipient is already
@@ -138,6 +158,8 @@ export default defineMonitor<Config>({
     /** unreceipted: rows the server accepted for a recipient that sends receipts, by id, with when they were sent */
     const unreceipted = new Map<string, { cl: Claimed; at: number }>();
     let lastReceiptAt = 0;
+    /** resends in a row after the recipient confirmed nothing for a while */
+    let quietResends = 0;
     let receiptsToAck: Claimed[] = [];
     let blockedOnReceipts = false;
     // after a disconnect what waits for a receipt goes again: the server may have lost it
@@ -147,6 +169,7 @@ export default defineMonitor<Config>({
       if (!entry) return;
       unreceipted.delete(id);
       lastReceiptAt = Date.now();
+      quietResends = 0;
       receiptsToAck.push(entry.cl);
       if (receiptsToAck.length > 1) return;
       // the receipts one read of the socket brought are acknowledged in one transaction
@@ -284,8 +307,12 @@ export default defineMonitor<Config>({
         unreceipted.clear();
       }
       const oldest = unreceipted.values().next().value;
-      const stale = oldest !== undefined && recipientPresent && Date.now() - Math.max(oldest.at, lastReceiptAt) > RECEIPT_TIMEOUT_MS;
-      if (stale) ctx.log.info('the recipient confirmed nothing for a while; sending again what it did not confirm', { count: unreceipted.size });
+      const patience = RECEIPT_TIMEOUT_MS * 2 ** Math.min(quietResends, MAX_RECEIPT_DOUBLINGS);
+      const stale = oldest !== undefined && recipientPresent && Date.now() - Math.max(oldest.at, lastReceiptAt) > patience;
+      if (stale) {
+        quietResends++;
+        ctx.log.info('the recipient confirmed nothing for a while; sending again what it did not confirm', { count: unreceipted.size, waited: `${patience / 1000} s` });
+      }
       if (resendAll || stale) {
         resendAll = false;
         r.rewind();
@@ -424,20 +451,25 @@ export default defineMonitor<Config>({
           // server's word, unless the outbox remembers what its last presence said
           const known = recall() || recipientHeard;
           if (!known && Date.now() - firstOnlineAt < PRESENCE_WAIT_MS) return {};
-          draining = drain();
-          await draining;
+          draining = drain()
+            .then(
+              () => {},
+              (e: unknown) => onEvent({ kind: 'error', message: (e as Error).message }),
+            )
+            .finally(() => (draining = undefined));
+          await atMost(draining, MAX_CHECK_WAIT_MS);
           return {};
         } catch (e) {
           onEvent({ kind: 'error', message: (e as Error).message });
           return {};
-        } finally {
-          draining = undefined;
         }
       },
       async close() {
         closed = true;
         await link.stop().catch(() => {});
-        receiver.flush();
+        // a drain still running ends with the link (what it sent unconfirmed stays queued) before its reader closes
+        await atMost(draining, MAX_CHECK_WAIT_MS);
+        receiver.close();
         reader?.close();
         reader = undefined;
         outboxWake?.close();

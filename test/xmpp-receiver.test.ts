@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { it } from 'node:test';
+import type { Logger } from '../runtime/pipeline-api.js';
+import type { ArchivePage } from '../runtime/xmpp/link.js';
+import { Receiver } from '../stdlib/monitors/xmpp-receiver.js';
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
+
+it('a closed receiver asks the archive no more, and a failing one asks less and less often', async () => {
+  const asked: number[] = [];
+  let third: () => void = () => {};
+  const reachedThird = new Promise<void>((r) => (third = r));
+  const source = {
+    archivePage(): Promise<ArchivePage> {
+      asked.push(performance.now());
+      if (asked.length === 3) third();
+      return Promise.reject(new Error('the server is too busy'));
+    },
+    sendReceipts() {},
+  };
+  const receiver = new Receiver(source, { me: 'b@localhost', allowed: new Set(['a@localhost']), maxBody: 1 << 20, log: quiet, emit() {}, retryMs: 5 });
+  // the receiver's retry timer does not hold the process: this does, while the test waits for it
+  const hold = setInterval(() => {}, 1000);
+  await receiver.connected();
+  await reachedThird;
+  clearInterval(hold);
+  // 5 ms, then 10 ms: each wait after a failure in a row is longer than the one before
+  assert.ok(asked[2] - asked[1] > asked[1] - asked[0] || asked[2] - asked[1] >= 10, `waits ${asked[1] - asked[0]}, ${asked[2] - asked[1]} ms`);
+  receiver.close();
+  const after = asked.length;
+  // without the close, the next tries would come 20, 40 and 80 ms on
+  await sleep(300);
+  assert.equal(asked.length, after, 'asked the archive after it closed');
+  await receiver.connected();
+  assert.equal(asked.length, after, 'a closed receiver started a catch-up');
+});
