@@ -129,6 +129,63 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     });
   }
 
+  // a start that resolved once the presence was written let a message sent at once race the server's handling of
+  // it: on a busy ejabberd the message went to the offline store after the store was emptied for this presence, and
+  // waited there for the next session
+  it('counts a session online only once the server has taken its presence', async () => {
+    const open = new Set<Socket>();
+    let held: Buffer[] | undefined;
+    let release = () => {};
+    const proxy = createServer((down) => {
+      const up = connect(port, '127.0.0.1');
+      for (const s of [down, up]) {
+        open.add(s);
+        s.on('error', () => {}).on('close', () => open.delete(s));
+      }
+      // what the bot says from its presence on waits until the test lets it through
+      down.on('data', (d: Buffer) => {
+        if (!held && d.toString().includes('<presence')) {
+          held = [];
+          release = () => {
+            if (held) up.write(Buffer.concat(held));
+            held = undefined;
+          };
+        }
+        if (held) held.push(d);
+        else up.write(d);
+      });
+      up.on('data', (d: Buffer) => down.write(d));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const got: Incoming[] = [];
+    const bob = new XmppLink(
+      { host: '127.0.0.1', port: (proxy.address() as AddressInfo).port, domain: 'localhost', username: 'bob', password: 'bob-pw', resource: 'wubot', log: memoryLog() },
+      (m) => got.push(m),
+    );
+    const alice = link('alice', []);
+    try {
+      let started = false;
+      const starting = bob.start().then(() => (started = true));
+      assert.ok(await waitFor(() => held !== undefined, 20_000), 'the presence never came');
+      // the bot's own write of the presence has finished by the time the proxy reads it: a few turns of the loop
+      // give a start that waited only for it the time to resolve
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(started, false, 'the session counted online before the server saw its presence');
+      assert.equal(bob.isOnline, false);
+      release();
+      await starting;
+      assert.equal(bob.isOnline, true);
+      await alice.start();
+      assert.equal((await alice.sendBatch([{ id: 'live0', to: 'bob@localhost', body: encodeBody({ n: 0 }) }])).size, 0);
+      assert.ok(await waitFor(() => got.length >= 1, 20_000), 'bob got nothing');
+    } finally {
+      release();
+      await Promise.all([alice.stop(), bob.stop()]);
+      for (const s of open) s.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
   // a proxy that stops passing the server's words once the bot asks for its archive: for `pause` ms (a server busy
   // reading archive files, as Prosody's file storage after a restart), or for good (a link that died meanwhile)
   const stallingProxy = async (pause: number) => {

@@ -6,6 +6,8 @@ import { checkDirectTlsAs } from './tls-trust.js';
 
 /** how long a stopping link waits for the server to close the stream */
 const STOP_WAIT_MS = 2000;
+/** how long a new session waits for the server to answer the ping after its presence before it counts as online anyway */
+const PRESENCE_WAIT_MS = 30_000;
 
 /** MAX_PATIENCE: a keepalive ping waits at most this many keepalives for its answer (see XmppLink.patience) */
 const MAX_PATIENCE = 16;
@@ -316,7 +318,19 @@ export class XmppLink {
     this.xmpp.on('online', async () => {
       // each peer's presence, so that a sender knows when its recipient is back (the server skips what is already subscribed)
       const stanzas = [xml('presence', {}, xml('c', { xmlns: CAPS, hash: 'sha-1', node: CAPS_NODE, ver: capsVer(opts.receipts === true) })), ...[...this.peers].map((to) => xml('presence', { type: 'subscribe', to }))];
-      await this.xmpp.write(stanzas.map((st) => st.toString()).join(''));
+      // online means the server has taken the presence, not only that it was written: a message sent to this bot
+      // before the server handled it goes to the offline store, and one that gets there after the store was
+      // emptied for this presence waits in it for the next session (ejabberd, a busy server). The server answers
+      // a ping in stream order, after the presence; an error answer says as much, a timeout is the watchdog's.
+      const drop = this.untilDrop();
+      try {
+        await Promise.race([this.xmpp.write(stanzas.map((st) => st.toString()).join('')), drop.dropped]);
+        await Promise.race([this.ping(PRESENCE_WAIT_MS).catch(() => {}), drop.dropped]);
+      } catch {
+        return; // the connection dropped: the next session announces itself again
+      } finally {
+        drop.cancel();
+      }
       this.online = true;
       for (const wake of this.onlineWaiters) wake();
       this.onlineWaiters.clear();
