@@ -221,14 +221,14 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
     try {
       await peer.start();
       const sender = wubotHome('se', { 'plugins/XMPP/link.yaml': xmppConfig((gate.address() as AddressInfo).port, 'se', 'sf', { directory: 'outbox' }) });
-      await daemons.start('monitor', sender, 'se');
+      const daemon = await daemons.start('monitor', sender, 'se');
       assert.ok(await waitFor(() => events.some((e) => e.kind === 'peer' && e.jid === 'se@localhost' && e.available && e.receipts), 30_000), 'no presence from the sender');
       held = [];
       burst(sender, 'se', 1);
       assert.ok(await waitFor(() => got.length === 1, 30_000), 'the first message did not come');
       // its batch now waits for the server's answer, which the gate holds: the next message goes all the same
       burst(sender, 'se', 1);
-      assert.ok(await waitFor(() => got.length === 2, 30_000), 'a message written while the one before waited for the server\'s answer waited with it');
+      assert.ok(await waitFor(() => got.length === 2, 30_000), `a message written while the one before waited for the server's answer waited with it; the sender said:\n${daemon.log.slice(-3000)}`);
       for (const [sock, d] of held) sock.write(d);
       held = undefined;
       peer.sendReceipts(got.map((m) => ({ to: 'se@localhost/wubot', id: m.receiptId! })));

@@ -41,6 +41,9 @@ const WINDOW = 8;
  */
 const MAX_DRAIN_MS = 1000;
 
+/** WRITE_POLL_MS: while batches wait for the server's answer, the queue is looked at this often without a wake-up. */
+const WRITE_POLL_MS = 250;
+
 /** ACK_EVERY: confirmed messages are acknowledged together, this many at a time (and at the end of each drain). */
 const ACK_EVERY = 1000;
 
@@ -275,11 +278,13 @@ export default defineMonitor<Config>({
       }
       return remembered;
     };
-    // while batches wait for the server's answer, rows written meanwhile are sent at once (see drain)
+    // while batches wait for the server's answer, rows written meanwhile are sent at once (see drain); the wake is
+    // made before a drain's first claim, so that no write between a claim that found nothing and the wait after it
+    // goes unnoticed, and a missed signal (a watch that failed) costs one WRITE_POLL_MS
     let outboxWake: QueueWake | undefined;
     let written: Promise<WaitResult> | undefined;
     const nextWrite = (): Promise<WaitResult> =>
-      (written ??= (outboxWake ??= new QueueWake(outbox)).wait().then((w) => {
+      (written ??= outboxWake!.wait(WRITE_POLL_MS).then((w) => {
         written = undefined;
         return w;
       }));
@@ -300,6 +305,7 @@ export default defineMonitor<Config>({
      */
     async function drain(): Promise<number> {
       if (!c.user) return 0;
+      outboxWake ??= new QueueWake(outbox);
       const r = outboxReader();
       if (!recipientReceipts && unreceipted.size) {
         // the recipient no longer sends receipts (another program took its account): the server's word is all there is
