@@ -80,12 +80,15 @@ export interface Receipt {
 }
 
 /**
- * LinkEvent is a change of the connection: online (presence sent), offline,
+ * LinkEvent is a change of the connection: a session begun (its presence
+ * about to be sent; the server sends each peer's presence anew after it),
+ * online (the server took the presence), offline,
  * an error, or a peer (a JID in `peers`) becoming available (with its
  * presence's `show`: away, xa, dnd, chat) or unavailable, from one of its
  * clients (`resource`, empty for the account as a whole).
  */
 export type LinkEvent =
+  | { kind: 'session' }
   | { kind: 'online' }
   | { kind: 'offline' }
   | { kind: 'error'; message: string }
@@ -323,6 +326,8 @@ export class XmppLink {
       // emptied for this presence waits in it for the next session (ejabberd, a busy server). The server answers
       // a ping in stream order, after the presence; an error answer says as much, a timeout is the watchdog's.
       const drop = this.untilDrop();
+      // peers' presences come after this bot's, before the ping's answer: what was known of them goes now
+      onEvent({ kind: 'session' });
       try {
         await Promise.race([this.xmpp.write(stanzas.map((st) => st.toString()).join('')), drop.dropped]);
         await Promise.race([this.ping(PRESENCE_WAIT_MS).catch(() => {}), drop.dropped]);

@@ -36,8 +36,8 @@ export default defineMonitor<Config>({
     /** each client's state, by resource */
     const clients = new Map<string, string>();
     const onEvent = (e: LinkEvent): void => {
-      // a new session gets every client's presence again
-      if (e.kind === 'online') clients.clear();
+      // a new session gets every client's presence again, before it counts as online
+      if (e.kind === 'session') clients.clear();
       if (e.kind !== 'peer' || e.jid !== person) return;
       if (!e.available && e.resource === '') clients.clear();
       else if (!e.available) clients.delete(e.resource);

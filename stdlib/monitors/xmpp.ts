@@ -197,6 +197,7 @@ export default defineMonitor<Config>({
         if (c.user && e.jid === bareJid(c.user)) onReceipt(e.id);
         return;
       }
+      if (e.kind === 'session') return;
       if (e.kind === 'peer') {
         if (!c.user || e.jid !== bareJid(c.user)) return;
         if (!recipientHeard) signalWritten(outbox);
