@@ -516,7 +516,7 @@ export class XmppLink {
     }
   }
 
-  /** isOnline tells whether the bot is connected with its presence sent. */
+  /** isOnline tells whether the bot is connected with its presence taken by the server. */
   get isOnline(): boolean {
     return this.online;
   }
@@ -559,7 +559,7 @@ export class XmppLink {
     }
   }
 
-  /** whenOnline resolves once presence is sent (at once when it was), until cancelled. */
+  /** whenOnline resolves once the server took the presence (at once when it was), until cancelled. */
   private whenOnline(): { reached: Promise<void>; cancel(): void } {
     if (this.online) return { reached: Promise.resolve(), cancel: () => {} };
     let wake: () => void = () => {};
