@@ -7,7 +7,7 @@ import { checkDirectTlsAs } from './tls-trust.js';
 /** how long a stopping link waits for the server to close the stream */
 const STOP_WAIT_MS = 2000;
 /** how long a new session waits for the server to answer the ping after its presence before it counts as online anyway */
-const PRESENCE_WAIT_MS = 30_000;
+const PRESENCE_ANSWER_MS = 30_000;
 
 /** MAX_PATIENCE: a keepalive ping waits at most this many keepalives for its answer (see XmppLink.patience) */
 const MAX_PATIENCE = 16;
@@ -330,7 +330,7 @@ export class XmppLink {
       onEvent({ kind: 'session' });
       try {
         await Promise.race([this.xmpp.write(stanzas.map((st) => st.toString()).join('')), drop.dropped]);
-        await Promise.race([this.ping(PRESENCE_WAIT_MS).catch(() => {}), drop.dropped]);
+        await Promise.race([this.ping(PRESENCE_ANSWER_MS).catch(() => {}), drop.dropped]);
       } catch {
         return; // the connection dropped: the next session announces itself again
       } finally {
