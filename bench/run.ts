@@ -181,7 +181,7 @@ async function xmpp(): Promise<void> {
   console.log(`  raw @xmpp/client, client to client   ${fmt(f.rawRate).padStart(7)} msg/s   latency p50 ${ms(f.rawLatency[0])} ms, p99 ${ms(f.rawLatency[1])} ms`);
   console.log(`  wubot monitor to monitor, queue to queue ${fmt(f.oursRate).padStart(7)} msg/s   latency p50 ${ms(f.oursLatency[0])} ms, p99 ${ms(f.oursLatency[1])} ms; targets p50 < 5 ms, p99 < 20 ms`);
   console.log(`  ours/raw = ${f.ratio.toFixed(2)} (median of 3 pairs: ${f.ratios.map((r) => r.toFixed(2)).join(' ')}); target >= 0.8`);
-  console.log(`  CPU per message in the burst: raw ${ms(f.rawCpuUs)} µs, wubot ${ms(f.oursCpuUs)} µs (sender and receiver); the server's for raw ${ms(f.rawServerCpuUs)} µs, for wubot ${ms(f.oursServerCpuUs)} µs; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  console.log(`  CPU per message in the burst: raw ${ms(f.rawCpuUs)} µs, wubot ${ms(f.oursCpuUs)} µs (sender ${ms(f.oursSplitUs[0])}, receiver ${ms(f.oursSplitUs[1])}); the server's for raw ${ms(f.rawServerCpuUs)} µs, for wubot ${ms(f.oursServerCpuUs)} µs; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   const idle = f.idleCpu;
   console.log(`  idle daemons, CPU time over ${IDLE_MS / 1000} s: sending monitor ${ms(idle.sender)} ms, receiving monitor ${ms(idle.receiver)} ms, reactor ${ms(idle.reactor)} ms`);
 }

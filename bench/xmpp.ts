@@ -30,6 +30,8 @@ export interface XmppFigures {
   /** CPU microseconds per message of the burst: raw's two clients, and ours' two monitors (the server's not counted) */
   readonly rawCpuUs: number;
   readonly oursCpuUs: number;
+  /** of oursCpuUs, the sending monitor's and the receiving monitor's */
+  readonly oursSplitUs: readonly [sender: number, receiver: number];
   /** the server's CPU microseconds per message of the burst, for raw and for ours */
   readonly rawServerCpuUs: number;
   readonly oursServerCpuUs: number;
@@ -101,6 +103,8 @@ interface Run {
   latency: [number, number];
   cpuUs: number;
   serverCpuUs: number;
+  /** ours only: the sending and the receiving monitor's CPU microseconds per message */
+  splitUs?: [number, number];
 }
 
 /** botHome: a bot whose link sends its monitor queue to `to`, or (without `to`) only receives, from `allow`. */
@@ -152,10 +156,11 @@ async function linkedBots(wubot: string, work: string, port: number): Promise<{ 
   const a = botHome(join(work, 'a'), 'a', port, { to: 'b' });
   const b = botHome(join(work, 'b'), 'b', port, { allow: 'a' });
   const procs = [await startDaemon(wubot, 'monitor', b, 'b'), await startDaemon(wubot, 'monitor', a, 'a')];
+  // b's own "session ready" comes first, and says nothing of a: a burst timed from then would include a's login
   const linked = () => {
     try {
       const db = new Database(join(b, 'reactor', 'queue.sqlite'), { readonly: true });
-      const n = (db.prepare('SELECT count(*) AS n FROM message_queue').get() as { n: number }).n;
+      const n = db.prepare("SELECT count(*) FROM message_queue WHERE json_extract(data, '$.hostname') = 'a'").pluck().get() as number;
       db.close();
       return n > 0;
     } catch {
@@ -189,7 +194,9 @@ async function ours(wubot: string, work: string, port: number, server: number, m
   const arrived = db.prepare("SELECT count(*) FROM message_queue WHERE id > ? AND json_extract(data, '$.key') = 'Bench-xmpp'").pluck();
   while ((arrived.get(base) as number) < messages.length) await arrival.wait(50);
   const rate = messages.length / ((performance.now() - t0) / 1000);
-  const cpuUs = (procs.reduce((sum, p, i) => sum + cpuMs(p.pid!) - cpu0[i], 0) * 1000) / messages.length;
+  // procs are [receiver, sender]
+  const [receiverUs, senderUs] = procs.map((p, i) => ((cpuMs(p.pid!) - cpu0[i]) * 1000) / messages.length);
+  const cpuUs = receiverUs + senderUs;
   const serverCpuUs = ((cpuMs(server) - server0) * 1000) / messages.length;
   // steady: one message every 2 ms, as raw sends, each timed from when its append returned (it is in a's queue then);
   // an append that took longer than 2 ms is followed by one of all the messages due meanwhile
@@ -218,7 +225,7 @@ async function ours(wubot: string, work: string, port: number, server: number, m
   db.close();
   w.close();
   await stopAll(procs);
-  return { rate, latency: percentiles(latencies), cpuUs, serverCpuUs };
+  return { rate, latency: percentiles(latencies), cpuUs, serverCpuUs, splitUs: [senderUs, receiverUs] };
 }
 
 /** idleCpu measures, over IDLE_MS, the CPU time of linked sending and receiving monitors and of a reactor, none of them getting messages. */
@@ -270,7 +277,7 @@ export async function xmppFigures(root: string, work: string, messages: readonly
     const ratios = pairs.map((p) => p.o.rate / p.r.rate);
     const mid = pairs[[0, 1, 2].sort((a, b) => ratios[a] - ratios[b])[1]];
     const idle = await idleCpu(join(root, 'dist', 'bin', 'wubot.js'), mkdtempSync(join(work, 'xmpp-idle-')), port);
-    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, rawCpuUs: mid.r.cpuUs, oursCpuUs: mid.o.cpuUs, rawServerCpuUs: mid.r.serverCpuUs, oursServerCpuUs: mid.o.serverCpuUs, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
+    return { rawRate: mid.r.rate, oursRate: mid.o.rate, rawLatency: mid.r.latency, oursLatency: mid.o.latency, rawCpuUs: mid.r.cpuUs, oursCpuUs: mid.o.cpuUs, oursSplitUs: mid.o.splitUs!, rawServerCpuUs: mid.r.serverCpuUs, oursServerCpuUs: mid.o.serverCpuUs, ratios, ratio: mid.o.rate / mid.r.rate, idleCpu: idle };
   } finally {
     execFileSync(script, ['stop', dir]);
   }

@@ -50,6 +50,27 @@ for (const kind of xmppServerKinds()) describe(`XMPP link through ${kind}`, () =
     await alice.stop();
   });
 
+  it('carries ids and bodies with XML\'s special characters as they were', async () => {
+    const got: Incoming[] = [];
+    const alice = link('alice', []);
+    const bob = link('bob', got);
+    try {
+      await alice.start();
+      await bob.start();
+      // a relayed message's id is its first sender's own text; a body need not be base64
+      const hostile = [
+        { id: `a"b'c<d>e&f`, to: 'bob@localhost', body: `</body><body>x</body></message><message to="mallory@localhost">` },
+        { id: '&amp;', to: 'bob@localhost', body: `&lt; ' " &` },
+        { id: 'plain', to: 'bob@localhost', body: 'QUJD' },
+      ];
+      assert.equal((await alice.sendBatch(hostile)).size, 0);
+      assert.ok(await waitFor(() => got.length >= 3, 30_000), `bob got ${got.length} of 3`);
+      assert.deepEqual(got.map((m) => [m.receiptId, m.body]), hostile.map((m) => [m.id, m.body]));
+    } finally {
+      await Promise.all([alice.stop(), bob.stop()]);
+    }
+  });
+
   it('keeps nothing for error stanzas of anyone\'s making (3,000 from a peer)', async () => {
     const alice = link('alice', []);
     const mallory = link('mallory', []);

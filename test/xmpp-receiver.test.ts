@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import type { Logger } from '../runtime/pipeline-api.js';
 import type { ArchivePage } from '../runtime/xmpp/link.js';
+import { encodeBody } from '../runtime/xmpp/wire.js';
 import { Receiver } from '../stdlib/monitors/xmpp-receiver.js';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
@@ -34,4 +35,32 @@ it('a closed receiver asks the archive no more, and a failing one asks less and 
   assert.equal(asked.length, after, 'asked the archive after it closed');
   await receiver.connected();
   assert.equal(asked.length, after, 'a closed receiver started a catch-up');
+});
+
+it('stores a light stream as it comes, and a burst in groups', async () => {
+  const source = { archivePage: (): Promise<ArchivePage> => Promise.resolve({ messages: [], complete: true }), sendReceipts() {} };
+  const stores: number[] = [];
+  const receiver = new Receiver(source, { me: 'b@localhost', allowed: new Set(['a@localhost']), maxBody: 1 << 20, log: quiet, emit: (ms) => void stores.push(ms.length) });
+  await receiver.connected();
+  let n = 0;
+  const take = () => receiver.take({ from: 'a@localhost/wubot', body: encodeBody({ n: n++ }) });
+  const turn = () => new Promise((r) => setImmediate(r));
+  // 500 a second, one message a read: nothing waits for more to come
+  for (let i = 0; i < 100; i++) {
+    take();
+    await sleep(2);
+  }
+  await turn();
+  assert.equal(stores.reduce((a, b) => a + b, 0), 100);
+  assert.ok(Math.max(...stores) <= 5, `a light stream was grouped: ${stores.join(' ')}`);
+  // ten messages a read, read after read: stored together, in far fewer transactions than reads
+  stores.length = 0;
+  for (let i = 0; i < 300; i++) {
+    for (let k = 0; k < 10; k++) take();
+    await turn();
+  }
+  await sleep(50);
+  receiver.close();
+  assert.equal(stores.reduce((a, b) => a + b, 0), 3000);
+  assert.ok(stores.length < 100 && Math.max(...stores) > 10, `a burst of 300 reads was stored in ${stores.length} transactions: ${stores.join(' ')}`);
 });
