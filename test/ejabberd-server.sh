@@ -3,7 +3,7 @@
 # mnesia spool, logs, pid, Erlang cookie) in one directory. Same commands as xmpp-server.sh:
 #   ejabberd-server.sh install                  install ejabberd from Debian's packages if missing
 #   ejabberd-server.sh start DIR PORT           start (or find running) and print its PID
-#   ejabberd-server.sh adduser DIR USER PASS    create or overwrite an account
+#   ejabberd-server.sh adduser DIR USER PASS [USER PASS]...   create or overwrite accounts
 #   ejabberd-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after STOP_WAIT s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144),
 # XMPP_SMACKS=1 (mod_stream_mgmt), XMPP_MAM=0 (no message archive), XMPP_INTERFACE (listen there, not on
@@ -171,26 +171,34 @@ start() {
 }
 
 adduser() {
-  local dir=$1 user=$2 pass=$3 out
+  local dir=$1 out
+  shift
   dir=$(cd "$dir" && pwd)
   running_pid "$dir" >/dev/null || die "no ejabberd runs in $dir; start it first"
-  # a SCRAM record made here keeps its iteration count; ejabberd itself always uses 4096
-  out=$(WUBOT_USER=$user WUBOT_PASS=$pass WUBOT_DOMAIN=$domain WUBOT_NODE=$(node_name "$dir") WUBOT_ITER=$iterations \
+  # one Erlang node for all the accounts: starting one takes most of a second. The pairs come as plain
+  # arguments (after -extra), so a password is never Erlang text. A SCRAM record made here keeps its
+  # iteration count; ejabberd itself always uses 4096.
+  out=$(WUBOT_DOMAIN=$domain WUBOT_NODE=$(node_name "$dir") WUBOT_ITER=$iterations \
     erl_env "$dir" -sname "ctl$$$(node_id "$dir")@localhost" -hidden -noinput -dist_listen false -eval '
-      [U, P, D, N] = [list_to_binary(os:getenv(V)) || V <- ["WUBOT_USER", "WUBOT_PASS", "WUBOT_DOMAIN", "WUBOT_NODE"]],
+      [D, N] = [list_to_binary(os:getenv(V)) || V <- ["WUBOT_DOMAIN", "WUBOT_NODE"]],
       I = list_to_integer(os:getenv("WUBOT_ITER")),
       Node = binary_to_atom(N),
-      Salt = crypto:strong_rand_bytes(16),
-      Salted = rpc:call(Node, scram, salted_password, [sha, P, Salt, I]),
-      Scram = {scram, base64:encode(scram:stored_key(sha, scram:client_key(sha, Salted))),
-               base64:encode(scram:server_key(sha, Salted)), base64:encode(Salt), sha, I},
-      R = case rpc:call(Node, ejabberd_auth, user_exists, [U, D]) of
-            true -> rpc:call(Node, ejabberd_auth, set_password, [U, D, Scram]);
-            false -> rpc:call(Node, ejabberd_auth, try_register, [U, D, Scram]);
-            Other -> Other
-          end,
-      io:format("~p~n", [R]),
-      halt(case R of ok -> 0; _ -> 1 end).' 2>&1) || die "adduser $user: $out"
+      Register = fun(U, P) ->
+        Salt = crypto:strong_rand_bytes(16),
+        Salted = rpc:call(Node, scram, salted_password, [sha, P, Salt, I]),
+        Scram = {scram, base64:encode(scram:stored_key(sha, scram:client_key(sha, Salted))),
+                 base64:encode(scram:server_key(sha, Salted)), base64:encode(Salt), sha, I},
+        case rpc:call(Node, ejabberd_auth, user_exists, [U, D]) of
+          true -> rpc:call(Node, ejabberd_auth, set_password, [U, D, Scram]);
+          false -> rpc:call(Node, ejabberd_auth, try_register, [U, D, Scram]);
+          Other -> Other
+        end
+      end,
+      Pairs = fun F([U, P | Rest]) -> [{U, P} | F(Rest)]; F([]) -> [] end,
+      Failed = [{U, R} || {U, P} <- Pairs(init:get_plain_arguments()),
+                          R <- [Register(unicode:characters_to_binary(U), unicode:characters_to_binary(P))], R =/= ok],
+      io:format("~p~n", [Failed]),
+      halt(case Failed of [] -> 0; _ -> 1 end).' -extra "$@" 2>&1) || die "adduser: $out"
 }
 
 stop() {
@@ -205,7 +213,7 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start) [ $# -eq 3 ] || die "usage: start DIR PORT"; start "$2" "$3" ;;
-  adduser) [ $# -eq 4 ] || die "usage: adduser DIR USER PASS"; adduser "$2" "$3" "$4" ;;
+  adduser) [ $# -ge 4 ] && [ $(($# % 2)) -eq 0 ] || die "usage: adduser DIR USER PASS [USER PASS]..."; shift; adduser "$@" ;;
   stop) [ $# -eq 2 ] || die "usage: stop DIR"; stop "$2" ;;
-  *) die "usage: install | start DIR PORT | adduser DIR USER PASS | stop DIR" ;;
+  *) die "usage: install | start DIR PORT | adduser DIR USER PASS [USER PASS]... | stop DIR" ;;
 esac

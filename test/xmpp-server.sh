@@ -3,7 +3,7 @@
 # everything (config, data, logs, pid) in one directory.
 #   xmpp-server.sh install                  install prosody (and iproute2) from Debian's packages if missing
 #   xmpp-server.sh start DIR PORT           start (or find running) and print its PID
-#   xmpp-server.sh adduser DIR USER PASS    create or overwrite an account
+#   xmpp-server.sh adduser DIR USER PASS [USER PASS]...   create or overwrite accounts
 #   xmpp-server.sh stop DIR                 stop it (SIGTERM, then SIGKILL after STOP_WAIT s)
 # XMPP_DOMAIN (default localhost), XMPP_OFFLINE_LIMIT (10000), XMPP_STANZA_LIMIT (262144).
 # XMPP_MAM=0: no message archive (XEP-0313), which is on by default.
@@ -111,10 +111,14 @@ start() {
 }
 
 adduser() {
-  local dir=$1 user=$2 pass=$3
+  local dir=$1
+  shift
   dir=$(cd "$dir" && pwd)
   [ -f "$dir/prosody.cfg.lua" ] || die "$dir has no server config; start it first"
-  PROSODYCTL_LOG_LEVEL=error prosodyctl --config "$dir/prosody.cfg.lua" register "$user" "$domain" "$pass" >/dev/null
+  while [ $# -ge 2 ]; do
+    PROSODYCTL_LOG_LEVEL=error prosodyctl --config "$dir/prosody.cfg.lua" register "$1" "$domain" "$2" >/dev/null
+    shift 2
+  done
 }
 
 stop() {
@@ -129,7 +133,7 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start) [ $# -eq 3 ] || die "usage: start DIR PORT"; start "$2" "$3" ;;
-  adduser) [ $# -eq 4 ] || die "usage: adduser DIR USER PASS"; adduser "$2" "$3" "$4" ;;
+  adduser) [ $# -ge 4 ] && [ $(($# % 2)) -eq 0 ] || die "usage: adduser DIR USER PASS [USER PASS]..."; shift; adduser "$@" ;;
   stop) [ $# -eq 2 ] || die "usage: stop DIR"; stop "$2" ;;
-  *) die "usage: install | start DIR PORT | adduser DIR USER PASS | stop DIR" ;;
+  *) die "usage: install | start DIR PORT | adduser DIR USER PASS [USER PASS]... | stop DIR" ;;
 esac
