@@ -26,8 +26,10 @@ it('a closed receiver asks the archive no more, and a failing one asks less and 
   await receiver.connected();
   await reachedThird;
   clearInterval(hold);
-  // 5 ms, then 10 ms: each wait after a failure in a row is longer than the one before
-  assert.ok(asked[2] - asked[1] > asked[1] - asked[0] || asked[2] - asked[1] >= 10, `waits ${asked[1] - asked[0]}, ${asked[2] - asked[1]} ms`);
+  // 5 ms, then 10 ms: each wait after a failure in a row is longer than the one before. A busy machine may
+  // stretch the first past the second, and a timer may fire up to a millisecond before performance.now()
+  // says it is due (measured 10.2 ms, then 9.8 ms beside stress-ng): the second is checked for its own length.
+  assert.ok(asked[2] - asked[1] >= 9, `waits ${asked[1] - asked[0]}, ${asked[2] - asked[1]} ms`);
   receiver.close();
   const after = asked.length;
   // without the close, the next tries would come 20, 40 and 80 ms on
