@@ -268,10 +268,10 @@ export class XmppLink {
     // a message is this link's alone: the client's middleware, which serves IQs, would parse its JIDs and compose
     // its handlers for each one (about 40 µs a message, half a receiver's time in a burst) and do nothing with it.
     // Stream management counts every stanza through the middleware: while it is on, messages go that way too.
-    const parsed = this.xmpp as unknown as { _onElement(el: Element): void; streamManagement?: { enabled?: boolean } };
+    const parsed = this.xmpp as unknown as { _onElement(el: Element): void };
     const onElement = parsed._onElement.bind(parsed);
     parsed._onElement = (el) => {
-      if (el.name !== 'message' || parsed.streamManagement?.enabled) return onElement(el);
+      if (el.name !== 'message' || this.streamManaged) return onElement(el);
       this.lastHeard = Date.now();
       this.onMessageStanza(el);
     };
@@ -395,6 +395,11 @@ export class XmppLink {
       if (stanza.is('presence')) return this.onPresence(stanza, onEvent);
       if (stanza.is('message')) this.onMessageStanza(stanza);
     });
+  }
+
+  /** streamManaged: stream management (XEP-0198) is on, and counts the stanzas that go through the client's send and middleware. */
+  private get streamManaged(): boolean {
+    return (this.xmpp as unknown as { streamManagement?: { enabled?: boolean } }).streamManagement?.enabled === true;
   }
 
   /** socket is the client's current TCP socket (@xmpp/client types do not name it). */
@@ -613,8 +618,8 @@ export class XmppLink {
   async send(messages: readonly Outgoing[]): Promise<{ confirmed: Promise<Map<string, string>> }> {
     for (const m of messages) this.unconfirmed.set(m.id, { to: m.to });
     // every message asks for a receipt; only a recipient known to answer (by its capabilities) is waited for
-    const entity = this.xmpp as unknown as { streamManagement?: { enabled?: boolean }; write(s: string): Promise<void> };
-    if (entity.streamManagement?.enabled) {
+    const entity = this.xmpp as unknown as { write(s: string): Promise<void> };
+    if (this.streamManaged) {
       // stream management counts what goes through send
       for (const m of messages) await this.xmpp.send(xml('message', { type: 'chat', to: m.to, id: m.id }, xml('body', {}, m.body), xml('request', { xmlns: RECEIPTS })));
     } else {
