@@ -85,12 +85,37 @@ export function looksLikeNumber(s: string): boolean {
   return s === '0 but true' || LOOKS_LIKE_NUMBER.test(s) || LONE_MINUS.test(s);
 }
 
+/**
+ * plainDecimal is the number of a string of digits with at most one `.`
+ * and an optional leading `-` (`12`, `-0.5`, `3.`), the common case, which
+ * looks like a number to Perl and means what Number makes of it; for any
+ * other string it is undefined, and num takes the long way.
+ */
+function plainDecimal(s: string): number | undefined {
+  const n = s.length;
+  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !dot) dot = true;
+    else return undefined;
+  }
+  return digits > 0 ? Number(s) : undefined;
+}
+
 /** num is the number a value holds if Perl would say it looks like a number; otherwise undefined. */
 export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (v === true) return 1;
-  if (v === '0 but true') return 0;
   if (typeof v !== 'string') return undefined;
+  return plainDecimal(v) ?? numberOfText(v);
+}
+
+/** numberOfText is num of a string the long way, by Perl's looks_like_number (num takes it for what plainDecimal does not read). */
+export function numberOfText(v: string): number | undefined {
+  if (v === '0 but true') return 0;
   if (LONE_MINUS.test(v)) return 0;
   if (!LOOKS_LIKE_NUMBER.test(v)) return undefined;
   const t = v.trim().replace(/^\+/, '');

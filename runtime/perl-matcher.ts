@@ -33,6 +33,8 @@ export class PerlRegex {
    * shape bounds its work on them (RegexShape) to IN_THREAD_STEPS.
    */
   private readonly inThread?: RegExp;
+  /** the same without the `g` flag, for test: a global regex's test reads and writes lastIndex */
+  private readonly inThreadTest?: RegExp;
   private readonly inThreadMax: number = -1;
 
   /** inThread false keeps every text off JavaScript's engine in this thread (for tests of the other engines). */
@@ -48,6 +50,7 @@ export class PerlRegex {
     this.js = t.js;
     if (inThread && t.js && !t.shape.nested && !t.shape.backrefs) {
       this.inThread = new RegExp(t.js.source, t.js.flags + 'g');
+      this.inThreadTest = new RegExp(t.js.source, t.js.flags);
       const perStart = IN_THREAD_STEPS / 2 ** t.shape.alternations;
       this.inThreadMax = Math.floor(perStart ** (1 / (t.shape.quantifiers + 1))) - 1;
     }
@@ -64,11 +67,7 @@ export class PerlRegex {
   }
 
   test(s: string): boolean {
-    if (s.length <= this.inThreadMax) {
-      const re = this.inThread!;
-      re.lastIndex = 0;
-      return re.test(s);
-    }
+    if (s.length <= this.inThreadMax) return this.inThreadTest!.test(s);
     if (this.onRe2(s)) {
       this.re2!.lastIndex = 0;
       return this.re2!.test(s);
