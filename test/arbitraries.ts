@@ -17,19 +17,23 @@ export const value = fc.oneof(
   fc.constant(null),
   fc.boolean(),
 );
-const operand = fc.oneof(field, fc.constantFrom('0', '2', '3.5', '10'));
+/** leafOn makes tests of the fields `field` gives (numeric comparisons also of numbers); `others` adds key tests and constants. */
+function leafOn(field: fc.Arbitrary<string>, others = true): fc.Arbitrary<string> {
+  const operand = fc.oneof(field, fc.constantFrom('0', '2', '3.5', '10'));
+  const more = others ? [{ weight: 3, arbitrary: fc.constantFrom(...keyValues).map((v) => `key equals ${v}`) }, fc.constantFrom('TRUE', 'FALSE')] : [];
+  return fc.oneof(
+    ...more,
+    fc.tuple(field, fc.constantFrom('foo', 'bar', '1', '0', '10', 'foo bar', 'Foo')).map(([f, v]) => `${f} equals ${v}`),
+    fc
+      .tuple(field, fc.constantFrom('matches', 'imatches'), fc.constantFrom('fo+', '^b', '\\d', 'o$', '0', '(x|f)', '^$', 'a.b', '\\bbar\\b'))
+      .map(([f, op, r]) => `${f} ${op} ${r}`),
+    field.map((f) => `contains ${f}`),
+    fc.tuple(field, fc.constantFrom('true', 'false')).map(([f, t]) => `${f} is ${t}`),
+    fc.tuple(operand, fc.constantFrom('<', '<=', '>', '>='), operand).map(([a, op, b]) => `${a} ${op} ${b}`),
+  );
+}
 
-export const leaf = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...keyValues).map((v) => `key equals ${v}`) },
-  fc.tuple(field, fc.constantFrom('foo', 'bar', '1', '0', '10', 'foo bar', 'Foo')).map(([f, v]) => `${f} equals ${v}`),
-  fc
-    .tuple(field, fc.constantFrom('matches', 'imatches'), fc.constantFrom('fo+', '^b', '\\d', 'o$', '0', '(x|f)', '^$', 'a.b', '\\bbar\\b'))
-    .map(([f, op, r]) => `${f} ${op} ${r}`),
-  field.map((f) => `contains ${f}`),
-  fc.tuple(field, fc.constantFrom('true', 'false')).map(([f, t]) => `${f} is ${t}`),
-  fc.tuple(operand, fc.constantFrom('<', '<=', '>', '>='), operand).map(([a, op, b]) => `${a} ${op} ${b}`),
-  fc.constantFrom('TRUE', 'FALSE'),
-);
+export const leaf = leafOn(field);
 
 export const { cond } = fc.letrec<{ cond: string }>((tie) => ({
   cond: fc.oneof(
@@ -44,19 +48,24 @@ export const { cond } = fc.letrec<{ cond: string }>((tie) => ({
   ),
 }));
 
-const plugin = fc.oneof(
-  // structured values too: a compiled tree copies them into each message as the plugin does
-  fc.tuple(field, fc.oneof(value, fc.constantFrom(['a', 'b'], { k: 'v', n: [1] }))).map(([f, v]) => ({ plugin: 'SetField', config: { field: f, value: v } })),
-  fc.tuple(field, value, fc.boolean()).map(([f, v, keep]) => ({ plugin: 'SetField', config: { set: { [f]: v }, no_override: keep ? 1 : 0 } })),
-  field.map((f) => ({ plugin: 'DeleteField', config: { field: f } })),
-  fc.tuple(field, field).map(([s, t]) => ({ plugin: 'CopyField', config: { source_field: s, target_field: t } })),
-  fc.tuple(field, field).map(([s, t]) => ({ plugin: 'HashLookup', config: { source_field: s, target_field: t, lookup: { foo: 'alpha', 1: 'beta' } } })),
-  fc.tuple(field, fc.constantFrom('o', '(\\w)\\w*', '^')).map(([s, r]) => ({
-    plugin: 'TransformField',
-    config: { source_field: s, regexp_search: r, regexp_replace: '<$1>' },
-  })),
-  fc.tuple(field, field).map(([s, t]) => ({ plugin: 'CaptureData', config: { source_field: s, regexp: '(\\d+)', target_field: t } })),
-);
+/** pluginOn makes plugin steps that change the fields `target` gives. */
+function pluginOn(target: fc.Arbitrary<string>) {
+  return fc.oneof(
+    // structured values too: a compiled tree copies them into each message as the plugin does
+    fc.tuple(target, fc.oneof(value, fc.constantFrom(['a', 'b'], { k: 'v', n: [1] }))).map(([f, v]) => ({ plugin: 'SetField', config: { field: f, value: v } })),
+    fc.tuple(target, value, fc.boolean()).map(([f, v, keep]) => ({ plugin: 'SetField', config: { set: { [f]: v }, no_override: keep ? 1 : 0 } })),
+    target.map((f) => ({ plugin: 'DeleteField', config: { field: f } })),
+    fc.tuple(field, target).map(([s, t]) => ({ plugin: 'CopyField', config: { source_field: s, target_field: t } })),
+    fc.tuple(field, target).map(([s, t]) => ({ plugin: 'HashLookup', config: { source_field: s, target_field: t, lookup: { foo: 'alpha', 1: 'beta' } } })),
+    fc.tuple(target, fc.constantFrom('o', '(\\w)\\w*', '^')).map(([s, r]) => ({
+      plugin: 'TransformField',
+      config: { source_field: s, regexp_search: r, regexp_replace: '<$1>' },
+    })),
+    fc.tuple(field, target).map(([s, t]) => ({ plugin: 'CaptureData', config: { source_field: s, regexp: '(\\d+)', target_field: t } })),
+  );
+}
+
+const plugin = pluginOn(field);
 
 export interface Rule {
   name: string;
@@ -90,6 +99,15 @@ export const rules: fc.Arbitrary<Rule[]> = fc.letrec<{ rules: Rule[] }>((tie) =>
         .record({ name: ruleName, condition: cond, step: plugin, last_rule: lastRule, rules: tie('rules') }, { requiredKeys: ['name'] })
         .map(toRule),
       { maxLength: 5, depthIdentifier: 'tree' },
+    ),
+    // siblings that test one field and change it: what a compiled tree kept of the field must be forgotten
+    fc.constantFrom(...fields).chain((f) =>
+      fc.array(
+        fc
+          .record({ name: ruleName, condition: leafOn(fc.constant(f), false), step: fc.oneof(pluginOn(fc.constant(f)), plugin), rules: tie('rules') }, { requiredKeys: ['name'] })
+          .map(toRule),
+        { minLength: 2, maxLength: 5, depthIdentifier: 'tree' },
+      ),
     ),
     // a routing level: siblings that test `key equals …`, which the optimizer dispatches by a map
     fc.array(

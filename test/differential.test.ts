@@ -24,7 +24,7 @@ function uniquelyNamed(rules: readonly Rule[], next = { n: 0 }): Rule[] {
 }
 describe('compiled and interpreted rule trees agree, and the loop model is sound for them', () => {
   it('on random trees and messages', async () => {
-    const seen = { dispatch: 0, memo: 0, followed: 0, unreachable: 0 };
+    const seen = { dispatch: 0, memo: 0, fieldReset: 0, followed: 0, unreachable: 0 };
     await fc.assert(
       fc.asyncProperty(rules, fc.array(fc.tuple(message, fc.subarray(fields)), { minLength: 1, maxLength: 12 }), async (tree, cases) => {
         const text = JSON.stringify({ rules: uniquelyNamed(tree) });
@@ -32,6 +32,8 @@ describe('compiled and interpreted rule trees agree, and the loop model is sound
         fc.pre(!hasErrors(c.diagnostics));
         if (c.code?.includes('switch (')) seen.dispatch++;
         if (c.code?.includes('let t0 = 0')) seen.memo++;
+        // a field's text or number kept from an earlier test, forgotten where a rule may change the field
+        if (c.code && /^\s+f\d+ = null;$/m.test(c.code)) seen.fieldReset++;
         const relevant = new Set(['last_rule']);
         walkRules(c.tree!.rules, (r) => r.condition?.ast && fieldsRead(r.condition.ast, relevant));
         const unreachable = new Set(unreachableRules(c.tree!.rules).map((u) => `h:${u.rule.name}`));
@@ -55,7 +57,7 @@ describe('compiled and interpreted rule trees agree, and the loop model is sound
       { numRuns: 200 },
     );
     // the trees must exercise the optimizations and the model, or agreeing proves little
-    assert.ok(seen.dispatch >= 10 && seen.memo >= 10, `dispatch in ${seen.dispatch} trees, memo in ${seen.memo}`);
+    assert.ok(seen.dispatch >= 10 && seen.memo >= 10 && seen.fieldReset >= 10, `dispatch in ${seen.dispatch} trees, memo in ${seen.memo}, a kept field forgotten in ${seen.fieldReset}`);
     assert.ok(seen.followed >= 50, `the model followed fields to the end in ${seen.followed} runs`);
     assert.ok(seen.unreachable >= 10, `unreachable rules in ${seen.unreachable} trees`);
   });

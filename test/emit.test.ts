@@ -74,6 +74,29 @@ describe('emitted modules', () => {
   });
 });
 
+describe('fields the tests read again', () => {
+  it('are read once, and again after a rule changed them', async () => {
+    const text = JSON.stringify({
+      rules: [
+        { name: 'r1', condition: 'a equals foo', plugin: 'SetField', config: { field: 'a', value: 'bar' } },
+        { name: 'r2', condition: 'a matches ^b', plugin: 'SetField', config: { field: 'z', value: 1 } },
+        { name: 'r3', condition: 'n > 1', plugin: 'CopyField', config: { source_field: 'a', target_field: 'n' } },
+        { name: 'r4', condition: 'n < 5 OR a matches r$', plugin: 'DeleteField', config: { field: 'a' } },
+        { name: 'r5', condition: 'a matches .', plugin: 'SetField', config: { field: 'y', value: 1 } },
+      ],
+    });
+    const code = compileText(text).code!;
+    // each of `a` as text and `n` as a number is kept in a slot of its own
+    assert.match(code, /let f0: string \| undefined \| null = null, f1: number \| undefined \| null = null;/);
+    const p = await pipelinesFor(text);
+    for (const m of [{ a: 'foo', n: 3 }, { a: 'foo', n: '2' }, { a: 'bar', n: 0 }, { n: 7 }, { a: 'foo' }]) {
+      const want = runOn(p.interpreted, m);
+      assert.deepEqual(runOn(p.optimized, m), want, JSON.stringify(m));
+    }
+    assert.deepEqual(runOn(p.optimized, { a: 'foo', n: 3 }).message, { n: 'bar', z: 1, wubot_rulelog: ['h:r1', 'h:r2', 'h:r3', 'h:r4'] });
+  });
+});
+
 describe('the JavaScript module the cache keeps', () => {
   it('is the TypeScript module without its types: it does what the transpiled one does', async () => {
     const rt = createRuntime({ hostname: 'h' });

@@ -14,6 +14,36 @@ export interface MemoSlot {
   readonly fields: ReadonlySet<string>;
 }
 
+/** FieldSlot holds a field's text or number, as tests see it, from its first read until the field may change; null until read. */
+export interface FieldSlot {
+  readonly name: Name;
+  readonly field: string;
+  readonly of: 'text' | 'number';
+}
+
+/** Reads counts the fields that tests read as text or as numbers, by running their emit hooks without keeping the code. */
+class Reads implements EmitContext {
+  readonly values = ENV;
+  readonly counts = new Map<string, number>();
+  private count(of: FieldSlot['of'], field: string): Code {
+    const key = `${of}\0${field}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    return code`m`;
+  }
+  read(): Code {
+    return code`m`;
+  }
+  text(field: string): Code {
+    return this.count('text', field);
+  }
+  number(field: string): Code {
+    return this.count('number', field);
+  }
+  regex(): Name {
+    return name('re');
+  }
+}
+
 /** CondEmitter turns conditions into TypeScript expressions over the message `m`; each test by its kind's emit hook. */
 export class CondEmitter implements EmitContext {
   readonly values = ENV;
@@ -21,16 +51,22 @@ export class CondEmitter implements EmitContext {
   /** the rule whose condition is being emitted, which a regex that runs past the time budget is reported with */
   rule = '';
   readonly memo = new Map<string, MemoSlot>();
+  /** fields: a slot for each field two or more tests read as text, or as a number, by `of` and field */
+  readonly fields = new Map<string, FieldSlot>();
 
-  /** useMemo gives a slot to every test that occurs at least twice among the conditions. */
-  useMemo(conds: readonly Cond[]): void {
+  /**
+   * useMemo gives a slot to every test that occurs at least twice among the
+   * conditions, and to every field that two different tests (or `textReads`,
+   * the fields a dispatch reads) read as text or as a number.
+   */
+  useMemo(conds: readonly Cond[], textReads: readonly string[] = []): void {
     const counts = new Map<string, Leaf>();
-    const seen = new Set<string>();
+    const seen = new Map<string, Leaf>();
     const visit = (c: Cond): void => {
       if (isLeaf(c)) {
         const key = unparse(c);
         if (seen.has(key)) counts.set(key, c);
-        seen.add(key);
+        else seen.set(key, c);
         return;
       }
       if (c.kind === 'and' || c.kind === 'or') {
@@ -44,11 +80,32 @@ export class CondEmitter implements EmitContext {
     for (const [key, leaf] of counts) {
       this.memo.set(key, { name: name('t', this.memo.size), fields: fieldsRead(leaf) });
     }
+    const reads = new Reads();
+    for (const leaf of seen.values()) emitTest(leaf, reads);
+    for (const f of textReads) reads.text(f);
+    for (const [key, n] of reads.counts) {
+      if (n < 2) continue;
+      const [of, field] = key.split('\0') as [FieldSlot['of'], string];
+      this.fields.set(key, { name: name('f', this.fields.size), field, of });
+    }
   }
 
   /** read is the expression for a field's value. */
   read(field: string): Code {
     return INHERITED.has(field) ? code`own(m, ${field})` : code`m[${field}]`;
+  }
+
+  text(field: string): Code {
+    return this.cached('text', field, code`txt(${this.read(field)})`);
+  }
+
+  number(field: string): Code {
+    return this.cached('number', field, code`num(${this.read(field)})`);
+  }
+
+  private cached(of: FieldSlot['of'], field: string, value: Code): Code {
+    const slot = this.fields.get(`${of}\0${field}`);
+    return slot ? code`(${slot.name} !== null ? ${slot.name} : (${slot.name} = ${value}))` : value;
   }
 
   /** regex returns the module-level name of a compiled regex. */
@@ -98,11 +155,14 @@ export class CondEmitter implements EmitContext {
     }
   }
 
-  /** resets returns statements that forget memoized tests reading fields a write may change. */
+  /** resets returns statements that forget memoized tests, texts and numbers of fields a write may change. */
   resets(writes: ReadonlySet<string> | 'any'): Code[] {
     const out: Code[] = [];
     for (const slot of this.memo.values()) {
       if (writes === 'any' || [...slot.fields].some((f) => writes.has(f))) out.push(code`${slot.name} = 0;`);
+    }
+    for (const slot of this.fields.values()) {
+      if (writes === 'any' || writes.has(slot.field)) out.push(code`${slot.name} = null;`);
     }
     return out;
   }

@@ -14,6 +14,7 @@ function prelude(ty: Types): Code[] {
     code`const rulelog = rt.rulelog;`,
     code`const hasOwn = Object.hasOwn;`,
     code`const own = (m${ty(code`: Message`)}, k${ty(code`: string`)})${ty(code`: unknown`)} => (hasOwn(m, k) ? m[k] : undefined);`,
+    code`const txt = (v${ty(code`: unknown`)})${ty(code`: string | undefined`)} => (truthy(v) ? str(v) : undefined);`,
     ...testHelpers(ty),
   ];
 }
@@ -26,12 +27,16 @@ interface Emitted {
   dispatch: Code[];
 }
 
-function collectConds(steps: readonly Step[], out: Cond[] = []): Cond[] {
+/** collectReads lists the conditions of a plan and the fields its dispatches read. */
+function collectReads(steps: readonly Step[], out: { conds: Cond[]; dispatched: string[] } = { conds: [], dispatched: [] }): typeof out {
   for (const s of steps) {
     if (s.kind === 'rule') {
-      if (s.cond) out.push(s.cond);
-      collectConds(s.children, out);
-    } else for (const c of s.cases) collectConds(c.steps, out);
+      if (s.cond) out.conds.push(s.cond);
+      collectReads(s.children, out);
+    } else {
+      out.dispatched.push(s.field);
+      for (const c of s.cases) collectReads(c.steps, out);
+    }
   }
   return out;
 }
@@ -44,12 +49,19 @@ class ModuleEmitter {
     private readonly plan: Plan,
     private readonly ty: Types,
   ) {
-    if (plan.optimized) this.conds.useMemo(collectConds(plan.steps));
+    if (plan.optimized) {
+      const { conds, dispatched } = collectReads(plan.steps);
+      this.conds.useMemo(conds, dispatched);
+    }
   }
 
   body(w: Out): void {
     w.line(code`if (truthy(m["last_rule"])) return;`);
-    const slots = [...this.conds.memo.values()].map((s) => code`${s.name} = 0`);
+    const ty = this.ty;
+    const slots = [
+      ...[...this.conds.memo.values()].map((s) => code`${s.name} = 0`),
+      ...[...this.conds.fields.values()].map((s) => code`${s.name}${s.of === 'text' ? ty(code`: string | undefined | null`) : ty(code`: number | undefined | null`)} = null`),
+    ];
     if (slots.length) w.line(code`let ${joinCode(slots, ', ')};`);
     this.steps(w, this.plan.steps);
   }
@@ -127,8 +139,8 @@ class ModuleEmitter {
     );
     this.decls.dispatch.push(code`const ${map} = new Map${this.ty(code`<string, number>`)}([${pairs}]);`);
     const emit = (): void => {
-      w.line(code`const v = ${this.conds.read(s.field)};`);
-      w.block(code`switch (truthy(v) ? ${map}.get(str(v)) : undefined) `, () => {
+      w.line(code`const v = ${this.conds.text(s.field)};`);
+      w.block(code`switch (v !== undefined ? ${map}.get(v) : undefined) `, () => {
         s.cases.forEach((c, i) => {
           w.block(code`case ${i}: `, () => this.steps(w, c.steps));
           w.line(code`break;`);

@@ -73,7 +73,7 @@ export const compare = defineKind<CompareTest>({
     return OPS.map((op) => code`const ${name(HELPER[op])} = (a${n}, b${n})${ty(code`: boolean`)} => a !== undefined && b !== undefined && a ${OP_CODE[op]} b;`);
   },
   emit: (n, e) => {
-    const arg = (o: Operand) => (o.kind === 'number' ? code`${o.value}` : code`num(${e.read(o.name)})`);
+    const arg = (o: Operand) => (o.kind === 'number' ? code`${o.value}` : e.number(o.name));
     return code`${name(HELPER[n.op])}(${arg(n.left)}, ${arg(n.right)})`;
   },
 });

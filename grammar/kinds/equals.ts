@@ -22,6 +22,5 @@ export const equals = defineKind<EqualsTest>({
   // a false value has no text, so `F equals 0` and `F equals` never hold
   constant: (n, v) => (v.truthy(n.value) ? undefined : false),
   evaluate: (n, m, env) => trueText(own(m, n.field), env) === n.value,
-  helpers: (ty) => [code`const eq = (v${ty(code`: unknown`)}, s${ty(code`: string`)})${ty(code`: boolean`)} => truthy(v) && str(v) === s;`],
-  emit: (n, e) => code`eq(${e.read(n.field)}, ${n.value})`,
+  emit: (n, e) => code`${e.text(n.field)} === ${n.value}`,
 });

@@ -48,6 +48,10 @@ export interface EmitContext {
   readonly values: Values;
   /** read is the expression for a field's value. */
   read(field: string): Code;
+  /** text is the expression for a field's text when its value is true to Perl, else undefined (trueText). */
+  text(field: string): Code;
+  /** number is the expression for the number a field holds to Perl, else undefined (Values.num). */
+  number(field: string): Code;
   /** regex is the module-level name of a compiled regex. */
   regex(source: string, icase: boolean): Code;
 }

@@ -50,7 +50,7 @@ export const matches = defineKind<MatchesTest>({
     return text !== undefined && env.regex(n.regex, n.icase).test(text);
   },
   helpers: (ty) => [
-    code`const like = (v${ty(code`: unknown`)}, re${ty(code`: { test(s: string): boolean }`)})${ty(code`: boolean`)} => truthy(v) && re.test(str(v));`,
+    code`const like = (s${ty(code`: string | undefined`)}, re${ty(code`: { test(s: string): boolean }`)})${ty(code`: boolean`)} => s !== undefined && re.test(s);`,
   ],
-  emit: (n, e) => (never(n, e.values) ? code`false` : code`like(${e.read(n.field)}, ${e.regex(n.regex, n.icase)})`),
+  emit: (n, e) => (never(n, e.values) ? code`false` : code`like(${e.text(n.field)}, ${e.regex(n.regex, n.icase)})`),
 });

@@ -8,8 +8,8 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const rulelog = rt.rulelog;
     const hasOwn = Object.hasOwn;
     const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
-    const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;
-    const like = (v: unknown, re: { test(s: string): boolean }): boolean => truthy(v) && re.test(str(v));
+    const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
+    const like = (s: string | undefined, re: { test(s: string): boolean }): boolean => s !== undefined && re.test(s);
     const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;
     const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
@@ -22,14 +22,14 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const n4 = rt.hostname + ":" + "urgent again";
     function run(m: Message): void {
         if (truthy(m["last_rule"])) return;
-        let t0 = 0;
-        if (((eq(m["key"], "alpha")) && ((t0 === 0 ? (t0 = isTrue(m["urgent"]) ? 1 : 2) : t0) === 1))) {
+        let t0 = 0, f0: string | undefined | null = null;
+        if ((((f0 !== null ? f0 : (f0 = txt(m["key"]))) === "alpha") && ((t0 === 0 ? (t0 = isTrue(m["urgent"]) ? 1 : 2) : t0) === 1))) {
             rulelog(m, n0);
             m["color"] = "red";
         }
         {
-            const v = m["key"];
-            switch (truthy(v) ? d0.get(str(v)) : undefined) {
+            const v = (f0 !== null ? f0 : (f0 = txt(m["key"])));
+            switch (v !== undefined ? d0.get(v) : undefined) {
                 case 0: {
                     {
                         rulelog(m, n1);

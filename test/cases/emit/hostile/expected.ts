@@ -8,8 +8,8 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const rulelog = rt.rulelog;
     const hasOwn = Object.hasOwn;
     const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
-    const eq = (v: unknown, s: string): boolean => truthy(v) && str(v) === s;
-    const like = (v: unknown, re: { test(s: string): boolean }): boolean => truthy(v) && re.test(str(v));
+    const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
+    const like = (s: string | undefined, re: { test(s: string): boolean }): boolean => s !== undefined && re.test(s);
     const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;
     const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;
     const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
@@ -22,14 +22,15 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const n2 = rt.hostname + ":" + "regex \u2028";
     function run(m: Message): void {
         if (truthy(m["last_rule"])) return;
-        if ((eq(m["x"], "a\" + (globalThis.pwned = 1) + \""))) {
+        let f0: string | undefined | null = null;
+        if ((txt(m["x"]) === "a\" + (globalThis.pwned = 1) + \"")) {
             rulelog(m, n0);
         }
-        if ((eq(m["subject"], "\"); globalThis.pwned = 1; (\" `${1}` */"))) {
+        if (((f0 !== null ? f0 : (f0 = txt(m["subject"]))) === "\"); globalThis.pwned = 1; (\" `${1}` */")) {
             rulelog(m, n1);
             p0.react(m);
         }
-        if (((like(m["subject"], re0)) || (isTrue(own(m, "constructor"))))) {
+        if (((like((f0 !== null ? f0 : (f0 = txt(m["subject"]))), re0)) || (isTrue(own(m, "constructor"))))) {
             rulelog(m, n2);
             p1.react(m);
         }
