@@ -1,11 +1,15 @@
-import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
+import { lookUp, type FieldLookup } from './field-effects.js';
 import { definePlugin } from './plugin.js';
 
 interface Config {
   source_field: string;
   target_field: string;
   lookup: Record<string, unknown>;
+}
+
+function lookup(c: Config): FieldLookup {
+  return { from: c.source_field, to: c.target_field, table: c.lookup };
 }
 
 export default definePlugin<Config>({
@@ -36,15 +40,12 @@ export default definePlugin<Config>({
       output: { status: 'OK' },
     },
   ],
-  effect: (c) => ({ writes: [c.target_field] }),
+  effect: (c) => ({ lookups: [lookup(c)], exact: true }),
   create(c) {
-    const table = new Map(Object.entries(c.lookup));
+    const l = lookup(c);
     return {
       react(m: Message) {
-        const value = m[c.source_field];
-        if (!truthy(value)) return;
-        const key = str(value);
-        if (table.has(key)) m[c.target_field] = table.get(key);
+        lookUp(l, m);
       },
     };
   },

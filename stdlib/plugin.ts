@@ -1,3 +1,4 @@
+import type { FieldFill, FieldLookup } from './field-effects.js';
 import type { Message, PluginContext, PluginInstance } from '../runtime/pipeline-api.js';
 
 /** JsonSchema is a JSON Schema object, checked with ajv by the compiler. */
@@ -44,12 +45,16 @@ export interface Effect {
   readonly deletes?: readonly string[];
   /** copies: `to` gets the value of `from`, null when `from` is missing. */
   readonly copies?: readonly { readonly from: string; readonly to: string }[];
+  /** lookups: `to` gets a table's entry for the text of `from` (field-effects.ts). */
+  readonly lookups?: readonly FieldLookup[];
+  /** fills: `to` gets a template filled in with fields (field-effects.ts). */
+  readonly fills?: readonly FieldFill[];
   /** writes: other fields set or deleted to what only the message decides; 'any' when even which fields does. */
   readonly writes?: readonly string[] | 'any';
   /** queue: the queue directory the message is appended to, as written in the config. */
   readonly queue?: string;
   /**
-   * exact: the copies, sets and deletes above (in that order) are all the
+   * exact: the copies, lookups, fills, sets and deletes above (in that order) are all the
    * plugin does to a message, with no state or I/O: a compiled tree does
    * them in place of calling the plugin (the differential test holds the
    * two to the same result).
@@ -63,7 +68,14 @@ export const ANY_EFFECT: Effect = { writes: 'any' };
 /** changedFields lists every field an effect may set or delete, or 'any'; a name that is not text (a config the schema rejected) counts as 'any'. */
 export function changedFields(e: Effect): readonly string[] | 'any' {
   if (e.writes === 'any') return 'any';
-  const out = [...(e.sets ?? []).map((s) => s.field), ...(e.deletes ?? []), ...(e.copies ?? []).map((c) => c.to), ...(e.writes ?? [])];
+  const out = [
+    ...(e.sets ?? []).map((s) => s.field),
+    ...(e.deletes ?? []),
+    ...(e.copies ?? []).map((c) => c.to),
+    ...(e.lookups ?? []).map((l) => l.to),
+    ...(e.fills ?? []).map((f) => f.to),
+    ...(e.writes ?? []),
+  ];
   return out.every((f) => typeof f === 'string') ? out : 'any';
 }
 

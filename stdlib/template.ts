@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
+import { fieldText, filled, PLACEHOLDER, templateParts, type FieldFill } from './field-effects.js';
 import { definePlugin, requireOne, type ConfigProblem } from './plugin.js';
 
 interface Config {
@@ -12,7 +13,6 @@ interface Config {
   target_field: string;
 }
 
-const PLACEHOLDER = /\{\$([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const ANY_BRACES = /\{[^{}]*\}/g;
 
 /**
@@ -21,10 +21,7 @@ const ANY_BRACES = /\{[^{}]*\}/g;
  * which Text::Template gives the original as `@name` or `%name`, not `$name`.
  */
 export function fillTemplate(template: string, m: Message): string {
-  return template.replace(PLACEHOLDER, (_, name: string) => {
-    const v = m[name];
-    return v !== null && typeof v === 'object' ? '' : str(v);
-  });
+  return template.replace(PLACEHOLDER, (_, name: string) => fieldText(Object.hasOwn(m, name) ? m[name] : undefined));
 }
 
 /** templateProblems reports brace groups that are not a plain `{$name}`, which the original would run as Perl code. */
@@ -34,6 +31,10 @@ export function templateProblems(template: string): string[] {
     if (!/^\{\$[A-Za-z_][A-Za-z0-9_]*\}$/.test(m[0])) bad.push(m[0]);
   }
   return bad;
+}
+
+function fill(template: string, to: string): FieldFill {
+  return { to, parts: templateParts(template) };
 }
 
 function expandHome(path: string): string {
@@ -72,10 +73,18 @@ export default definePlugin<Config>({
       output: { hostname: 'web1', load: 4.5, subject: 'web1: load is 4.5' },
     },
   ],
-  effect: (c) => ({ writes: [c.target_field] }),
+  // a template in the config is known when the rule compiles; one in a file or a field only when it runs
+  effect: (c) => (c.template !== undefined ? { fills: [fill(c.template, c.target_field)], exact: true } : { writes: [c.target_field] }),
   create(c, ctx) {
-    const fixed =
-      c.template ?? (c.template_file !== undefined ? readConfigFile(resolve(ctx.baseDir, expandHome(c.template_file))) : undefined);
+    if (c.template !== undefined) {
+      const f = fill(c.template, c.target_field);
+      return {
+        react(m: Message) {
+          m[f.to] = filled(f, m);
+        },
+      };
+    }
+    const fixed = c.template_file !== undefined ? readConfigFile(resolve(ctx.baseDir, expandHome(c.template_file))) : undefined;
     return {
       react(m: Message) {
         // a missing or false template field leaves the message alone, as in the original

@@ -61,6 +61,9 @@ function pluginOn(target: fc.Arbitrary<string>) {
       plugin: 'TransformField',
       config: { source_field: s, regexp_search: r, regexp_replace: '<$1>' },
     })),
+    fc
+      .tuple(target, fc.constantFrom('{$a}', '{$subject}: {$n}', 'x{$key}{$key}y', '', '{$constructor} {$b}'))
+      .map(([t, template]) => ({ plugin: 'Template', config: { template, target_field: t } })),
     fc.tuple(field, target).map(([s, t]) => ({ plugin: 'CaptureData', config: { source_field: s, regexp: '(\\d+)', target_field: t } })),
   );
 }

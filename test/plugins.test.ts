@@ -7,6 +7,7 @@ import { createRuntime } from '../apps/wubot/host.js';
 import { truthy } from '../grammar/perl-values.js';
 import { reactorPlugins } from '../stdlib/index.js';
 import { changedFields, type PluginDef, type PluginExample } from '../stdlib/plugin.js';
+import { filled, lookUp } from '../stdlib/field-effects.js';
 import { compileText, tempDir } from './helpers.js';
 import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 
@@ -34,6 +35,14 @@ export function effectProblems(def: PluginDef, ex: PluginExample): string[] {
   for (const d of e.deletes ?? []) if (Object.hasOwn(output, d)) problems.push(`\`${d}\` is still there, the effect deletes it`);
   for (const c of e.copies ?? []) {
     if (!isDeepStrictEqual(output[c.to], input[c.from] ?? null)) problems.push(`\`${c.to}\` is not a copy of \`${c.from}\``);
+  }
+  for (const l of e.lookups ?? []) {
+    const m = structuredClone(input);
+    lookUp(l, m);
+    if (!isDeepStrictEqual(output[l.to], m[l.to])) problems.push(`\`${l.to}\` is ${JSON.stringify(output[l.to])}, the lookup gives ${JSON.stringify(m[l.to])}`);
+  }
+  for (const f of e.fills ?? []) {
+    if (output[f.to] !== filled(f, input)) problems.push(`\`${f.to}\` is ${JSON.stringify(output[f.to])}, the fill gives ${JSON.stringify(filled(f, input))}`);
   }
   if (e.queue !== undefined && typeof e.queue !== 'string') problems.push('the queue is not a directory name');
   return problems;

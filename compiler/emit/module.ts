@@ -4,6 +4,7 @@ import { testHelpers, type Types } from '../../grammar/kinds/index.js';
 import type { Plan, RuleStep, Step } from '../optimize/plan.js';
 import { pluginWrites } from '../optimize/writes.js';
 import type { Effect } from '../../stdlib/plugin.js';
+import { fieldsOf } from '../../stdlib/field-effects.js';
 import { CondEmitter, INHERITED } from './conditions.js';
 import { CodeWriter as Out } from './writer.js';
 
@@ -15,6 +16,7 @@ function prelude(ty: Types): Code[] {
     code`const hasOwn = Object.hasOwn;`,
     code`const own = (m${ty(code`: Message`)}, k${ty(code`: string`)})${ty(code`: unknown`)} => (hasOwn(m, k) ? m[k] : undefined);`,
     code`const txt = (v${ty(code`: unknown`)})${ty(code`: string | undefined`)} => (truthy(v) ? str(v) : undefined);`,
+    code`const ftxt = (v${ty(code`: unknown`)})${ty(code`: string`)} => (v !== null && typeof v === "object" ? "" : str(v));`,
     ...testHelpers(ty),
   ];
 }
@@ -105,18 +107,33 @@ class ModuleEmitter {
   }
 
   /**
-   * inline is a plugin's exact effect written out (copies, sets, deletes, as
-   * the plugin does them), or undefined when it has none or touches a field
+   * inline is a plugin's exact effect written out (copies, lookups, fills,
+   * sets, deletes, as the plugin does them, stdlib/field-effects.ts), or undefined when it has none or touches a field
    * whose name an object inherits (`constructor`, `__proto__`): those go
    * through the plugin.
    */
   private inline(effect: Effect | undefined): Code[] | undefined {
     if (!effect?.exact) return undefined;
-    const { copies = [], sets = [], deletes = [] } = effect;
-    const fields = [...copies.flatMap((c) => [c.from, c.to]), ...sets.map((s) => s.field), ...deletes];
+    const { copies = [], lookups = [], fills = [], sets = [], deletes = [] } = effect;
+    const fields = [
+      ...copies.flatMap((c) => [c.from, c.to]),
+      ...lookups.flatMap((l) => [l.from, l.to]),
+      ...fills.flatMap((f) => [f.to, ...fieldsOf(f)]),
+      ...sets.map((s) => s.field),
+      ...deletes,
+    ];
     if (fields.some((f) => INHERITED.has(f)) || effect.writes !== undefined || effect.queue !== undefined) return undefined;
     const out: Code[] = [];
     for (const c of copies) out.push(code`m[${c.to}] = hasOwn(m, ${c.from}) ? m[${c.from}] : null;`);
+    for (const l of lookups) {
+      const table = name('v', this.decls.values.length);
+      this.decls.values.push(code`const ${table} = ${l.table};`);
+      out.push(code`{ const k = txt(m[${l.from}]); if (k !== undefined && hasOwn(${table}, k)) m[${l.to}] = ${table}[k]; }`);
+    }
+    for (const f of fills) {
+      const parts = f.parts.map((p) => (typeof p === 'string' ? code`${p}` : code`ftxt(m[${p.field}])`));
+      out.push(code`m[${f.to}] = ${parts.length ? joinCode(parts, ' + ') : code`""`};`);
+    }
     for (const s of sets) {
       let value = code`${s.value ?? null}`;
       if (s.value !== null && typeof s.value === 'object') {

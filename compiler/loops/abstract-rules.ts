@@ -1,3 +1,4 @@
+import { fieldsOf, filled, lookUp } from '../../stdlib/field-effects.js';
 import { truthy } from '../../grammar/perl-values.js';
 import { changedFields } from '../../stdlib/plugin.js';
 import { ruleEffect } from '../optimize/writes.js';
@@ -46,6 +47,27 @@ export function applyPlugin(rule: RuleNode, f: Facts, relevant: ReadonlySet<stri
     // a missing source writes null, which `contains` sees
     const source = f.get(c.from);
     out = withFact(out, c.to, source && 'absent' in source ? { value: null } : source);
+  }
+  // a lookup or a fill is followed when every field it reads is known, by the function the plugin runs
+  const known = (names: readonly string[]): Record<string, unknown> | undefined => {
+    const m: Record<string, unknown> = Object.create(null);
+    for (const n of names) {
+      const k = f.get(n);
+      if (k === undefined) return undefined;
+      if (!('absent' in k)) m[n] = k.value;
+    }
+    return m;
+  };
+  for (const l of e.lookups ?? []) {
+    if (!relevant.has(l.to)) continue;
+    const m = known([l.from, l.to]);
+    if (m) lookUp(l, m);
+    out = withFact(out, l.to, m ? (Object.hasOwn(m, l.to) ? scalar(m[l.to]) : ABSENT) : undefined);
+  }
+  for (const fill of e.fills ?? []) {
+    if (!relevant.has(fill.to)) continue;
+    const m = known(fieldsOf(fill));
+    out = withFact(out, fill.to, m ? { value: filled(fill, m) } : undefined);
   }
   for (const w of e.writes ?? []) if (out.has(w)) out = withFact(out, w, undefined);
   return out;

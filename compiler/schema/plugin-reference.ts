@@ -1,4 +1,5 @@
 import type { Effect, JsonSchema, PluginDef } from '../../stdlib/plugin.js';
+import { fieldsOf } from '../../stdlib/field-effects.js';
 
 /*
  * The reactor plugin reference (docs/plugins.md), made from the plugin
@@ -36,6 +37,11 @@ export function describeEffect(e: Effect): string {
   if (sets.length) parts.push(`sets ${sets.map((s) => `${code(s.field)} to ${code(json(s.value))}${s.unlessTrue ? ' unless it already holds a true value' : ''}`).join(', ')}`);
   if (e.deletes?.length) parts.push(`deletes ${e.deletes.map(code).join(', ')}`);
   if (e.copies?.length) parts.push(`copies ${e.copies.map((c) => `${code(c.from)} to ${code(c.to)}`).join(', ')}`);
+  for (const l of e.lookups ?? []) parts.push(`sets ${code(l.to)} to the entry for the text of ${code(l.from)} in a table of ${Object.keys(l.table).length}`);
+  for (const f of e.fills ?? []) {
+    const read = fieldsOf(f);
+    parts.push(`sets ${code(f.to)} to a text filled in${read.length ? ` with ${read.map(code).join(', ')}` : ''}`);
+  }
   if (e.writes === 'any') parts.push('may change any field');
   else if (e.writes?.length) parts.push(`may change ${e.writes.map(code).join(', ')}`);
   if (e.queue !== undefined) parts.push(`appends the message to the queue ${code(e.queue)}`);

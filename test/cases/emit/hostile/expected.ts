@@ -9,6 +9,7 @@ export default function createPipeline(rt: PipelineRuntime): Pipeline {
     const hasOwn = Object.hasOwn;
     const own = (m: Message, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
     const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
+    const ftxt = (v: unknown): string => (v !== null && typeof v === "object" ? "" : str(v));
     const like = (s: string | undefined, re: { test(s: string): boolean }): boolean => s !== undefined && re.test(s);
     const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;
     const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;
