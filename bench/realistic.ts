@@ -1,5 +1,5 @@
 import { isTrue, num, str, truthy, isFalse } from '../grammar/perl-values.js';
-import { rulelog } from '../apps/wubot/host.js';
+import { rulelog } from '../runtime/rulelog.js';
 import type { Message, Pipeline } from '../runtime/pipeline-api.js';
 
 /*

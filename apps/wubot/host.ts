@@ -4,6 +4,7 @@ import { createLogger } from '../../runtime/log.js';
 import { perlRegex } from '../../runtime/perl-matcher.js';
 import { isFalse, isTrue, num, str, truthy } from '../../grammar/perl-values.js';
 import { RegexTimeout } from '../../runtime/regex-backtrack.js';
+import { rulelog } from '../../runtime/rulelog.js';
 import type { Logger, Message, PipelineRuntime, PluginContext, PluginInstance } from '../../runtime/pipeline-api.js';
 
 /** HostOptions say where a pipeline runs. */
@@ -24,17 +25,6 @@ export class PluginError extends Error {
   ) {
     super(`rule ${JSON.stringify(rule)} (${plugin}): ${cause instanceof Error ? cause.message : String(cause)}`);
   }
-}
-
-/**
- * rulelog appends an entry to the message's wubot_rulelog list, making one
- * where there is none; a wubot_rulelog that is something else is left as it
- * is, as the original leaves it (its push there fails, inside an eval).
- */
-export function rulelog(m: Message, entry: string): void {
-  const log = m.wubot_rulelog;
-  if (Array.isArray(log)) log.push(entry);
-  else if (log === undefined || log === null) m.wubot_rulelog = [entry];
 }
 
 /** HostRuntime is a PipelineRuntime that also reaches every plugin instance it made. */

@@ -30,6 +30,11 @@ function keyTable(schema: JsonSchema): string[] {
   ];
 }
 
+/** entries says how many entries a table has, in words. */
+function entries(n: number): string {
+  return `${n} ${n === 1 ? 'entry' : 'entries'}`;
+}
+
 /** describeEffect says in words what an effect does to a message. */
 export function describeEffect(e: Effect): string {
   const parts: string[] = [];
@@ -37,7 +42,7 @@ export function describeEffect(e: Effect): string {
   if (sets.length) parts.push(`sets ${sets.map((s) => `${code(s.field)} to ${code(json(s.value))}${s.unlessTrue ? ' unless it already holds a true value' : ''}`).join(', ')}`);
   if (e.deletes?.length) parts.push(`deletes ${e.deletes.map(code).join(', ')}`);
   if (e.copies?.length) parts.push(`copies ${e.copies.map((c) => `${code(c.from)} to ${code(c.to)}`).join(', ')}`);
-  for (const l of e.lookups ?? []) parts.push(`sets ${code(l.to)} to the entry for the text of ${code(l.from)} in a table of ${Object.keys(l.table).length}`);
+  for (const l of e.lookups ?? []) parts.push(`sets ${code(l.to)} to the entry for the text of ${code(l.from)} in a table of ${entries(Object.keys(l.table).length)}`);
   for (const f of e.fills ?? []) {
     const read = fieldsOf(f);
     parts.push(`sets ${code(f.to)} to a text filled in${read.length ? ` with ${read.map(code).join(', ')}` : ''}`);
