@@ -16,6 +16,7 @@ const { positionals, values } = parseArgs({
     home: { type: 'string' },
     'no-optimize': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
+    check: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });

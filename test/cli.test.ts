@@ -77,6 +77,12 @@ describe('wubotc', () => {
     assert.equal(wubotc(['compile', 'test/cases/diagnostics/regex/input.yaml']).code, 1);
   });
 
+  it('compile --check type-checks the modules against the pipeline types', () => {
+    const r = wubotc(['compile', 'examples/config', '--out', tempDir(), '--check']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /error|TS\d/);
+  });
+
   it('run prints one line per input line, in order', () => {
     const input = readFileSync(join(repoRoot, 'examples', 'messages.jsonl'), 'utf8');
     const r = wubotc(['run', example, '--hostname', 'central'], input);

@@ -4,6 +4,7 @@ import { compile } from '../../compiler/compile.js';
 import { hasErrors, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { renderText } from '../../compiler/diagnostics/render.js';
 import { ruleFilesIn } from '../../compiler/rule-files.js';
+import { typeCheck } from '../../compiler/emit/typecheck.js';
 
 function moduleName(file: string): string {
   return basename(file).replace(/\.ya?ml/, '').replace(/[^A-Za-z0-9_.-]/g, '_') + '.ts';
@@ -14,7 +15,7 @@ export function compileCommand(args: string[], flags: Record<string, string | bo
   const [target] = args;
   const out = flags.out as string | undefined;
   if (!target || args.length > 1) {
-    process.stderr.write('usage: wubotc compile <file|config-root> [--out DIR]\n');
+    process.stderr.write('usage: wubotc compile <file|config-root> [--out DIR] [--no-optimize] [--check]\n');
     return 2;
   }
   if (!existsSync(target)) {
@@ -35,6 +36,14 @@ export function compileCommand(args: string[], flags: Record<string, string | bo
   }
   if (diags.length) process.stderr.write(renderText(diags) + '\n');
   if (hasErrors(diags)) return 1;
+  if (flags.check) {
+    // the modules against this wubot's pipeline types, as tsc --strict would check them
+    const problems = typeCheck(modules.map(([f, code]) => ({ name: out ? join(out, moduleName(f)) : `${f} (module)`, code })));
+    if (problems.length) {
+      process.stderr.write(problems.join('\n') + '\n');
+      return 1;
+    }
+  }
   if (!out) {
     process.stdout.write(modules[0][1]);
     return 0;

@@ -1,8 +1,9 @@
 /** usage is the help text of wubotc. */
 export const usage = `usage: wubotc <command> [options]
 
-  compile <file|config-root> [--out DIR] [--no-optimize]
-      compile rule trees to TypeScript modules; a file without --out prints to stdout
+  compile <file|config-root> [--out DIR] [--no-optimize] [--check]
+      compile rule trees to TypeScript modules; a file without --out prints to stdout;
+      --check type-checks the modules against this wubot's pipeline types
   lint <paths…> [--format text|json]
       report diagnostics; exit 1 when there are errors
   run <rules.yaml> [--input FILE] [--hostname H] [--no-optimize]
