@@ -134,3 +134,8 @@ export function isTrue(v: unknown): boolean {
 export function isFalse(v: unknown): boolean {
   return !truthy(v) || v === 'false';
 }
+
+/** fieldText is what a template shows of a field's value (only a message's own fields count: `{$constructor}` is a field like any other): its text, and "" for a missing value, a list or a map (Text::Template gives those the original as `@name` or `%name`, not `$name`). */
+export function fieldText(v: unknown): string {
+  return v !== null && typeof v === 'object' ? '' : str(v);
+}

@@ -20,7 +20,8 @@ let fingerprint: string | undefined;
 /** compilerFingerprint hashes the code that decides what a compiled module contains. */
 export function compilerFingerprint(): string {
   if (fingerprint) return fingerprint;
-  const h = createHash('sha256');
+  // the build's place too: a cached module imports its helpers from there
+  const h = createHash('sha256').update(root);
   for (const dir of COMPILER_DIRS) {
     const files = (readdirSync(join(root, dir), { recursive: true }) as string[]).filter((n) => n.endsWith('.js')).sort();
     for (const name of files) h.update(name).update(readFileSync(join(root, dir, name)));

@@ -42,19 +42,9 @@ export interface PluginInstance {
   close?(): void;
 }
 
-/** PerlValues are the helpers that give message values their Perl meaning. */
-export interface PerlValues {
-  truthy(v: unknown): boolean;
-  str(v: unknown): string;
-  num(v: unknown): number | undefined;
-  isTrue(v: unknown): boolean;
-  isFalse(v: unknown): boolean;
-}
-
 /** PipelineRuntime is what a compiled module needs from its host at creation. */
 export interface PipelineRuntime {
   readonly hostname: string;
-  readonly values: PerlValues;
   /**
    * plugin creates the instance for one rule's plugin and config. An error
    * its react throws reaches the caller as a PluginError naming the rule.

@@ -1,5 +1,5 @@
 import { own } from '../grammar/kinds/kind.js';
-import { str, truthy } from '../grammar/perl-values.js';
+import { fieldText, str, truthy } from '../grammar/perl-values.js';
 
 /*
  * Field effects a plugin declares beyond setting, deleting and copying: a
@@ -32,11 +32,6 @@ export type TemplatePart = string | { readonly field: string };
 export interface FieldFill {
   readonly to: string;
   readonly parts: readonly TemplatePart[];
-}
-
-/** fieldText is what a template shows of a field's value (only a message's own fields count: `{$constructor}` is a field like any other): its text, and "" for a missing value, a list or a map (Text::Template gives those the original as `@name` or `%name`, not `$name`). */
-export function fieldText(v: unknown): string {
-  return v !== null && typeof v === 'object' ? '' : str(v);
 }
 
 /** filled is the text a fill gives a message. */

@@ -1,9 +1,9 @@
 import { readConfigFile } from '../runtime/config-file.js';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { str, truthy } from '../grammar/perl-values.js';
+import { fieldText, str, truthy } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
-import { fieldText, filled, PLACEHOLDER, templateParts, type FieldFill } from './field-effects.js';
+import { filled, PLACEHOLDER, templateParts, type FieldFill } from './field-effects.js';
 import { definePlugin, requireOne, type ConfigProblem } from './plugin.js';
 
 interface Config {

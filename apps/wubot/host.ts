@@ -2,7 +2,6 @@ import { reactorPlugins } from '../../stdlib/index.js';
 import type { PluginDef } from '../../stdlib/plugin.js';
 import { createLogger } from '../../runtime/log.js';
 import { perlRegex } from '../../runtime/perl-matcher.js';
-import { isFalse, isTrue, num, str, truthy } from '../../grammar/perl-values.js';
 import { RegexTimeout } from '../../runtime/regex-backtrack.js';
 import { rulelog } from '../../runtime/rulelog.js';
 import type { Logger, Message, PipelineRuntime, PluginContext, PluginInstance } from '../../runtime/pipeline-api.js';
@@ -49,7 +48,6 @@ export function createRuntime(opts: HostOptions): HostRuntime {
   };
   return {
     hostname: opts.hostname,
-    values: { truthy, str, num, isTrue, isFalse },
     plugin(name, config, rule) {
       const def = plugins.get(name);
       if (!def) throw new Error(`unknown plugin ${name}`);

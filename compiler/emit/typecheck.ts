@@ -2,9 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TsMorph from 'ts-morph';
+import { HELPERS_PACKAGE } from './module.js';
 
 /** the pipeline types emitted modules import as "wubot/pipeline": the declarations next to this build's runtime */
 const PIPELINE_TYPES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runtime', 'pipeline-api.d.ts');
+/** and the helpers they import as "wubot/helpers" */
+const HELPER_TYPES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'grammar', 'module-helpers.d.ts');
 
 /** ModuleSource is an emitted module and the name its problems are reported under. */
 export interface ModuleSource {
@@ -31,7 +34,7 @@ export function typeCheck(modules: readonly ModuleSource[]): string[] {
       moduleResolution: ts.ModuleResolutionKind.Bundler,
       lib: ['lib.es2022.d.ts'],
       types: [],
-      paths: { 'wubot/pipeline': [PIPELINE_TYPES] },
+      paths: { 'wubot/pipeline': [PIPELINE_TYPES], [HELPERS_PACKAGE]: [HELPER_TYPES] },
     },
   });
   // each module in a directory of its own, in memory

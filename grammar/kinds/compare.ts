@@ -50,9 +50,13 @@ function value(o: Operand, m: Fields, v: Values): number | undefined {
   return o.kind === 'number' ? o.value : v.num(own(m, o.name));
 }
 
-const OPS: readonly CompareOp[] = ['<', '<=', '>', '>='];
 const HELPER = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' } as const;
-const OP_CODE = { '<': code`<`, '<=': code`<=`, '>': code`>`, '>=': code`>=` } as const;
+
+/** lt, le, gt, ge are emitted comparisons: both operands numbers (see num), in that order. */
+export const lt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a < b;
+export const le = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a <= b;
+export const gt = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a > b;
+export const ge = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && a >= b;
 
 export const compare = defineKind<CompareTest>({
   kind: 'compare',
@@ -68,10 +72,7 @@ export const compare = defineKind<CompareTest>({
     const b = value(n.right, m, env);
     return a !== undefined && b !== undefined && compareNumbers(n.op, a, b);
   },
-  helpers: (ty) => {
-    const n = ty(code`: number | undefined`);
-    return OPS.map((op) => code`const ${name(HELPER[op])} = (a${n}, b${n})${ty(code`: boolean`)} => a !== undefined && b !== undefined && a ${OP_CODE[op]} b;`);
-  },
+  helpers: { lt, le, gt, ge } satisfies Record<(typeof HELPER)[CompareOp], unknown>,
   emit: (n, e) => {
     const arg = (o: Operand) => (o.kind === 'number' ? code`${o.value}` : e.number(o.name));
     return code`${name(HELPER[n.op])}(${arg(n.left)}, ${arg(n.right)})`;

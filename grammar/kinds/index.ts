@@ -4,7 +4,7 @@ import { contains } from './contains.js';
 import { equals } from './equals.js';
 import { isFalse } from './is-false.js';
 import { isTrue } from './is-true.js';
-import { tailOf, type EmitContext, type Env, type Facts, type Fields, type KindDef, type Truth, type Types, type Values, type Where } from './kind.js';
+import { tailOf, type EmitContext, type Env, type Facts, type Fields, type KindDef, type Truth, type Values, type Where } from './kind.js';
 import { matches } from './matches.js';
 
 /**
@@ -87,9 +87,9 @@ export function emitTest(n: Leaf, e: EmitContext): Code {
   return kindOf(n).emit(n, e);
 }
 
-/** testHelpers are the helper functions of every kind, as module-level code. */
-export function testHelpers(ty: Types): Code[] {
-  return KINDS.flatMap((k) => k.helpers?.(ty) ?? []);
+/** testHelpers are the helper functions of every kind, by name. */
+export function testHelpers(): Record<string, unknown> {
+  return Object.assign({}, ...KINDS.map((k) => k.helpers ?? {})) as Record<string, unknown>;
 }
 
 export type { EmitContext, Env, Facts, Fields, Known, TestNode, Truth, Types, Values } from './kind.js';

@@ -104,8 +104,8 @@ export interface KindDef<N extends TestNode> {
   evaluate(n: N, m: Fields, env: Env): boolean;
   /** truth is the three-valued meaning over facts; without it, the test is evaluated when all its fields are known. */
   truth?(n: N, f: Facts, env: Env): Truth;
-  /** helpers are the module-level functions its emitted code calls (fixed code, no user text). */
-  helpers?(ty: Types): readonly Code[];
+  /** helpers are the functions its emitted code calls by name; emitted modules import them (grammar/module-helpers.ts). */
+  readonly helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
   /** emit is the test as an expression over the message `m`, with the meaning of evaluate. */
   emit(n: N, e: EmitContext): Code;
 }

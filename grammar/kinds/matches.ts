@@ -19,6 +19,9 @@ function never(n: MatchesTest, v: Values): boolean {
   return !v.truthy(n.regex) || !v.truthy(n.field);
 }
 
+/** like is an emitted `matches` test: a text (see txt) the regex matches. */
+export const like = (s: string | undefined, re: { test(s: string): boolean }): boolean => s !== undefined && re.test(s);
+
 export const matches = defineKind<MatchesTest>({
   kind: 'matches',
   forms: ['`F matches R`', '`F imatches R`'],
@@ -49,8 +52,6 @@ export const matches = defineKind<MatchesTest>({
     const text = trueText(own(m, n.field), env);
     return text !== undefined && env.regex(n.regex, n.icase).test(text);
   },
-  helpers: (ty) => [
-    code`const like = (s${ty(code`: string | undefined`)}, re${ty(code`: { test(s: string): boolean }`)})${ty(code`: boolean`)} => s !== undefined && re.test(s);`,
-  ],
+  helpers: { like },
   emit: (n, e) => (never(n, e.values) ? code`false` : code`like(${e.text(n.field)}, ${e.regex(n.regex, n.icase)})`),
 });

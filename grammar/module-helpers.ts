@@ -1,0 +1,21 @@
+import { ge, gt, le, lt } from './kinds/compare.js';
+import { like } from './kinds/matches.js';
+import { fieldText, isFalse, isTrue, num, str, truthy } from './perl-values.js';
+
+/*
+ * The functions emitted modules call by name, in the one module they import
+ * them from ("wubot/helpers"; the module cache imports this file of the
+ * build that compiled it): Perl values, a field's text, and the helpers of
+ * the kinds of test (a test checks that every kind's are here).
+ */
+
+const hasOwn = Object.hasOwn;
+
+/** own reads a message's own field only. */
+const own = (m: Readonly<Record<string, unknown>>, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
+
+/** txt is a field value's text when the value is true to Perl, else undefined (what `equals` and `matches` compare). */
+const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
+
+/** HELPERS are the functions by the names emitted code calls them. */
+export const HELPERS = { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt: fieldText, like, lt, le, gt, ge };
