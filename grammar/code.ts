@@ -57,7 +57,7 @@ export function code(strings: TemplateStringsArray, ...values: unknown[]): Code 
 }
 
 /** joinCode puts pieces of code one after another, with a fixed separator. */
-export function joinCode(parts: readonly Code[], separator: ', ' | ' && ' | ' || ' | ' + ' | ''): Code {
+export function joinCode(parts: readonly Code[], separator: ', ' | ' && ' | ' || ' | ' + ' | ' ' | ''): Code {
   return new Code(TRUSTED, parts.join(separator));
 }
 

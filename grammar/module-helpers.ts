@@ -1,6 +1,6 @@
 import { ge, gt, le, lt } from './kinds/compare.js';
 import { like } from './kinds/matches.js';
-import { fieldText, isFalse, isTrue, num, str, truthy } from './perl-values.js';
+import { commaParts, fieldText, isFalse, isTrue, num, str, truthy } from './perl-values.js';
 
 /*
  * The functions emitted modules call by name, in the one module they import
@@ -18,4 +18,4 @@ const own = (m: Readonly<Record<string, unknown>>, k: string): unknown => (hasOw
 const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
 
 /** HELPERS are the functions by the names emitted code calls them. */
-export const HELPERS = { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt: fieldText, like, lt, le, gt, ge };
+export const HELPERS = { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt: fieldText, commaParts, like, lt, le, gt, ge };

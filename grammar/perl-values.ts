@@ -139,3 +139,16 @@ export function isFalse(v: unknown): boolean {
 export function fieldText(v: unknown): string {
   return v !== null && typeof v === 'object' ? '' : str(v);
 }
+
+/** perlSplitCommas splits at commas with optional spaces, as Perl's split does: trailing empty fields are dropped. */
+export function perlSplitCommas(text: string): string[] {
+  if (text === '') return [];
+  const parts = text.split(/\s*,\s*/);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** commaParts are the parts Split makes of a value: none for a missing one (Perl's undef), else its text split at commas. */
+export function commaParts(v: unknown): string[] {
+  return v === undefined || v === null ? [] : perlSplitCommas(str(v));
+}

@@ -1,5 +1,5 @@
 import { own } from '../grammar/kinds/kind.js';
-import { fieldText, str, truthy } from '../grammar/perl-values.js';
+import { commaParts, fieldText, str, truthy } from '../grammar/perl-values.js';
 
 /*
  * Field effects a plugin declares beyond setting, deleting and copying: a
@@ -60,4 +60,16 @@ export function templateParts(template: string): TemplatePart[] {
 /** fieldsOf lists the fields a fill reads. */
 export function fieldsOf(f: FieldFill): string[] {
   return f.parts.flatMap((p) => (typeof p === 'string' ? [] : [p.field]));
+}
+
+/** FieldSplit: the text of `from`, split at commas, goes to the fields `to` from the right end: the last part to the last field; fields left without a part get null, extra leading parts are dropped. */
+export interface FieldSplit {
+  readonly from: string;
+  readonly to: readonly string[];
+}
+
+/** splitInto does a split to a message. */
+export function splitInto(s: FieldSplit, m: Record<string, unknown>): void {
+  const parts = commaParts(own(m, s.from));
+  for (let i = s.to.length - 1; i >= 0; i--) m[s.to[i]] = parts.pop() ?? null;
 }

@@ -1,4 +1,4 @@
-import type { FieldFill, FieldLookup } from './field-effects.js';
+import type { FieldFill, FieldLookup, FieldSplit } from './field-effects.js';
 import type { Message, PluginContext, PluginInstance } from '../runtime/pipeline-api.js';
 
 /** JsonSchema is a JSON Schema object, checked with ajv by the compiler. */
@@ -49,12 +49,14 @@ export interface Effect {
   readonly lookups?: readonly FieldLookup[];
   /** fills: `to` gets a template filled in with fields (field-effects.ts). */
   readonly fills?: readonly FieldFill[];
+  /** splits: a field's text split at commas into fields (field-effects.ts). */
+  readonly splits?: readonly FieldSplit[];
   /** writes: other fields set or deleted to what only the message decides; 'any' when even which fields does. */
   readonly writes?: readonly string[] | 'any';
   /** queue: the queue directory the message is appended to, as written in the config. */
   readonly queue?: string;
   /**
-   * exact: the copies, lookups, fills, sets and deletes above (in that order) are all the
+   * exact: the copies, lookups, fills, splits, sets and deletes above (in that order) are all the
    * plugin does to a message, with no state or I/O: a compiled tree does
    * them in place of calling the plugin (the differential test holds the
    * two to the same result).
@@ -74,6 +76,7 @@ export function changedFields(e: Effect): readonly string[] | 'any' {
     ...(e.copies ?? []).map((c) => c.to),
     ...(e.lookups ?? []).map((l) => l.to),
     ...(e.fills ?? []).map((f) => f.to),
+    ...(e.splits ?? []).flatMap((s) => s.to),
     ...(e.writes ?? []),
   ];
   return out.every((f) => typeof f === 'string') ? out : 'any';

@@ -1,5 +1,5 @@
-import { str } from '../grammar/perl-values.js';
 import type { Message } from '../runtime/pipeline-api.js';
+import { splitInto, type FieldSplit } from './field-effects.js';
 import { definePlugin } from './plugin.js';
 
 interface Config {
@@ -7,12 +7,8 @@ interface Config {
   target_fields: string[];
 }
 
-/** perlSplitCommas splits at commas with optional spaces, as Perl's split does: trailing empty fields are dropped. */
-export function perlSplitCommas(text: string): string[] {
-  if (text === '') return [];
-  const parts = text.split(/\s*,\s*/);
-  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts;
+function split(c: Config): FieldSplit {
+  return { from: c.source_field, to: c.target_fields };
 }
 
 export default definePlugin<Config>({
@@ -42,16 +38,12 @@ export default definePlugin<Config>({
       output: { pair: 'x, y, z', a: 'y', b: 'z' },
     },
   ],
-  effect: (c) => ({ writes: c.target_fields }),
+  effect: (c) => ({ splits: [split(c)], exact: true }),
   create(c) {
+    const s = split(c);
     return {
       react(m: Message) {
-        const value = m[c.source_field];
-        // a missing source splits into no parts, as Perl's undef does
-        const parts = value === undefined || value === null ? [] : perlSplitCommas(str(value));
-        for (let i = c.target_fields.length - 1; i >= 0; i--) {
-          m[c.target_fields[i]] = parts.pop() ?? null;
-        }
+        splitInto(s, m);
       },
     };
   },

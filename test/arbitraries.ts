@@ -12,7 +12,7 @@ export const fields = ['a', 'b', 'key', 'subject', 'n', 'x.y', 'noforward', 'con
 export const field = fc.constantFrom(...fields);
 const keyValues = ['alpha', 'beta', 'gamma', '1', '0'];
 export const value = fc.oneof(
-  fc.constantFrom('foo', 'Foo', 'bar', 'foo bar', '1', '0', '', 'false', ' 5 ', '-3', '10', 'é', ...keyValues),
+  fc.constantFrom('foo', 'Foo', 'bar', 'foo bar', '1', '0', '', 'false', ' 5 ', '-3', '10', 'é', 'x, y,z', ...keyValues),
   fc.constantFrom(0, 1, 2, 3.5, -1, 10),
   fc.constant(null),
   fc.boolean(),
@@ -64,6 +64,9 @@ function pluginOn(target: fc.Arbitrary<string>) {
     fc
       .tuple(target, fc.constantFrom('{$a}', '{$subject}: {$n}', 'x{$key}{$key}y', '', '{$constructor} {$b}'))
       .map(([t, template]) => ({ plugin: 'Template', config: { template, target_field: t } })),
+    fc
+      .tuple(field, fc.array(fc.oneof(target, field), { minLength: 1, maxLength: 3 }))
+      .map(([s, to]) => ({ plugin: 'Split', config: { source_field: s, target_fields: to } })),
     fc.tuple(field, target).map(([s, t]) => ({ plugin: 'CaptureData', config: { source_field: s, regexp: '(\\d+)', target_field: t } })),
   );
 }

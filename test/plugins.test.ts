@@ -7,7 +7,7 @@ import { createRuntime } from '../apps/wubot/host.js';
 import { truthy } from '../grammar/perl-values.js';
 import { reactorPlugins } from '../stdlib/index.js';
 import { changedFields, type PluginDef, type PluginExample } from '../stdlib/plugin.js';
-import { filled, lookUp } from '../stdlib/field-effects.js';
+import { filled, lookUp, splitInto } from '../stdlib/field-effects.js';
 import { compileText, tempDir } from './helpers.js';
 import { hasErrors } from '../grammar/diagnostics/diagnostic.js';
 
@@ -40,6 +40,11 @@ export function effectProblems(def: PluginDef, ex: PluginExample): string[] {
     const m = structuredClone(input);
     lookUp(l, m);
     if (!isDeepStrictEqual(output[l.to], m[l.to])) problems.push(`\`${l.to}\` is ${JSON.stringify(output[l.to])}, the lookup gives ${JSON.stringify(m[l.to])}`);
+  }
+  for (const s of e.splits ?? []) {
+    const m = structuredClone(input);
+    splitInto(s, m);
+    for (const t of s.to) if (!isDeepStrictEqual(output[t], m[t])) problems.push(`\`${t}\` is ${JSON.stringify(output[t])}, the split gives ${JSON.stringify(m[t])}`);
   }
   for (const f of e.fills ?? []) {
     if (output[f.to] !== filled(f, input)) problems.push(`\`${f.to}\` is ${JSON.stringify(output[f.to])}, the fill gives ${JSON.stringify(filled(f, input))}`);

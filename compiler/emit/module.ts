@@ -110,17 +110,18 @@ class ModuleEmitter {
 
   /**
    * inline is a plugin's exact effect written out (copies, lookups, fills,
-   * sets, deletes, as the plugin does them, stdlib/field-effects.ts), or undefined when it has none or touches a field
+   * splits, sets, deletes, as the plugin does them, stdlib/field-effects.ts), or undefined when it has none or touches a field
    * whose name an object inherits (`constructor`, `__proto__`): those go
    * through the plugin.
    */
   private inline(effect: Effect | undefined): Code[] | undefined {
     if (!effect?.exact) return undefined;
-    const { copies = [], lookups = [], fills = [], sets = [], deletes = [] } = effect;
+    const { copies = [], lookups = [], fills = [], splits = [], sets = [], deletes = [] } = effect;
     const fields = [
       ...copies.flatMap((c) => [c.from, c.to]),
       ...lookups.flatMap((l) => [l.from, l.to]),
       ...fills.flatMap((f) => [f.to, ...fieldsOf(f)]),
+      ...splits.flatMap((s) => [s.from, ...s.to]),
       ...sets.map((s) => s.field),
       ...deletes,
     ];
@@ -135,6 +136,10 @@ class ModuleEmitter {
     for (const f of fills) {
       const parts = f.parts.map((p) => (typeof p === 'string' ? code`${p}` : code`ftxt(m[${p.field}])`));
       out.push(code`m[${f.to}] = ${parts.length ? joinCode(parts, ' + ') : code`""`};`);
+    }
+    for (const s of splits) {
+      const assign = [...s.to].reverse().map((t) => code`m[${t}] = parts.pop() ?? null;`);
+      out.push(code`{ const parts = commaParts(m[${s.from}]); ${joinCode(assign, ' ')} }`);
     }
     for (const s of sets) {
       let value = code`${s.value ?? null}`;

@@ -1,4 +1,4 @@
-import { fieldsOf, filled, lookUp } from '../../stdlib/field-effects.js';
+import { fieldsOf, filled, lookUp, splitInto } from '../../stdlib/field-effects.js';
 import { truthy } from '../../grammar/perl-values.js';
 import { changedFields } from '../../stdlib/plugin.js';
 import { ruleEffect } from '../optimize/writes.js';
@@ -68,6 +68,11 @@ export function applyPlugin(rule: RuleNode, f: Facts, relevant: ReadonlySet<stri
     if (!relevant.has(fill.to)) continue;
     const m = known(fieldsOf(fill));
     out = withFact(out, fill.to, m ? { value: filled(fill, m) } : undefined);
+  }
+  for (const s of e.splits ?? []) {
+    const m = known([s.from]);
+    if (m) splitInto(s, m);
+    for (const t of s.to) if (relevant.has(t)) out = withFact(out, t, m ? scalar(m[t]) : undefined);
   }
   for (const w of e.writes ?? []) if (out.has(w)) out = withFact(out, w, undefined);
   return out;

@@ -43,6 +43,7 @@ export function describeEffect(e: Effect): string {
   if (e.deletes?.length) parts.push(`deletes ${e.deletes.map(code).join(', ')}`);
   if (e.copies?.length) parts.push(`copies ${e.copies.map((c) => `${code(c.from)} to ${code(c.to)}`).join(', ')}`);
   for (const l of e.lookups ?? []) parts.push(`sets ${code(l.to)} to the entry for the text of ${code(l.from)} in a table of ${entries(Object.keys(l.table).length)}`);
+  for (const s of e.splits ?? []) parts.push(`sets ${s.to.map(code).join(', ')} to the comma-separated parts of ${code(s.from)}, from the right`);
   for (const f of e.fills ?? []) {
     const read = fieldsOf(f);
     parts.push(`sets ${code(f.to)} to a text filled in${read.length ? ` with ${read.map(code).join(', ')}` : ''}`);

@@ -5,7 +5,7 @@ import { HELPERS } from "wubot/helpers";
 export const sourceHash = "b18dd487497f3db76d829620cbca4659c910fb9d8fa61d4f4d8d39b72c4c1d6e";
 
 export default function createPipeline(rt: PipelineRuntime): Pipeline {
-    const { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt, like, lt, le, gt, ge } = HELPERS;
+    const { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt, commaParts, like, lt, le, gt, ge } = HELPERS;
     const rulelog = rt.rulelog;
     const d0 = new Map<string, number>([["beta", 0], ["gamma", 1], ["delta", 2]]);
     const n0 = rt.hostname + ":" + "a";

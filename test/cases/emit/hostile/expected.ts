@@ -5,7 +5,7 @@ import { HELPERS } from "wubot/helpers";
 export const sourceHash = "c5414ce9326056832b08052db6d7c046f4aacf24effff983251aaacbdeee2e7e";
 
 export default function createPipeline(rt: PipelineRuntime): Pipeline {
-    const { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt, like, lt, le, gt, ge } = HELPERS;
+    const { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt, commaParts, like, lt, le, gt, ge } = HELPERS;
     const rulelog = rt.rulelog;
     const re0 = rt.regex("|\"|`|\\$\\{|\\*/", false, "");
     const p0 = rt.plugin("SetField", JSON.parse("{\"set\":{\"\\\"]; globalThis.pwned = 1; //\":\"`${globalThis.pwned = 1}`\",\"__proto__\":\"</script>\u2028\"}}"), "'); globalThis.pwned = 1; ('");
