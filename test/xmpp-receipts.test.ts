@@ -3,6 +3,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { client, xml } from '@xmpp/client';
+import { READ_CURSOR } from '../runtime/queue/queue-db.js';
 import { QueueWriter } from '../runtime/queue/queue-writer.js';
 import { XmppLink, type Incoming, type LinkEvent } from '../runtime/xmpp/link.js';
 import { decodeBody, encodeBody } from '../runtime/xmpp/wire.js';
@@ -31,6 +32,9 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
   });
 
   const pending = (home: string): number => queueMessages(join(home, 'outbox'), 'WHERE acked_at IS NULL').length;
+  /** saysReceipts: the sender's outbox notes that the recipient's presence said it sends receipts */
+  const saysReceipts = (home: string, jid: string): boolean =>
+    readQueue(join(home, 'outbox'), false, (db) => db.prepare(READ_CURSOR).pluck().get(`xmpp-receipts:${jid}`) === '1');
   const burst = (home: string, host: string, n = N) => {
     const w = QueueWriter.open(join(home, 'outbox'), { hostname: host });
     w.append(Array.from({ length: n }, (_, i) => ({ key: 'Test-receipts', n: i, subject: `message ${i}` })));
@@ -223,6 +227,9 @@ for (const kind of xmppServerKinds()) describe(`XMPP delivery receipts through $
       const sender = wubotHome('se', { 'plugins/XMPP/link.yaml': xmppConfig((gate.address() as AddressInfo).port, 'se', 'sf', { directory: 'outbox' }) });
       const daemon = await daemons.start('monitor', sender, 'se');
       assert.ok(await waitFor(() => events.some((e) => e.kind === 'peer' && e.jid === 'se@localhost' && e.available && e.receipts), 30_000), 'no presence from the sender');
+      // and the sender has heard this side's presence, which the gate would otherwise hold back with the rest:
+      // a sender that never hears it sends after a wait, while its link hears nothing from the server
+      assert.ok(await waitFor(() => saysReceipts(sender, 'sf@localhost'), 30_000), 'the sender never heard that the receiver sends receipts');
       held = [];
       burst(sender, 'se', 1);
       assert.ok(await waitFor(() => got.length === 1, 30_000), 'the first message did not come');
