@@ -87,9 +87,4 @@ export function emitTest(n: Leaf, e: EmitContext): Code {
   return kindOf(n).emit(n, e);
 }
 
-/** testHelpers are the helper functions of every kind, by name. */
-export function testHelpers(): Record<string, unknown> {
-  return Object.assign({}, ...KINDS.map((k) => k.helpers ?? {})) as Record<string, unknown>;
-}
-
 export type { EmitContext, Env, Facts, Fields, Known, TestNode, Truth, Types, Values } from './kind.js';
