@@ -83,6 +83,20 @@ describe('fields the tests read again', () => {
   });
 });
 
+describe('field plugins done in place', () => {
+  it('keep hostile field names, tables and templates as data, as the plugins do', async () => {
+    const text = readFileSync(join(repoRoot, 'test', 'fixtures', 'hostile-field-plugins.yaml'), 'utf8');
+    const p = await pipelinesFor(text);
+    for (const m of [{ s: '__proto__' }, { s: 'constructor' }, { s: 'a"b', 'x\u2028': 'p, q' }, { s: 'toString' }]) {
+      const want = runOn(p.interpreted, m);
+      assert.deepEqual(runOn(p.optimized, m), want, JSON.stringify(m));
+      assert.deepEqual(runOn(p.literal, m), want, JSON.stringify(m));
+    }
+    assert.deepEqual(runOn(p.optimized, { s: 'a"b', 'x\u2028': 'p, q' }).message['z*/'], 'p " */ `x` a"b');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
+
 describe('the JavaScript module the cache keeps', () => {
   it('is the TypeScript module without its types: it does what the transpiled one does', async () => {
     const rt = createRuntime({ hostname: 'h' });
