@@ -1,4 +1,5 @@
 import { ge, gt, le, lt } from './kinds/compare.js';
+import { own } from './kinds/kind.js';
 import { like } from './kinds/matches.js';
 import { commaParts, fieldText, isFalse, isTrue, num, str, truthy } from './perl-values.js';
 
@@ -10,9 +11,6 @@ import { commaParts, fieldText, isFalse, isTrue, num, str, truthy } from './perl
  */
 
 const hasOwn = Object.hasOwn;
-
-/** own reads a message's own field only. */
-const own = (m: Readonly<Record<string, unknown>>, k: string): unknown => (hasOwn(m, k) ? m[k] : undefined);
 
 /** txt is a field value's text when the value is true to Perl, else undefined (what `equals` and `matches` compare). */
 const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
