@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics/diagnostic.js';
 import { emitModule } from './emit/module.js';
 import { planTree, type Plan } from './optimize/plan.js';
-import type { RuleTree } from './rule-tree.js';
+import type { RuleNode, RuleTree } from './rule-tree.js';
+import type { YamlNode } from '../grammar/yaml-nodes.js';
 import { checkTree } from './stages/check.js';
 import { monitorPlugins } from '../stdlib/monitors/index.js';
-import { instanceShape, loadRuleTree, type FileShape, type ReadFile } from './stages/load.js';
+import { instanceShape, loadRuleTree, validateFiles, type FileShape, type LoadedFile, type ReadFile } from './stages/load.js';
 import { parseConditions } from './stages/parse.js';
 
 /** CompileOptions select the stages' behaviour. */
@@ -20,6 +21,8 @@ export interface CompileOptions {
   readonly readFile?: ReadFile;
   /** instanceOf: the file is an instance of this monitor plugin, whose rules are under `react:`. */
   readonly instanceOf?: string;
+  /** shape: what the file holds when it is neither a rule file nor an instance (the web UI's config). */
+  readonly shape?: FileShape;
 }
 
 /** Compilation is what compile made of a file: each stage's output that was reached, and every finding. */
@@ -28,6 +31,8 @@ export interface Compilation {
   readonly options: CompileOptions;
   readonly diagnostics: Diagnostic[];
   readonly tree?: RuleTree;
+  /** files are the files read as positioned YAML, with the shape each must have (given when `until` is load or validate). */
+  readonly files?: readonly LoadedFile[];
   /** root is the file's top-level mapping as data (for an instance: its configuration). */
   readonly root?: Record<string, unknown>;
   readonly plan?: Plan;
@@ -43,15 +48,28 @@ export interface Source {
   readonly options: CompileOptions;
 }
 
-/** Loaded is the load stage's output: the rule tree with its conditions as text, its plugins and their configs checked. */
+/** Loaded is the load stage's output: the files read as positioned YAML, and the rule tree built from them, its conditions as text. */
 export interface Loaded {
   readonly source: Source;
   readonly tree: RuleTree;
+  readonly files: readonly LoadedFile[];
+  /** configs are where each rule's config is written, for the validate stage. */
+  readonly configs: ReadonlyMap<RuleNode, YamlNode>;
   readonly root?: Record<string, unknown>;
 }
 
-/** Parsed is the parse stage's output: every condition of the tree has its AST (`condition.ast`) and its regexes were checked. */
-export interface Parsed extends Loaded {
+/**
+ * Validated is the validate stage's output: the files were checked against
+ * their shapes, and each plugin's config against its definition. The files
+ * are not passed on: the stages after it read the tree, and a big file's
+ * nodes are let go.
+ */
+export interface Validated extends Omit<Loaded, 'files' | 'configs'> {
+  readonly validated: true;
+}
+
+/** Parsed is the parse stage's output: a new tree whose conditions have their ASTs (`condition.ast`), their regexes checked. */
+export interface Parsed extends Validated {
   readonly parsed: true;
 }
 
@@ -74,10 +92,11 @@ export interface Stage<I, O> {
   run(input: I): { readonly output: O; readonly diagnostics: readonly Diagnostic[] };
 }
 
-const STAGE_NAMES = ['load', 'parse', 'check', 'optimize', 'emit'] as const;
+const STAGE_NAMES = ['load', 'validate', 'parse', 'check', 'optimize', 'emit'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
-function shapeFor(instanceOf: string | undefined): FileShape | undefined {
+function shapeFor({ shape, instanceOf }: CompileOptions): FileShape | undefined {
+  if (shape) return shape;
   if (instanceOf === undefined) return undefined;
   const def = monitorPlugins.get(instanceOf);
   if (!def) throw new Error(`compile: unknown monitor plugin ${instanceOf}`);
@@ -90,15 +109,25 @@ const load: Stage<Source, Loaded> = {
   stopOnErrors: false,
   run: (source) => {
     const { options } = source;
-    const r = loadRuleTree(source.path, options.text, options.readFile, shapeFor(options.instanceOf));
-    return { output: { source, tree: r.tree, ...(r.root ? { root: r.root } : {}) }, diagnostics: r.diagnostics };
+    const r = loadRuleTree(source.path, options.text, options.readFile, shapeFor(options));
+    return { output: { source, tree: r.tree, files: r.files, configs: r.configs, ...(r.root ? { root: r.root } : {}) }, diagnostics: r.diagnostics };
   },
 };
 
-const parse: Stage<Loaded, Parsed> = {
+const validate: Stage<Loaded, Validated> = {
+  name: 'validate',
+  // as load: a file with a bad config still has its conditions parsed
+  stopOnErrors: false,
+  run: ({ files, configs, ...loaded }) => ({ output: { ...loaded, validated: true }, diagnostics: validateFiles(files, loaded.tree, configs) }),
+};
+
+const parse: Stage<Validated, Parsed> = {
   name: 'parse',
   stopOnErrors: true,
-  run: (loaded) => ({ diagnostics: parseConditions(loaded.tree), output: { ...loaded, parsed: true } }),
+  run: (validated) => {
+    const r = parseConditions(validated.tree);
+    return { diagnostics: r.diagnostics, output: { ...validated, tree: r.tree, parsed: true } };
+  },
 };
 
 const check: Stage<Parsed, Parsed> = {
@@ -124,7 +153,7 @@ const emit: Stage<Planned, Emitted> = {
 };
 
 /** stages is the compiler, in order: each stage's input is the output of the one before. */
-export const stages = [load, parse, check, optimize, emit] as const;
+export const stages = [load, validate, parse, check, optimize, emit] as const;
 
 /** sourceHash identifies the inputs of a compiled module: every file it read and the optimize switch. */
 export function sourceHash(tree: RuleTree, optimize: boolean): string {
@@ -137,29 +166,38 @@ export function sourceHash(tree: RuleTree, optimize: boolean): string {
 export function compile(path: string, options: CompileOptions = {}): Compilation {
   const diagnostics: Diagnostic[] = [];
   const timings: Partial<Record<StageName, number>> = {};
-  /** step runs one stage; undefined when the stages after it must not run */
+  const last = STAGE_NAMES.indexOf(options.until ?? 'emit');
+  let stopped = false;
+  /** step runs one stage, unless it is past `until` or errors stopped the stages before it */
   const step = <I, O>(stage: Stage<I, O>, input: I): O | undefined => {
+    if (stopped || STAGE_NAMES.indexOf(stage.name) > last) return undefined;
     const t0 = performance.now();
     const r = stage.run(input);
     timings[stage.name] = performance.now() - t0;
     for (const d of r.diagnostics) diagnostics.push(d);
-    return stage.stopOnErrors && hasErrors(diagnostics) ? undefined : r.output;
+    stopped = stage.stopOnErrors && hasErrors(diagnostics);
+    return r.output;
   };
-  const last = STAGE_NAMES.indexOf(options.until ?? 'emit');
-  const runs = (stage: { name: StageName }) => STAGE_NAMES.indexOf(stage.name) <= last;
   // load never stops the stages (stopOnErrors is false): its output is always there
-  const loaded = step(load, { path, options })!;
-  const parsed = runs(parse) ? step(parse, loaded) : undefined;
-  const checked = parsed && runs(check) ? step(check, parsed) : undefined;
-  const planned = checked && runs(optimize) ? step(optimize, checked) : undefined;
-  const emitted = planned && runs(emit) ? step(emit, planned) : undefined;
-  const reached = emitted ?? planned ?? loaded;
+  let loaded: Loaded | undefined = step(load, { path, options })!;
+  const validated = step(validate, loaded);
+  // the files' nodes are kept only for a caller that stops here; a big file's are let go before the tree is parsed
+  const files = last <= STAGE_NAMES.indexOf('validate') ? loaded.files : undefined;
+  const loadedRoot = loaded.root;
+  const loadedTree = loaded.tree;
+  loaded = undefined;
+  const parsed = validated && step(parse, validated);
+  const checked = parsed && step(check, parsed);
+  const planned = checked && step(optimize, checked);
+  const emitted = planned && step(emit, planned);
+  const reached = emitted ?? planned ?? checked ?? parsed ?? validated ?? { tree: loadedTree, root: loadedRoot };
   return {
     path,
     options,
     diagnostics,
     timings,
     tree: reached.tree,
+    ...(files ? { files } : {}),
     ...(reached.root ? { root: reached.root } : {}),
     ...(planned ? { plan: planned.plan } : {}),
     ...(emitted ? { sourceHash: emitted.sourceHash, code: emitted.code } : {}),

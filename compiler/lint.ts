@@ -10,7 +10,6 @@ import { topology, treeHosts } from './loops/topology.js';
 import type { ConfigFile } from './rule-files.js';
 import type { RuleTree } from './rule-tree.js';
 import { webuiShape } from './schema/webui-schema.js';
-import { loadRuleTree } from './stages/load.js';
 
 /** lintFile checks one rule file, monitor instance or web UI config, as the reactor and the monitor will load it; `text` is an editor's unsaved buffer. */
 export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
@@ -29,7 +28,7 @@ export function lintFile(file: ConfigFile, text?: string): Diagnostic[] {
       }),
     ];
   }
-  if (file.webui) return loadRuleTree(file.path, text, undefined, webuiShape).diagnostics;
+  if (file.webui) return compile(file.path, { until: 'validate', shape: webuiShape, text }).diagnostics;
   return compile(file.path, { until: 'check', instanceOf: file.instanceOf, text }).diagnostics;
 }
 

@@ -1,16 +1,21 @@
-import type { Node } from 'yaml';
 import type { Cond, TextSpan } from '../grammar/ast.js';
 import type { PluginDef } from '../stdlib/plugin.js';
 import { span, type SourceFile, type Span } from '../grammar/diagnostics/source.js';
 
-/** ConditionSource is a condition as written, with the file offset of each of its characters. */
+/** ConditionSource is a condition as written, and where each of its characters is in its file. */
 export interface ConditionSource {
   readonly text: string;
   readonly file: SourceFile;
-  /** offsets[i] is the file offset of text[i]; one extra entry for the end. */
-  readonly offsets: readonly number[];
-  /** ast is set by the parse stage when the condition parsed. */
-  ast?: Cond;
+  /** at is the file offset of text[0]. */
+  readonly at: number;
+  /**
+   * offsets[i] is the file offset of text[i], with one extra entry for the
+   * end; given only where the text does not sit in the file as it is
+   * (escapes, folded lines): a big file has eighty thousand conditions.
+   */
+  readonly offsets?: readonly number[];
+  /** ast is the parse stage's, in the tree it gives, when the condition parsed. */
+  readonly ast?: Cond;
 }
 
 /** PluginUse is a rule's plugin with its configuration. */
@@ -19,7 +24,6 @@ export interface PluginUse {
   readonly span: Span;
   readonly def?: PluginDef;
   readonly config: Record<string, unknown>;
-  readonly configNode?: Node;
 }
 
 /** RuleNode is one rule of a tree, children first in execution order. */
@@ -46,8 +50,9 @@ export interface RuleTree {
 
 /** conditionSpan maps a span inside a condition's text to a span in its file. */
 export function conditionSpan(c: ConditionSource, s: TextSpan): Span {
-  const start = c.offsets[Math.min(s.start, c.text.length)];
-  const end = s.end > s.start ? c.offsets[Math.min(s.end - 1, c.text.length)] + 1 : start;
+  const place = (i: number): number => (c.offsets ? c.offsets[Math.min(i, c.text.length)] : c.at + Math.min(i, c.text.length));
+  const start = place(s.start);
+  const end = s.end > s.start ? place(s.end - 1) + 1 : start;
   return span(c.file, start, end);
 }
 

@@ -1,4 +1,8 @@
-import type { Scalar } from 'yaml';
+/** ScalarPlace is where a scalar lies in its file and how it is written. */
+export interface ScalarPlace {
+  readonly range?: readonly number[];
+  readonly type?: string | null;
+}
 
 const WS = /[ \t\r\n]/;
 
@@ -24,6 +28,12 @@ export function counting(start: number, count: number): number[] {
   return out;
 }
 
+/** isCounting tells whether offsets count up one by one: the text they place sits in the file as it is. */
+export function isCounting(offsets: readonly number[]): boolean {
+  for (let i = 1; i < offsets.length; i++) if (offsets[i] !== offsets[0] + i) return false;
+  return true;
+}
+
 /**
  * scalarOffsets maps each character of a YAML scalar's value to its offset in
  * the file, so that a position inside a condition can be shown at its real
@@ -31,8 +41,8 @@ export function counting(start: number, count: number): number[] {
  * The result has value.length + 1 entries (the last is the end). When the
  * value cannot be aligned with its source, every entry is the scalar's start.
  */
-export function scalarOffsets(text: string, node: Scalar, value: string): number[] {
-  const [start, end] = node.range ?? [0, 0, 0];
+export function scalarOffsets(text: string, node: ScalarPlace, value: string): number[] {
+  const [start, end] = node.range ?? [0, 0];
   const style = node.type;
   let j = start;
   if (style === 'QUOTE_DOUBLE' || style === 'QUOTE_SINGLE') j = start + 1;

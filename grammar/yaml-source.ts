@@ -1,7 +1,9 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
-import { SourceFile, span, type Span } from './diagnostics/source.js';
-import { perlText, perlPlainScalar, perlTaggedScalar } from './plain-scalar.js';
+import { scalarOffsets } from './scalar-offsets.js';
+import { MapNode, Scalar, type ScalarPlacing, type ScalarStyle, type YamlDocument, type YamlNode, type YamlScalar } from './yaml-nodes.js';
+import { SourceFile, span } from './diagnostics/source.js';
+import { perlText, perlPlainScalar, perlTaggedScalar, type ScalarValue } from './plain-scalar.js';
 
 /** MAX_EXPANDED_NODES bounds what aliases may expand a document to; an alias bomb needs far more. */
 export const MAX_EXPANDED_NODES = 100_000;
@@ -150,12 +152,6 @@ export function readPerlYaml(text: string): { value: unknown } | { problem: Perl
   return { value: doc.toJS({ maxAliasCount: -1 }) };
 }
 
-/** YamlFile is one parsed YAML file with its source, for mapping nodes back to line and column. */
-export interface YamlFile {
-  readonly file: SourceFile;
-  readonly doc: Document.Parsed;
-}
-
 /** perlYamlData is readPerlYaml for text already checked (a linted config file); it throws where readPerlYaml gives a problem. */
 export function perlYamlData(text: string): unknown {
   const r = readPerlYaml(text);
@@ -163,8 +159,12 @@ export function perlYamlData(text: string): unknown {
   return r.value;
 }
 
-/** parseYaml reads YAML keeping every node's range; syntax errors become diagnostics. */
-export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnostics: Diagnostic[] } {
+/**
+ * readYamlDocument is the full YAML reader: any YAML, as the original's
+ * YAML::XS reads it, into positioned nodes; syntax errors become diagnostics
+ * (and the document has no root).
+ */
+export function readYamlDocument(path: string, text: string): { doc: YamlDocument; diagnostics: Diagnostic[] } {
   const file = new SourceFile(path, text);
   const { doc, problem } = parsePerlDocument(text, new LineCounter());
   const diagnostics = [...doc.errors, ...doc.warnings].map((e) => {
@@ -185,7 +185,8 @@ export function parseYaml(path: string, text: string): { yaml: YamlFile; diagnos
     });
   });
   if (problem) diagnostics.push(diagnostic('yamlSyntax', span(file, problem.start, problem.end), problem.message));
-  return { yaml: { file, doc }, diagnostics };
+  const root = diagnostics.some((d) => d.severity === 'error') ? null : positioned(placing(file.text), doc.contents as Node | null);
+  return { doc: { file, root }, diagnostics };
 }
 
 /**
@@ -216,42 +217,34 @@ function duplicateKey(file: SourceFile, doc: Document.Parsed, at: number): Diagn
   return found;
 }
 
-/** nodeSpan is the span of a node's value (a block map or list spans its first line). */
-export function nodeSpan(file: SourceFile, node: Node | null | undefined): Span {
-  if (!node?.range) return span(file, 0, 0);
-  const [start, end] = node.range;
-  if (isMap(node) || isSeq(node)) {
-    const first = node.items[0];
-    const firstNode = isPair(first) ? (first.key as Node | null) : (first as Node | null);
-    if (firstNode?.range) return nodeSpan(file, firstNode);
-  }
-  const lineEnd = file.text.indexOf('\n', start);
-  return span(file, start, lineEnd >= 0 && lineEnd < end ? lineEnd : end);
+/** placing is how the full reader's scalars map onto their file. */
+function placing(text: string): ScalarPlacing {
+  return { text, place: (t, s, written) => scalarOffsets(t, { range: [s.start, s.end], type: s.style }, written) };
 }
 
-/** pairOf finds the pair for a key in a map node. */
-export function pairOf(map: YAMLMap, key: string): Pair<Node, Node> | undefined {
-  for (const item of map.items) {
-    const k = item.key;
-    if ((isScalar(k) ? String(k.value) : String(k)) === key) return item as Pair<Node, Node>;
+/** positioned is a node of the YAML library's (aliases already replaced by what they name) as a positioned node. */
+function positioned(p: ScalarPlacing, node: Node | null): YamlNode | null {
+  if (node === null || isAlias(node)) return null;
+  const [start, end] = node.range ?? [0, 0];
+  if (isScalar(node)) {
+    const type = (node.type ?? 'PLAIN') as ScalarStyle;
+    return new Scalar(node.value as ScalarValue, start, end, type, p);
   }
-  return undefined;
+  if (isSeq(node)) return { kind: 'seq', start, end, items: node.items.map((i) => positioned(p, i as Node | null)) };
+  if (isMap(node)) {
+    const keys = node.items.map((pair) => keyOf(p, pair.key as Node | null, start));
+    return MapNode.of(start, end, keys, node.items.map((pair) => positioned(p, pair.value as Node | null)));
+  }
+  return null;
 }
 
-/** nodeAtPath walks maps and lists from a node along a JSON path. */
-export function nodeAtPath(root: Node | null | undefined, path: readonly (string | number)[]): Node | undefined {
-  let node: Node | null | undefined = root;
-  for (const step of path) {
-    if (isMap(node)) node = pairOf(node, String(step))?.value;
-    else if (isSeq(node)) node = node.items[Number(step)] as Node | undefined;
-    else return undefined;
+/** keyOf is a mapping key as a scalar holding its text (a key that is itself a collection, which no config has, as the library's text of it). */
+function keyOf(p: ScalarPlacing, key: Node | null, at: number): YamlScalar {
+  if (isScalar(key)) {
+    const [start, end] = key.range ?? [at, at];
+    const type = (key.type ?? 'PLAIN') as ScalarStyle;
+    return new Scalar(perlText(key.value as ScalarValue), start, end, type, p);
   }
-  return node ?? undefined;
-}
-
-/** scalarText is a scalar's text as Perl holds it: `TRUE` is the text TRUE, `true` the text 1, `~` undefined. */
-export function scalarText(node: Node): string | undefined {
-  if (!isScalar(node) || node.value === null) return undefined;
-  if (typeof node.value === 'string') return node.value;
-  return perlText(node.value as boolean | number);
+  const [start, end] = key?.range ?? [at, at];
+  return new Scalar(String(key), start, end, 'PLAIN', { text: p.text, place: () => [start] });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { hasErrors } from '../../grammar/diagnostics/diagnostic.js';
 import { renderText } from '../../compiler/diagnostics/render.js';
 import { DEFAULT_WEBUI_PORT, isListenAddress, MIN_TOKEN, needsToken, webuiShape } from '../../compiler/schema/webui-schema.js';
-import { loadRuleTree } from '../../compiler/stages/load.js';
+import { compile } from '../../compiler/compile.js';
 import { DEFAULT_SERIES_FILE } from '../../stdlib/graph.js';
 import { hostFile } from '../../runtime/config-tree.js';
 import { configPath } from '../../runtime/paths.js';
@@ -34,7 +34,7 @@ export function webuiConfig(home: string, host: string, flags: { listen?: string
   const file = hostFile(configDir, 'webui.yaml', host);
   let data: Record<string, unknown> = {};
   if (existsSync(file)) {
-    const loaded = loadRuleTree(file, undefined, undefined, webuiShape);
+    const loaded = compile(file, { until: 'validate', shape: webuiShape });
     if (hasErrors(loaded.diagnostics)) throw new WebuiConfigError(renderText(loaded.diagnostics));
     data = loaded.root ?? {};
     rememberSecrets(data);

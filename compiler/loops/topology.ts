@@ -1,14 +1,13 @@
-import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, posix } from 'node:path';
-import { isMap, type Node } from 'yaml';
-import { nodeSpan, pairOf, parseYaml } from '../../grammar/yaml-source.js';
+import { nodeSpan } from '../../grammar/yaml-nodes.js';
 import { monitorPlugins } from '../../stdlib/monitors/index.js';
 import type { InstanceLink } from '../../stdlib/monitor-plugin.js';
 import { hostConfig, hostSuffix } from '../../runtime/config-tree.js';
 import { shortHostname } from '../../runtime/hostname.js';
 import { bareJid } from '../../runtime/xmpp/jid.js';
 import { compile } from '../compile.js';
-import type { Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import type { Span } from '../../grammar/diagnostics/source.js';
 import { SET_ASIDE } from '../rule-files.js';
 import type { RuleTree } from '../rule-tree.js';
@@ -112,16 +111,15 @@ export function topology(roots: ReadonlyMap<string, string>, homeOption?: string
       const def = monitorPlugins.get(inst.plugin);
       if (!def?.link) continue;
       try {
-        const { yaml, diagnostics } = parseYaml(inst.path, readFileSync(inst.path, 'utf8'));
-        // wubotc lint reports a broken file; the check goes on without it
-        if (diagnostics.some((d) => d.severity === 'error')) continue;
-        const root = yaml.doc.contents;
-        const config = (yaml.doc.toJS({ maxAliasCount: -1 }) ?? {}) as Record<string, unknown>;
-        const c = config.react ? compile(inst.path, { optimize: false, until: 'parse', instanceOf: inst.plugin }) : undefined;
-        const user = isMap(root) ? pairOf(root, 'user')?.key : undefined;
-        linked.push({ link: def.link(config), userSpan: nodeSpan(yaml.file, user as Node | undefined), react: c?.diagnostics.some((d) => d.severity === 'error') ? undefined : c?.tree });
+        // through the stages as lint reads it; a file that does not read is lint's to report, and the check goes on without it
+        const read = compile(inst.path, { until: 'validate', instanceOf: inst.plugin }).files?.[0];
+        if (!read) continue;
+        const user = read.doc.root.pair('user')?.key;
+        const c = read.data.react ? compile(inst.path, { optimize: false, until: 'parse', instanceOf: inst.plugin }) : undefined;
+        const react = c && !hasErrors(c.diagnostics) ? c.tree : undefined;
+        linked.push({ link: def.link(read.data), userSpan: nodeSpan(read.doc.file, user), react });
       } catch {
-        // as above: an unreadable file is lint's to report
+        // as above: what a plugin cannot make a link of is lint's to report
       }
     }
     const receivers = new Map<string, RuleTree | undefined>();

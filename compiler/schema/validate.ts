@@ -1,11 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Node } from 'yaml';
-import { isMap } from 'yaml';
 import type { CodeName } from '../../grammar/diagnostics/codes.js';
 import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import type { SourceFile } from '../../grammar/diagnostics/source.js';
 import { closest } from '../../grammar/diagnostics/suggest.js';
-import { nodeAtPath, nodeSpan, pairOf } from '../../grammar/yaml-source.js';
+import { isYamlMap, nodeAtPath, nodeSpan, type YamlNode } from '../../grammar/yaml-nodes.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -67,7 +65,7 @@ export function isValid(schema: object, value: unknown): boolean {
 export function validateAgainst(
   schema: object,
   value: unknown,
-  node: Node,
+  node: YamlNode,
   file: SourceFile,
   codes: SchemaCodes,
   what: string,
@@ -88,10 +86,10 @@ export function validateAgainst(
     const where = describe(path, what);
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      const pair = isMap(target) ? pairOf(target, key) : undefined;
+      const pair = isYamlMap(target) ? target.pair(key) : undefined;
       const suggestion = closest(key, allowedKeys(e));
       out.push(
-        diagnostic(codes.unknownKey, nodeSpan(file, (pair?.key as Node | undefined) ?? target), `unknown key \`${key}\` in ${where}`, {
+        diagnostic(codes.unknownKey, nodeSpan(file, pair?.key ?? target), `unknown key \`${key}\` in ${where}`, {
           hint: suggestion ? `did you mean \`${suggestion}\`?` : `the keys allowed here are ${allowedKeys(e).map((k) => `\`${k}\``).join(', ')}`,
         }),
       );

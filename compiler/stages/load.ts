@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import { scalarOffsets } from '../../grammar/scalar-offsets.js';
-import { nodeAtPath, nodeSpan, pairOf, parseYaml, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
+import { readFastYaml } from '../../grammar/yaml-fast.js';
+import { dataOf, isYamlMap, isYamlScalar, isYamlSeq, nodeAtPath, nodeSpan, scalarText, type YamlDocument, type YamlMap, type YamlNode } from '../../grammar/yaml-nodes.js';
+import { readYamlDocument } from '../../grammar/yaml-source.js';
+import { isCounting } from '../../grammar/scalar-offsets.js';
 import { genericKeys, type MonitorPluginDef } from '../../stdlib/monitor-plugin.js';
 import type { ConfigProblem, JsonSchema } from '../../stdlib/plugin.js';
 import { readConfigFile } from '../../runtime/config-file.js';
@@ -12,11 +13,10 @@ import { reactorPlugins } from '../../stdlib/index.js';
 import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
 import { SourceFile, span } from '../../grammar/diagnostics/source.js';
 import { closest } from '../../grammar/diagnostics/suggest.js';
-import type { ConditionSource, PluginUse, RuleNode, RuleTree } from '../rule-tree.js';
+import { walkRules, type ConditionSource, type PluginUse, type RuleNode, type RuleTree } from '../rule-tree.js';
 import { ruleFileSchema } from '../schema/rule-file-schema.js';
 import { validateAgainst } from '../schema/validate.js';
 import { asPerlConfig, checkPluginConfig, perlScalars } from './plugin-config.js';
-import { fastRuleTree } from './fast-load.js';
 
 /** FileShape says what a file's top level holds and where its rules are. */
 export interface FileShape {
@@ -47,119 +47,113 @@ function displayPath(abs: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
-class Loader {
+/** LoadedFile is one file the load stage read: its document, the shape it must have, and its data as the original loads it. */
+export interface LoadedFile {
+  readonly doc: YamlDocument & { readonly root: YamlMap };
+  readonly shape: FileShape;
+  readonly data: Record<string, unknown>;
+}
+
+/** readDocument reads a file's YAML: the fast way when it is written the usual way, else in full. */
+function readDocument(path: string, text: string): { doc: YamlDocument; diagnostics: Diagnostic[] } {
+  const fast = readFastYaml(path, text);
+  return fast ? { doc: fast, diagnostics: [] } : readYamlDocument(path, text);
+}
+
+/** TreeBuilder makes the rule tree of a file and of the files it includes, from their documents. */
+class TreeBuilder {
   readonly diagnostics: Diagnostic[] = [];
   readonly files: SourceFile[] = [];
+  readonly loaded: LoadedFile[] = [];
+  /** configs are the rules' config nodes, for the validate stage to place its findings; the tree holds the configs as data */
+  readonly configs = new Map<RuleNode, YamlNode>();
   private nextId = 0;
 
   constructor(private readonly readFile: ReadFile) {}
 
-  /** root is the top-level mapping of the first file, as plain data. */
-  root?: Record<string, unknown>;
-
   /** file loads one rule file (or instance file) and returns its rules; `stack` holds the files including it. */
   file(path: string, text: string, stack: string[], shape: FileShape = ruleFileShape): RuleNode[] {
-    const { yaml, diagnostics } = parseYaml(path, text);
-    this.files.push(yaml.file);
+    const { doc, diagnostics } = readDocument(path, text);
+    this.files.push(doc.file);
     this.diagnostics.push(...diagnostics);
     if (diagnostics.some((d) => d.severity === 'error')) return [];
-    const root = yaml.doc.contents as Node | null;
-    if (!isMap(root)) {
+    const root = doc.root;
+    if (!isYamlMap(root)) {
       const rules = shape.rulesKey === 'rules' ? ' with a `rules:` list' : '';
-      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(yaml.file, root), `${shape.what} must be a mapping${rules}`));
+      this.diagnostics.push(diagnostic('notAMapping', nodeSpan(doc.file, root), `${shape.what} must be a mapping${rules}`));
       return [];
     }
-    const raw = yaml.doc.toJS() as Record<string, unknown>;
+    const raw = dataOf(root) as Record<string, unknown>;
     const data = shape.prepare ? shape.prepare(raw) : raw;
-    this.root ??= data;
-    this.diagnostics.push(...validateAgainst(shape.schema, data, root, yaml.file, ruleCodes, shape.what));
-    if (shape.knownKeys) this.diagnostics.push(...ignoredKeys(root, shape.knownKeys, yaml, shape.what));
-    for (const p of shape.check?.(data) ?? []) {
-      const at = nodeAtPath(root, p.path) ?? root;
-      this.diagnostics.push(diagnostic(p.missing ? 'missingKey' : p.differs ? 'readDifferently' : 'schemaType', nodeSpan(yaml.file, at), p.message));
-    }
-    return this.list(pairOf(root, shape.rulesKey)?.value ?? undefined, yaml, [...stack, resolve(path)]);
+    this.loaded.push({ doc: { file: doc.file, root }, shape, data });
+    return this.list(root.get(shape.rulesKey), doc.file, [...stack, resolve(path)]);
   }
 
-  private list(node: Node | undefined, yaml: YamlFile, stack: string[]): RuleNode[] {
-    if (!isSeq(node)) return [];
+  private list(node: YamlNode | undefined, file: SourceFile, stack: string[]): RuleNode[] {
+    if (!isYamlSeq(node)) return [];
     const out: RuleNode[] = [];
-    for (const item of node.items) if (isMap(item)) out.push(this.rule(item, yaml, stack));
+    for (const item of node.items) if (isYamlMap(item)) out.push(this.rule(item, file, stack));
     return out;
   }
 
-  private rule(map: YAMLMap, yaml: YamlFile, stack: string[]): RuleNode {
-    const file = yaml.file;
+  private rule(map: YamlMap, file: SourceFile, stack: string[]): RuleNode {
     const id = this.nextId++;
-    const get = (k: string): Node | undefined => pairOf(map, k)?.value ?? undefined;
-    const nameNode = get('name');
-    const name = nameNode ? scalarText(nameNode) : undefined;
-    const condition = this.condition(get('condition'), yaml);
-    const plugin = this.plugin(get('plugin'), get('config'), yaml);
-    const lastRuleNode = get('last_rule');
-    const children = this.list(get('rules'), yaml, stack);
-    const rulesfile = get('rulesfile');
-    if (isScalar(rulesfile) && typeof rulesfile.value === 'string') {
-      children.push(...this.include(rulesfile, rulesfile.value, yaml, stack));
-    }
-    const rulesfileField = pairOf(map, 'rulesfile_field');
+    const nameNode = map.get('name');
+    const lastRule = map.get('last_rule');
+    const children = this.list(map.get('rules'), file, stack);
+    const rulesfile = map.get('rulesfile');
+    if (isYamlScalar(rulesfile) && typeof rulesfile.value === 'string') children.push(...this.include(rulesfile, rulesfile.value, file, stack));
+    const rulesfileField = map.pair('rulesfile_field');
     if (rulesfileField) {
       this.diagnostics.push(
-        diagnostic('unsupportedKey', nodeSpan(file, rulesfileField.key as Node), '`rulesfile_field` is not supported', {
+        diagnostic('unsupportedKey', nodeSpan(file, rulesfileField.key), '`rulesfile_field` is not supported', {
           hint: 'rule files are compiled ahead of time; name the file with `rulesfile`',
         }),
       );
     }
-    return {
+    const configNode = map.get('config');
+    const rule: RuleNode = {
       id,
-      name,
+      name: nameNode ? scalarText(nameNode) : undefined,
       file,
       span: nodeSpan(file, map),
-      condition,
-      plugin,
-      lastRule: lastRuleNode !== undefined && truthy(lastRuleNode.toJSON()),
+      condition: this.condition(map.get('condition'), file),
+      plugin: this.plugin(map.get('plugin'), configNode, file),
+      lastRule: lastRule !== undefined && truthy(dataOf(lastRule)),
       children,
     };
+    if (configNode) this.configs.set(rule, configNode);
+    return rule;
   }
 
   /** condition is a rule's condition; a Perl-false one (`''`, `0`, `~`, `false`) is none, and the rule always fires, as in the original. */
-  private condition(node: Node | undefined, yaml: YamlFile): ConditionSource | undefined {
-    if (!isScalar(node)) return undefined;
+  private condition(node: YamlNode | undefined, file: SourceFile): ConditionSource | undefined {
+    if (!isYamlScalar(node)) return undefined;
     const text = scalarText(node) ?? '';
     if (!truthy(text)) {
       this.diagnostics.push(
-        diagnostic('conditionEmpty', nodeSpan(yaml.file, node), `condition \`${node.type === 'PLAIN' && node.source ? node.source : JSON.stringify(text)}\` is false to Perl, so it is no condition: the rule always fires, as in the original`, {
+        diagnostic('conditionEmpty', nodeSpan(file, node), `condition \`${node.source || JSON.stringify(text)}\` is false to Perl, so it is no condition: the rule always fires, as in the original`, {
           hint: 'remove `condition:` for a rule that always fires, or write FALSE for one that never does',
         }),
       );
       return undefined;
     }
-    return { text, file: yaml.file, offsets: scalarOffsets(yaml.file.text, node, text) };
+    const offsets = node.offsets();
+    return { text, file, at: offsets[0], ...(isCounting(offsets) ? {} : { offsets }) };
   }
 
-  private plugin(nameNode: Node | undefined, configNode: Node | undefined, yaml: YamlFile): PluginUse | undefined {
-    if (!isScalar(nameNode) || typeof nameNode.value !== 'string') return undefined;
+  /** plugin is a rule's plugin, its definition looked up and its config read as Perl reads it; the validate stage checks both. */
+  private plugin(nameNode: YamlNode | undefined, configNode: YamlNode | undefined, file: SourceFile): PluginUse | undefined {
+    if (!isYamlScalar(nameNode) || typeof nameNode.value !== 'string') return undefined;
     const name = nameNode.value;
-    const span = nodeSpan(yaml.file, nameNode);
     const def = reactorPlugins.get(name);
-    const config = (isMap(configNode) ? configNode.toJS(yaml.doc) : {}) as Record<string, unknown>;
-    if (!def) {
-      const suggestion = closest(name, reactorPlugins.keys());
-      this.diagnostics.push(
-        diagnostic('unknownPlugin', span, `unknown plugin \`${name}\``, {
-          hint: suggestion ? `did you mean \`${suggestion}\`?` : `the plugins are ${[...reactorPlugins.keys()].sort().join(', ')}`,
-        }),
-      );
-      return { name, span, config, configNode };
-    }
-    const perl = asPerlConfig(def, config);
-    this.diagnostics.push(...checkPluginConfig(def, perl, configNode, span, yaml));
-    return { name, span, def, config: perl, configNode };
+    const config = (isYamlMap(configNode) ? dataOf(configNode) : {}) as Record<string, unknown>;
+    return { name, span: nodeSpan(file, nameNode), ...(def ? { def } : {}), config: def ? asPerlConfig(def, config) : config };
   }
 
-  private include(node: Node, target: string, yaml: YamlFile, stack: string[]): RuleNode[] {
-    const path = resolve(dirname(yaml.file.path), expandHome(target));
-    const at = nodeSpan(yaml.file, node);
+  private include(node: YamlNode, target: string, file: SourceFile, stack: string[]): RuleNode[] {
+    const path = resolve(dirname(file.path), expandHome(target));
+    const at = nodeSpan(file, node);
     if (stack.includes(path)) {
       this.diagnostics.push(
         diagnostic('rulesfileCycle', at, `\`${target}\` includes itself`, {
@@ -179,19 +173,24 @@ class Loader {
   }
 }
 
-/** LoadResult is the load stage's output: the rule tree and what was wrong with it. */
+/** LoadResult is the load stage's output: the rule tree, the files it was read from, and what kept them from being read. */
 export interface LoadResult {
   readonly tree: RuleTree;
+  /** files are the files read, each with the shape the validate stage checks it against. */
+  readonly files: readonly LoadedFile[];
+  /** configs are the nodes of the rules' configs, where the validate stage shows what is wrong with them. */
+  readonly configs: ReadonlyMap<RuleNode, YamlNode>;
   readonly diagnostics: Diagnostic[];
-  /** root is the file's top-level mapping as plain data (an instance's configuration; not given for a rule file read the fast way). */
+  /** root is the top-level mapping of a file that is not a rule file, as plain data (an instance's configuration). */
   readonly root?: Record<string, unknown>;
 }
 
 /**
- * loadRuleTree is the load stage: YAML with positions, the rule-file schema,
- * plugin lookup and plugin config schemas, and included rule files. A rule
- * file in the usual style is read by the fast reader (the YAML library takes
- * seconds and a gigabyte for a 10 MB file), anything else in full.
+ * loadRuleTree is the load stage: the file and the rule files it includes
+ * read as YAML (the fast reader for the usual style, the YAML library for
+ * anything else: it takes seconds and a gigabyte for a 10 MB file) and
+ * built into one rule tree. What the files hold is checked by the validate
+ * stage.
  */
 export function loadRuleTree(path: string, text?: string, readFile: ReadFile = readConfigFile, shape: FileShape = ruleFileShape): LoadResult {
   if (text === undefined) {
@@ -200,30 +199,51 @@ export function loadRuleTree(path: string, text?: string, readFile: ReadFile = r
     } catch (e) {
       const at = span(new SourceFile(path, ''), 0, 0);
       const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      return { tree: { path, files: [at.file], rules: [] }, diagnostics: [diagnostic('rulesfileMissing', at, `cannot read \`${displayPath(resolve(path))}\`: ${why}`)] };
+      return { tree: { path, files: [at.file], rules: [] }, files: [], configs: new Map(), diagnostics: [diagnostic('rulesfileMissing', at, `cannot read \`${displayPath(resolve(path))}\`: ${why}`)] };
     }
   }
-  const fast = shape === ruleFileShape ? fastRuleTree(path, text) : undefined;
-  if (fast) return { tree: fast, diagnostics: [] };
-  return loadRuleTreeFully(path, text, readFile, shape);
+  const builder = new TreeBuilder(readFile);
+  const rules = builder.file(path, text, [], shape);
+  // a rule file's data is its rules, which the tree holds; an instance's or the web UI's is its configuration
+  const root = shape === ruleFileShape ? undefined : builder.loaded[0]?.data;
+  return { tree: { path, files: builder.files, rules }, files: builder.loaded, configs: builder.configs, diagnostics: builder.diagnostics, ...(root ? { root } : {}) };
 }
 
-/** loadRuleTreeFully is the load stage through the YAML library, for any file (the fast reader's differential test compares against it). */
-export function loadRuleTreeFully(path: string, text: string, readFile: ReadFile = readConfigFile, shape: FileShape = ruleFileShape): LoadResult {
-  const loader = new Loader(readFile);
-  const rules = loader.file(path, text, [], shape);
-  return { tree: { path, files: loader.files, rules }, diagnostics: loader.diagnostics, root: loader.root };
+/** validateFiles is the validate stage: each file against its shape, and each rule's plugin and config against the plugin's definition. */
+export function validateFiles(files: readonly LoadedFile[], tree: RuleTree, configs: ReadonlyMap<RuleNode, YamlNode>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { doc, shape, data } of files) {
+    out.push(...validateAgainst(shape.schema, data, doc.root, doc.file, ruleCodes, shape.what));
+    if (shape.knownKeys) out.push(...ignoredKeys(doc.root, shape.knownKeys, doc.file, shape.what));
+    for (const p of shape.check?.(data) ?? []) {
+      const at = nodeAtPath(doc.root, p.path) ?? doc.root;
+      out.push(diagnostic(p.missing ? 'missingKey' : p.differs ? 'readDifferently' : 'schemaType', nodeSpan(doc.file, at), p.message));
+    }
+  }
+  walkRules(tree.rules, (rule) => {
+    const use = rule.plugin;
+    if (!use) return;
+    if (!use.def) {
+      const suggestion = closest(use.name, reactorPlugins.keys());
+      out.push(
+        diagnostic('unknownPlugin', use.span, `unknown plugin \`${use.name}\``, {
+          hint: suggestion ? `did you mean \`${suggestion}\`?` : `the plugins are ${[...reactorPlugins.keys()].sort().join(', ')}`,
+        }),
+      );
+    } else out.push(...checkPluginConfig(use.def, use.config, configs.get(rule), use.span, rule.file));
+  });
+  return out;
 }
 
 /** ignoredKeys warns about the top-level keys of a file that nothing reads. */
-function ignoredKeys(root: YAMLMap, known: readonly string[], yaml: YamlFile, what: string): Diagnostic[] {
+function ignoredKeys(root: YamlMap, known: readonly string[], file: SourceFile, what: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const pair of root.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (key === undefined || known.includes(key)) continue;
+  for (let i = 0; i < root.size; i++) {
+    const key = root.name(i);
+    if (known.includes(key)) continue;
     const suggestion = closest(key, known);
     out.push(
-      diagnostic('ignoredKey', nodeSpan(yaml.file, pair.key as Node), `\`${key}\` is not a key of ${what}: ignored, as the original ignores it`, {
+      diagnostic('ignoredKey', nodeSpan(file, root.key(i)), `\`${key}\` is not a key of ${what}: ignored, as the original ignores it`, {
         hint: suggestion ? `did you mean \`${suggestion}\`?` : `the keys read are ${known.map((k) => `\`${k}\``).join(', ')}`,
       }),
     );

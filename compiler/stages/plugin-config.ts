@@ -1,11 +1,9 @@
-import { isScalar, type Node } from 'yaml';
-import { scalarOffsets } from '../../grammar/scalar-offsets.js';
-import { nodeAtPath, nodeSpan, scalarText, type YamlFile } from '../../grammar/yaml-source.js';
+import { isYamlScalar, nodeAtPath, nodeSpan, scalarText, type YamlNode } from '../../grammar/yaml-nodes.js';
 import { translatePerlRegex } from '../../grammar/perl-regex.js';
 import { num, str } from '../../grammar/perl-values.js';
 import type { JsonSchema, PluginDef } from '../../stdlib/plugin.js';
 import { diagnostic, type Diagnostic } from '../../grammar/diagnostics/diagnostic.js';
-import { span, type Span } from '../../grammar/diagnostics/source.js';
+import { span, type SourceFile, type Span } from '../../grammar/diagnostics/source.js';
 import { validateAgainst } from '../schema/validate.js';
 import { backtrackingRegex, caseEscapeDiagnostic, caseEscapes, regexDiagnostic } from '../checks/regex.js';
 
@@ -55,8 +53,7 @@ function nullKeys(def: PluginDef, config: Record<string, unknown>): string[] {
 const pluginCodes = { type: 'pluginConfig', unknownKey: 'pluginConfigUnknownKey', missing: 'pluginConfigMissing' } as const;
 
 /** checkPluginConfig checks one rule's plugin config: its schema, the plugin's own checks, and its regexes. */
-export function checkPluginConfig(def: PluginDef, config: Record<string, unknown>, configNode: Node | undefined, pluginSpan: Span, yaml: YamlFile): Diagnostic[] {
-  const file = yaml.file;
+export function checkPluginConfig(def: PluginDef, config: Record<string, unknown>, configNode: YamlNode | undefined, pluginSpan: Span, file: SourceFile): Diagnostic[] {
   if (!configNode) {
     const required = (def.schema.required as string[] | undefined) ?? [];
     const problems = def.check?.({}) ?? [];
@@ -81,9 +78,9 @@ export function checkPluginConfig(def: PluginDef, config: Record<string, unknown
   }
   for (const rk of def.regexKeys ?? []) {
     const node = nodeAtPath(configNode, [rk.key]);
-    if (!isScalar(node)) continue;
+    if (!isYamlScalar(node)) continue;
     const text = scalarText(node) ?? '';
-    const offsets = scalarOffsets(file.text, node, text);
+    const offsets = node.offsets();
     for (const i of caseEscapes(text)) out.push(caseEscapeDiagnostic(text, i, span(file, offsets[i], offsets[Math.min(i + 2, text.length)])));
     const t = translatePerlRegex(text, { dotall: rk.dotall });
     if (t.ok && !t.backtrack) continue;

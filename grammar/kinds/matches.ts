@@ -1,5 +1,6 @@
 import type { TextSpan } from '../ast.js';
 import { code } from '../code.js';
+import { isCounting } from '../scalar-offsets.js';
 import { defineKind, FIELD, own, SPACES, tailOf, trueText, type Values } from './kind.js';
 
 /** `F matches R`, `F imatches R`: the field holds a true value whose text the Perl regex R matches. */
@@ -33,7 +34,6 @@ export const matches = defineKind<MatchesTest>({
     const offsets = new Array<number>(b - a + 1);
     for (let i = a; i < b; i++) offsets[i - a] = at.origin(i);
     offsets[b - a] = at.origin(b - 1) + 1;
-    const contiguous = offsets.every((o, i) => o === offsets[0] + i);
     return {
       kind: 'matches',
       field: m[1],
@@ -41,7 +41,7 @@ export const matches = defineKind<MatchesTest>({
       icase: m[2] === 'imatches',
       span: at.span,
       regexSpan: at.tail(m, 3),
-      ...(contiguous ? {} : { regexOffsets: offsets }),
+      ...(isCounting(offsets) ? {} : { regexOffsets: offsets }),
     };
   },
   unparse: (n) => `${n.field} ${n.icase ? 'imatches' : 'matches'} ${n.regex}`,
