@@ -5,7 +5,7 @@ import type { Message } from '../runtime/pipeline-api.js';
 
 /*
  * Random conditions, rule trees and messages, for the property tests that
- * run one condition or tree several ways (condition-kinds.test.ts,
+ * run one condition or tree several ways (grammar/kinds/index.test.ts,
  * differential.test.ts), and what the loop check's model knows of a message.
  */
 export const fields = ['a', 'b', 'key', 'subject', 'n', 'x.y', 'noforward', 'constructor'];

@@ -86,6 +86,17 @@ describe('layers', () => {
     for (const p of uses.keys()) assert.equal(cycle(p, p, [p])?.join(' → '), undefined);
   });
 
+  it('the test of a module is found from its path: test/x/y.test.ts tests x/y.ts', () => {
+    // tests at test/'s top level are of the whole: several modules, real servers and processes
+    const mirrored = sources('test').filter((f) => f.endsWith('.test.ts') && f.split(sep).length > 2);
+    assert.ok(mirrored.length > 40, `only ${mirrored.length} tests sit at a module's path`);
+    const orphans = mirrored.filter((f) => {
+      const module = relative('test', f).replace(/\.test\.ts$/, '.ts');
+      return ![...LAYERS, 'bench'].includes(top(module)) || !sources(top(module)).includes(module);
+    });
+    assert.deepEqual(orphans, [], 'these tests sit where no module is: move them to the module they test, or to test/ if they test the whole');
+  });
+
   it('finds the imports it checks', () => {
     // a pattern that matched nothing would pass everything above
     assert.ok(all.some((i) => i.from === join('compiler', 'compile.ts') && top(i.to) === 'grammar'));
