@@ -1,7 +1,7 @@
 import { ge, gt, le, lt } from './kinds/compare.js';
 import { own } from './kinds/kind.js';
 import { like } from './kinds/matches.js';
-import { commaParts, fieldText, isFalse, isTrue, num, str, truthy } from './perl-values.js';
+import { commaParts, fieldText, isFalse, isTrue, num, str, trueText, truthy } from './perl-values.js';
 
 /*
  * The functions emitted modules call by name, in the one module they import
@@ -12,8 +12,5 @@ import { commaParts, fieldText, isFalse, isTrue, num, str, truthy } from './perl
 
 const hasOwn = Object.hasOwn;
 
-/** txt is a field value's text when the value is true to Perl, else undefined (what `equals` and `matches` compare). */
-const txt = (v: unknown): string | undefined => (truthy(v) ? str(v) : undefined);
-
 /** HELPERS are the functions by the names emitted code calls them. */
-export const HELPERS = { truthy, str, num, isTrue, isFalse, hasOwn, own, txt, ftxt: fieldText, commaParts, like, lt, le, gt, ge };
+export const HELPERS = { truthy, str, num, isTrue, isFalse, hasOwn, own, txt: trueText, ftxt: fieldText, commaParts, like, lt, le, gt, ge };

@@ -135,6 +135,11 @@ export function isFalse(v: unknown): boolean {
   return !truthy(v) || v === 'false';
 }
 
+/** trueText is a value's text when the value is true to Perl; a false value holds no text a test can see (what `equals` and `matches` compare). */
+export function trueText(v: unknown): string | undefined {
+  return truthy(v) ? str(v) : undefined;
+}
+
 /** fieldText is what a template shows of a field's value (only a message's own fields count: `{$constructor}` is a field like any other): its text, and "" for a missing value, a list or a map (Text::Template gives those the original as `@name` or `%name`, not `$name`). */
 export function fieldText(v: unknown): string {
   return v !== null && typeof v === 'object' ? '' : str(v);

@@ -1,11 +1,11 @@
 import type { Cond } from '../grammar/ast.js';
 import { evaluateTest, type Env } from '../grammar/kinds/index.js';
 import { perlRegex } from './perl-matcher.js';
-import { isFalse, isTrue, num, str, truthy } from '../grammar/perl-values.js';
+import { isFalse, isTrue, num, str, trueText, truthy } from '../grammar/perl-values.js';
 import type { Message } from './pipeline-api.js';
 
 /** ENV gives the tests of the condition language Perl's values and regexes. */
-export const ENV: Env = { truthy, str, num, isTrue, isFalse, regex: (source, icase) => perlRegex(source, { icase }) };
+export const ENV: Env = { truthy, str, num, isTrue, isFalse, trueText, regex: (source, icase) => perlRegex(source, { icase }) };
 
 /** evaluate is the reference meaning of a condition for a message, as the original wubot's istrue. */
 export function evaluate(c: Cond, m: Message): boolean {

@@ -1,6 +1,6 @@
 import type { TextSpan } from '../ast.js';
 import { code } from '../code.js';
-import { defineKind, FIELD, own, SPACES, trueText } from './kind.js';
+import { defineKind, FIELD, own, SPACES } from './kind.js';
 
 /** `F equals V`: the field holds a true value whose text is V. */
 export interface EqualsTest {
@@ -21,6 +21,6 @@ export const equals = defineKind<EqualsTest>({
   fields: (n) => [n.field],
   // a false value has no text, so `F equals 0` and `F equals` never hold
   constant: (n, v) => (v.truthy(n.value) ? undefined : false),
-  evaluate: (n, m, env) => trueText(own(m, n.field), env) === n.value,
+  evaluate: (n, m, env) => env.trueText(own(m, n.field)) === n.value,
   emit: (n, e) => code`${e.text(n.field)} === ${n.value}`,
 });

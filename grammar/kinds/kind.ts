@@ -16,6 +16,7 @@ export interface Values {
   num(v: unknown): number | undefined;
   isTrue(v: unknown): boolean;
   isFalse(v: unknown): boolean;
+  trueText(v: unknown): string | undefined;
 }
 
 /** Env is what evaluating a test needs: Perl values and Perl regexes. */
@@ -120,7 +121,3 @@ export const FIELD = `([${PERL_WORD}.]+)`;
 /** SPACES is a run of Perl whitespace. */
 export const SPACES = `[${PERL_SPACE}]+`;
 
-/** trueText is a field value's text when the value is true to Perl; a false value holds no text a test can see. */
-export function trueText(x: unknown, v: Values): string | undefined {
-  return v.truthy(x) ? v.str(x) : undefined;
-}

@@ -1,7 +1,7 @@
 import type { TextSpan } from '../ast.js';
 import { code } from '../code.js';
 import { isCounting } from '../scalar-offsets.js';
-import { defineKind, FIELD, own, SPACES, tailOf, trueText, type Values } from './kind.js';
+import { defineKind, FIELD, own, SPACES, tailOf, type Values } from './kind.js';
 
 /** `F matches R`, `F imatches R`: the field holds a true value whose text the Perl regex R matches. */
 export interface MatchesTest {
@@ -49,7 +49,7 @@ export const matches = defineKind<MatchesTest>({
   constant: (n, v) => (never(n, v) ? false : undefined),
   evaluate: (n, m, env) => {
     if (never(n, env)) return false;
-    const text = trueText(own(m, n.field), env);
+    const text = env.trueText(own(m, n.field));
     return text !== undefined && env.regex(n.regex, n.icase).test(text);
   },
   helpers: { like },
