@@ -73,8 +73,13 @@ export interface Parsed extends Validated {
   readonly parsed: true;
 }
 
+/** Checked is the check stage's output: the parsed tree, with nothing found in it that keeps it from running. */
+export interface Checked extends Parsed {
+  readonly checked: true;
+}
+
 /** Planned is the optimize stage's output: the plan the emitter writes out. */
-export interface Planned extends Parsed {
+export interface Planned extends Checked {
   readonly plan: Plan;
 }
 
@@ -130,16 +135,16 @@ const parse: Stage<Validated, Parsed> = {
   },
 };
 
-const check: Stage<Parsed, Parsed> = {
+const check: Stage<Parsed, Checked> = {
   name: 'check',
   stopOnErrors: true,
-  run: (parsed) => ({ output: parsed, diagnostics: checkTree(parsed.tree) }),
+  run: (parsed) => ({ output: { ...parsed, checked: true }, diagnostics: checkTree(parsed.tree) }),
 };
 
-const optimize: Stage<Parsed, Planned> = {
+const optimize: Stage<Checked, Planned> = {
   name: 'optimize',
   stopOnErrors: false,
-  run: (parsed) => ({ output: { ...parsed, plan: planTree(parsed.tree, parsed.source.options.optimize ?? true) }, diagnostics: [] }),
+  run: (checked) => ({ output: { ...checked, plan: planTree(checked.tree, checked.source.options.optimize ?? true) }, diagnostics: [] }),
 };
 
 const emit: Stage<Planned, Emitted> = {
