@@ -1,7 +1,7 @@
 import { perlPlainScalar, reservedWord } from './plain-scalar.js';
 import { counting, scalarOffsets } from './scalar-offsets.js';
 import { SourceFile } from './diagnostics/source.js';
-import { MapNode, Scalar, type ScalarPlacing, type ScalarStyle, type YamlDocument, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
+import { MapNode, MAX_NESTING, Scalar, type ScalarPlacing, type ScalarStyle, type YamlDocument, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
 
 /*
  * The fast YAML reader: the subset rule files are written in, into the same
@@ -9,7 +9,8 @@ import { MapNode, Scalar, type ScalarPlacing, type ScalarStyle, type YamlDocumen
  * indentation, with plain words, numbers, one-line quoted strings and
  * one-line flow mappings as values. Anything else (anchors, tags, block
  * scalars, flow lists, a value over two lines, a repeated key, a key YAML
- * would read as something other than its text) makes it step aside, and
+ * would read as something other than its text, nesting past MAX_NESTING)
+ * makes it step aside, and
  * the full reader reads the file. The YAML library costs about 7 ms a
  * 100-rule file, and 10 s and a gigabyte for a 10 MB one; check-loops reads
  * hundreds, lint and compile read the big ones. A differential test keeps
@@ -233,12 +234,13 @@ class FastReader {
   read(): YamlNode | undefined {
     const first = this.ls.line(0);
     if (!first || first.indent !== 0 || first.text.startsWith('- ')) return undefined;
-    const root = this.map(0, first);
+    const root = this.map(0, first, 1);
     return root && this.i === this.ls.count ? root : undefined;
   }
 
   /** flowMap reads `{ k: v, … }` at s[i] on one line: plain keys, scalars and nested mappings as values. */
-  private flowMap(s: string, i: number, base: number): { map: YamlMap; next: number } | undefined {
+  private flowMap(s: string, i: number, base: number, depth: number): { map: YamlMap; next: number } | undefined {
+    if (depth > MAX_NESTING) return undefined;
     const entries = new Entries();
     const placing = this.scalars.placing;
     const start = base + i;
@@ -251,7 +253,7 @@ class FastReader {
       if (!k || !plainKey(k[1]) || entries.has(k[1])) return undefined;
       const keyAt = base + i;
       i = FLOW_KEY.lastIndex;
-      const v = s[i] === '{' ? this.flowMap(s, i, base) : this.scalars.flow(s, i, base);
+      const v = s[i] === '{' ? this.flowMap(s, i, base, depth + 1) : this.scalars.flow(s, i, base);
       if (!v) return undefined;
       entries.add(this.scalars.name(k[1]), keyAt, 'map' in v ? v.map : v.scalar);
       i = v.next;
@@ -263,14 +265,15 @@ class FastReader {
   }
 
   /** inline reads a value written on its key's line (or its dash's): a one-line flow mapping or a scalar. */
-  private inline(s: string, at: number): YamlNode | undefined {
+  private inline(s: string, at: number, depth: number): YamlNode | undefined {
     if (!s.startsWith('{')) return this.scalars.line(s, at);
-    const m = this.flowMap(s, 0, at);
+    const m = this.flowMap(s, 0, at, depth);
     return m && REST.test(s.slice(m.next)) ? m.map : undefined;
   }
 
   /** map reads a block mapping whose keys are at `indent`, from its first line (which may be the text after a dash). */
-  private map(indent: number, first: Line): YamlMap | undefined {
+  private map(indent: number, first: Line, depth: number): YamlMap | undefined {
+    if (depth > MAX_NESTING) return undefined;
     const entries = new Entries();
     let line: Line | undefined = first;
     const start = line.at;
@@ -285,9 +288,9 @@ class FastReader {
       if (raw === undefined || raw.startsWith('#')) {
         // the value is the block below: a mapping further in, or a list further in or at the key's column
         const next = this.ls.line(this.i);
-        if (next && next.text.startsWith('- ') && next.indent >= indent) value = this.seq(next);
-        else if (next && next.indent > indent) value = this.map(next.indent, next);
-      } else value = this.inline(raw, line.at + kv[0].length - raw.length);
+        if (next && next.text.startsWith('- ') && next.indent >= indent) value = this.seq(next, depth + 1);
+        else if (next && next.indent > indent) value = this.map(next.indent, next, depth + 1);
+      } else value = this.inline(raw, line.at + kv[0].length - raw.length, depth + 1);
       if (!value) return undefined;
       entries.add(this.scalars.name(kv[1]), keyAt, value);
       end = value.end;
@@ -300,16 +303,17 @@ class FastReader {
   }
 
   /** seq reads a block list from its first line; its dashes are in that line's column. */
-  private seq(first: Line): YamlSeq | undefined {
+  private seq(first: Line, depth: number): YamlSeq | undefined {
+    if (depth > MAX_NESTING) return undefined;
     const items: YamlNode[] = [];
     const { indent, at: start } = first;
     for (let head = this.ls.line(this.i); head && head.indent === indent && head.text.startsWith('- '); head = this.ls.line(this.i)) {
       const body = head.text.slice(2);
       if (body.startsWith(' ')) return undefined;
       let item: YamlNode | undefined;
-      if (KEY.test(body)) item = this.map(indent + 2, { indent: indent + 2, at: head.at + 2, text: body });
+      if (KEY.test(body)) item = this.map(indent + 2, { indent: indent + 2, at: head.at + 2, text: body }, depth + 1);
       else {
-        item = this.inline(body, head.at + 2);
+        item = this.inline(body, head.at + 2, depth + 1);
         this.i++;
       }
       if (!item) return undefined;

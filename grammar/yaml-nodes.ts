@@ -10,6 +10,13 @@ import { span, type SourceFile, type Span } from './diagnostics/source.js';
  * and the loop check read documents only through this.
  */
 
+/**
+ * MAX_NESTING is how deep mappings and lists may nest in a file: far past
+ * what any config needs (a rule nested in a rule is two levels), and short
+ * of what the readers' and the compiler's recursion can take.
+ */
+export const MAX_NESTING = 200;
+
 /** ScalarStyle is how a scalar is written, which says how its characters map to the file's. */
 export type ScalarStyle = 'PLAIN' | 'QUOTE_SINGLE' | 'QUOTE_DOUBLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 

@@ -1,7 +1,7 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
 import { scalarOffsets } from './scalar-offsets.js';
-import { MapNode, Scalar, type ScalarPlacing, type ScalarStyle, type YamlDocument, type YamlNode, type YamlScalar } from './yaml-nodes.js';
+import { MapNode, MAX_NESTING, Scalar, type ScalarPlacing, type ScalarStyle, type YamlDocument, type YamlNode, type YamlScalar } from './yaml-nodes.js';
 import { SourceFile, span } from './diagnostics/source.js';
 import { perlText, perlPlainScalar, perlTaggedScalar, type ScalarValue } from './plain-scalar.js';
 
@@ -169,6 +169,8 @@ export function readYamlDocument(path: string, text: string): { doc: YamlDocumen
   const { doc, problem } = parsePerlDocument(text, new LineCounter());
   const diagnostics = [...doc.errors, ...doc.warnings].map((e) => {
     const [a, b] = e.pos;
+    // the library's own recursion gives out on a document nested thousands deep
+    if (/call stack/i.test(e.message)) return nestingDiagnostic(file, a);
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     if (e.code === 'DUPLICATE_KEY') return duplicateKey(file, doc, a) ?? diagnostic('duplicateKey', span(file, a, b), message);
     const quote = /Missing closing (["'])quote/.exec(message)?.[1];
@@ -185,6 +187,8 @@ export function readYamlDocument(path: string, text: string): { doc: YamlDocumen
     });
   });
   if (problem) diagnostics.push(diagnostic('yamlSyntax', span(file, problem.start, problem.end), problem.message));
+  const tooDeep = diagnostics.length === 0 ? deeperThanAllowed(doc.contents as Node | null) : undefined;
+  if (tooDeep) diagnostics.push(nestingDiagnostic(file, tooDeep.range?.[0] ?? 0));
   const root = diagnostics.some((d) => d.severity === 'error') ? null : positioned(placing(file.text), doc.contents as Node | null);
   return { doc: { file, root }, diagnostics };
 }
@@ -215,6 +219,25 @@ function duplicateKey(file: SourceFile, doc: Document.Parsed, at: number): Diagn
     },
   });
   return found;
+}
+
+/** deeperThanAllowed finds a collection nested past MAX_NESTING, walking without recursion (aliases are bounded apart). */
+function deeperThanAllowed(root: Node | null): Node | undefined {
+  const stack: [Node, number][] = root && isCollection(root) ? [[root, 1]] : [];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (depth > MAX_NESTING) return node;
+    for (const item of (node as { items: unknown[] }).items) {
+      for (const child of isPair(item) ? [item.key, item.value] : [item]) if (isCollection(child)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+function nestingDiagnostic(file: SourceFile, at: number): Diagnostic {
+  return diagnostic('yamlSyntax', span(file, at, at + 1), `mappings and lists nest more than ${MAX_NESTING} levels deep here`, {
+    hint: 'no rule tree needs this; put a deep branch in a file of its own with `rulesfile`',
+  });
 }
 
 /** placing is how the full reader's scalars map onto their file. */

@@ -58,6 +58,28 @@ describe('hostile files and pipes', () => {
     assert.match(top.stdout, /\/dev\/zero:1:1: error WB1006: cannot read `\/dev\/zero`: not a regular file/);
   });
 
+  it('a file nested past MAX_NESTING is one diagnostic, whichever reader reads it and however deep, never a stack overflow', () => {
+    const dir = tempDir();
+    const flowMap = (n: number) => `rules:\n  - name: a\n    plugin: SetField\n    config: { field: x, value: ${'{ a: '.repeat(n)}1${' }'.repeat(n)} }\n`;
+    const flowRules = (n: number) => `rules: ${'[ { name: x, rules: '.repeat(n)}[]${' } ]'.repeat(n)}\n`;
+    const blockMap = (n: number) => `rules:\n  - name: a\n    plugin: SetField\n    config:\n      field: x\n      value:\n${Array.from({ length: n }, (_, i) => `${' '.repeat(8 + 2 * i)}k${i}:`).join('\n')} 1\n`;
+    const lint = (text: string) => {
+      const file = join(dir, 'deep.yaml');
+      writeFileSync(file, text);
+      const r = run('wubotc', ['lint', file]);
+      assert.doesNotMatch(r.stderr + r.stdout, STACK);
+      return { status: r.status, out: r.stdout + r.stderr };
+    };
+    // the fast reader's style (flow and block mappings), the full reader's (flow lists), and deeper than the YAML library's own recursion
+    for (const text of [flowMap(260), blockMap(260), flowRules(150), flowMap(20_000), flowRules(20_000)]) {
+      const r = lint(text);
+      assert.equal(r.status, 1, r.out);
+      assert.match(r.out, /deep\.yaml:\d+:\d+: error WB1001: mappings and lists nest more than 200 levels deep here/);
+      assert.equal(r.out.match(/error WB/g)?.length, 1, r.out);
+    }
+    for (const text of [flowMap(150), blockMap(150), flowRules(60)]) assert.equal(lint(text).status, 0, text.slice(0, 200));
+  });
+
   it('lint gives diagnostics, never a crash, for any rule file or instance file (fuzzed)', () => {
     const piece = fc.constantFrom(
       'rules:', '  - name: a', '    condition: x equals 1', '    condition: ( a is true', '    condition: load => 5', '    plugin: SetField', '    config: { field: f, value: 1 }',
